@@ -1,0 +1,43 @@
+/**
+ * Who is calling: a session cookie (browser) or `Authorization: Token <key>` (integrations).
+ * Cookie-authenticated writes must carry the session's CSRF token in X-CSRF-Token.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppEnv, Auth } from '../app-context';
+import { forbidden, HttpError, unauthorized } from '../lib/errors';
+import { CSRF_HEADER, findSessionAuth, findTokenAuth, SESSION_COOKIE } from './sessions';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const loadAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const deps = c.var.deps;
+  let auth: Auth | null = null;
+  const header = c.req.header('authorization');
+  if (header) {
+    const match = /^Token\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw unauthorized('Use the header "Authorization: Token <your API key>".');
+    auth = findTokenAuth(deps, match[1]);
+    if (!auth) throw unauthorized('This API token is not valid. Create a new one on your profile page.');
+  } else {
+    const cookie = getCookie(c, SESSION_COOKIE);
+    if (cookie) auth = findSessionAuth(deps, cookie);
+    if (auth && !SAFE_METHODS.has(c.req.method) && c.req.header(CSRF_HEADER) !== auth.csrfToken) {
+      throw new HttpError(403, 'csrf_failed', 'The form is out of date (CSRF check failed). Reload the page and try again.');
+    }
+  }
+  c.set('auth', auth);
+  await next();
+};
+
+export function requireAuth(c: Context<AppEnv>): Auth {
+  const auth = c.var.auth;
+  if (!auth) throw unauthorized();
+  return auth;
+}
+
+export function requireSuperuser(c: Context<AppEnv>): Auth {
+  const auth = requireAuth(c);
+  if (!auth.user.isSuperuser) throw forbidden('Only superusers can do this.');
+  return auth;
+}

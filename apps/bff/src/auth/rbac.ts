@@ -1,0 +1,53 @@
+/**
+ * Role-based access: who may view a product or product type.
+ * Superusers and users with a global role see everything; otherwise membership of the product,
+ * or of its product type, grants view (any role). A product type is also visible to members of
+ * any of its products, so they can find the products they work on.
+ * The SQL fragments here are the single definition of "may view", used per user and in set-based fan-out.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { Deps, UserRow } from '../app-context';
+
+export const canViewEverything = (user: Pick<UserRow, 'isSuperuser' | 'globalRole'>) => user.isSuperuser || user.globalRole !== null;
+
+/** SQL condition: the user `userIdSql` may view product `productIdSql` (excluding the global cases). */
+export const viewsProductSql = (userIdSql: SQL, productIdSql: SQL) => sql`(
+  exists (select 1 from product_members pm where pm.user_id = ${userIdSql} and pm.product_id = ${productIdSql})
+  or exists (select 1 from product_type_members ptm join products p on p.product_type_id = ptm.product_type_id
+             where ptm.user_id = ${userIdSql} and p.id = ${productIdSql}))`;
+
+/** SQL condition: the user may view product type `productTypeIdSql` (excluding the global cases). */
+export const viewsProductTypeSql = (userIdSql: SQL, productTypeIdSql: SQL) => sql`(
+  exists (select 1 from product_type_members ptm where ptm.user_id = ${userIdSql} and ptm.product_type_id = ${productTypeIdSql})
+  or exists (select 1 from product_members pm join products p on p.id = pm.product_id
+             where pm.user_id = ${userIdSql} and p.product_type_id = ${productTypeIdSql}))`;
+
+export function canViewProduct(deps: Deps, user: UserRow, productId: number): boolean {
+  if (canViewEverything(user)) {
+    return deps.db.get<{ ok: number }>(sql`select 1 as ok from products where id = ${productId}`) !== undefined;
+  }
+  const row = deps.db.get<{ ok: number }>(
+    sql`select 1 as ok from products where id = ${productId} and ${viewsProductSql(sql`${user.id}`, sql`${productId}`)}`,
+  );
+  return row !== undefined;
+}
+
+export function canViewProductType(deps: Deps, user: UserRow, productTypeId: number): boolean {
+  if (canViewEverything(user)) {
+    return deps.db.get<{ ok: number }>(sql`select 1 as ok from product_types where id = ${productTypeId}`) !== undefined;
+  }
+  const row = deps.db.get<{ ok: number }>(
+    sql`select 1 as ok from product_types where id = ${productTypeId} and ${viewsProductTypeSql(sql`${user.id}`, sql`${productTypeId}`)}`,
+  );
+  return row !== undefined;
+}
+
+/** SQL condition on a `products` row aliased `p`: visible to the user. Use in list queries. */
+export function visibleProductCondition(user: UserRow): SQL {
+  return canViewEverything(user) ? sql`1 = 1` : viewsProductSql(sql`${user.id}`, sql`p.id`);
+}
+
+/** SQL condition on a `product_types` row aliased `pt`: visible to the user. */
+export function visibleProductTypeCondition(user: UserRow): SQL {
+  return canViewEverything(user) ? sql`1 = 1` : viewsProductTypeSql(sql`${user.id}`, sql`pt.id`);
+}

@@ -1,0 +1,318 @@
+/**
+ * The SQLite schema. Times are unix milliseconds (integer); booleans are 0/1 integers.
+ * Channel sets are bitmasks (CHANNEL_BITS in @tocsin/contract/catalogue).
+ * Migrations are generated from this file by drizzle-kit (`pnpm --filter @tocsin/bff db:generate`).
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull(),
+    email: text('email').notNull(),
+    firstName: text('first_name').notNull().default(''),
+    lastName: text('last_name').notNull().default(''),
+    passwordHash: text('password_hash').notNull(),
+    isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+    isSuperuser: integer('is_superuser', { mode: 'boolean' }).notNull().default(false),
+    /** Reader/Writer/Maintainer/Owner on everything, or null. */
+    globalRole: text('global_role'),
+    slackEmail: text('slack_email'),
+    /** Slack user id found by users.lookupByEmail for slackUserIdEmail; stale when the Slack email changes. */
+    slackUserId: text('slack_user_id'),
+    slackUserIdEmail: text('slack_user_id_email'),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: integer('locked_until'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('users_username_nocase').on(sql`${t.username} collate nocase`)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** sha256 of the cookie value; the value itself is never stored. */
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    /** sha256 of the key (keys are 32 random bytes, so a fast hash is enough). */
+    keyHash: text('key_hash').notNull().unique(),
+    createdAt: integer('created_at').notNull().default(now),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [index('api_tokens_user').on(t.userId)],
+);
+
+export const productTypes = sqliteTable(
+  'product_types',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('product_types_name_nocase').on(sql`${t.name} collate nocase`)],
+);
+
+export const products = sqliteTable(
+  'products',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    productTypeId: integer('product_type_id')
+      .notNull()
+      .references(() => productTypes.id),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('products_name_nocase').on(sql`${t.name} collate nocase`), index('products_type').on(t.productTypeId)],
+);
+
+export const engagements = sqliteTable(
+  'engagements',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    leadId: integer('lead_id').references(() => users.id, { onDelete: 'set null' }),
+    targetStart: text('target_start').notNull(),
+    targetEnd: text('target_end').notNull(),
+    status: text('status').notNull().default('Not Started'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('engagements_product').on(t.productId)],
+);
+
+export const productTypeMembers = sqliteTable(
+  'product_type_members',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    productTypeId: integer('product_type_id')
+      .notNull()
+      .references(() => productTypes.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.productTypeId] }), index('ptm_product_type').on(t.productTypeId)],
+);
+
+export const productMembers = sqliteTable(
+  'product_members',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.productId] }), index('pm_product').on(t.productId)],
+);
+
+/**
+ * One row per (record, event). scope: system | template (userId and productId null),
+ * personal (userId set), product (userId and productId set). channels: bitmask.
+ */
+export const notificationSettings = sqliteTable(
+  'notification_settings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    scope: text('scope').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    productId: integer('product_id').references(() => products.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    channels: integer('channels').notNull().default(0),
+    // NULLs are distinct in SQLite unique indexes, so the record key uses 0 for "none".
+    userKey: integer('user_key').generatedAlwaysAs(sql`coalesce(user_id, 0)`, { mode: 'stored' }),
+    productKey: integer('product_key').generatedAlwaysAs(sql`coalesce(product_id, 0)`, { mode: 'stored' }),
+  },
+  (t) => [
+    uniqueIndex('notification_settings_record_event').on(t.scope, t.userKey, t.productKey, t.event),
+    index('notification_settings_event').on(t.event, t.scope),
+  ],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The name as sent. */
+    name: text('name').notNull(),
+    /** The catalogue event whose settings routed it. */
+    routedAs: text('routed_as').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    url: text('url').notNull(),
+    icon: text('icon').notNull(),
+    source: text('source').notNull(),
+    productTypeId: integer('product_type_id'),
+    productId: integer('product_id'),
+    engagementId: integer('engagement_id'),
+    /** JSON array of user ids, or null for a broadcast. */
+    recipients: text('recipients'),
+    alertOnly: integer('alert_only', { mode: 'boolean' }).notNull().default(false),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    idempotencyKey: text('idempotency_key'),
+    alertsCreated: integer('alerts_created').notNull().default(0),
+    deliveriesCreated: integer('deliveries_created').notNull().default(0),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('events_idempotency').on(t.createdBy, t.idempotencyKey), index('events_created').on(t.createdAt)],
+);
+
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    eventId: integer('event_id'),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    url: text('url').notNull(),
+    source: text('source').notNull(),
+    icon: text('icon').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  // Newest first per user: ids grow with time, so (user_id, id) serves count, list and pages.
+  (t) => [index('alerts_user_id').on(t.userId, t.id)],
+);
+
+export const systemSettings = sqliteTable('system_settings', {
+  id: integer('id').primaryKey(),
+  mailEnabled: integer('mail_enabled', { mode: 'boolean' }).notNull().default(false),
+  mailTo: text('mail_to').notNull().default(''),
+  mailFrom: text('mail_from').notNull().default('tocsin@localhost'),
+  teamName: text('team_name').notNull().default('Tocsin'),
+  smtpHost: text('smtp_host').notNull().default(''),
+  smtpPort: integer('smtp_port').notNull().default(25),
+  /** none | starttls | tls */
+  smtpTlsMode: text('smtp_tls_mode').notNull().default('none'),
+  smtpUser: text('smtp_user').notNull().default(''),
+  smtpPassword: text('smtp_password').notNull().default(''),
+  slackEnabled: integer('slack_enabled', { mode: 'boolean' }).notNull().default(false),
+  slackToken: text('slack_token').notNull().default(''),
+  slackChannel: text('slack_channel').notNull().default(''),
+  slackUsername: text('slack_username').notNull().default(''),
+  msteamsEnabled: integer('msteams_enabled', { mode: 'boolean' }).notNull().default(false),
+  msteamsUrl: text('msteams_url').notNull().default(''),
+  webhooksEnabled: integer('webhooks_enabled', { mode: 'boolean' }).notNull().default(false),
+  webhooksTimeoutSeconds: integer('webhooks_timeout_seconds').notNull().default(10),
+  disclaimer: text('disclaimer').notNull().default(''),
+  updatedAt: integer('updated_at').notNull().default(now),
+});
+
+export const webhooks = sqliteTable(
+  'webhooks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    url: text('url').notNull(),
+    headerName: text('header_name'),
+    headerValue: text('header_value'),
+    signingSecret: text('signing_secret'),
+    /** null: a system webhook; otherwise it receives that user's personal notifications. */
+    ownerId: integer('owner_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** active | active_tmp | inactive_tmp | inactive_permanent */
+    status: text('status').notNull().default('active'),
+    firstErrorAt: integer('first_error_at'),
+    lastErrorAt: integer('last_error_at'),
+    note: text('note'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('webhooks_name_nocase').on(sql`${t.name} collate nocase`), index('webhooks_owner').on(t.ownerId)],
+);
+
+/**
+ * One row per (destination, channel) of an event, written with the event in one transaction.
+ * targetKind: system (the system destination of the channel) | user (userId) | webhook (webhookId).
+ * status: queued | sending | sent | retrying | failed.
+ */
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Stable id sent as X-Tocsin-Delivery, the same on every retry. */
+    uuid: text('uuid').notNull().unique(),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    targetKind: text('target_kind').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    webhookId: integer('webhook_id').references(() => webhooks.id, { onDelete: 'cascade' }),
+    status: text('status').notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull().default(now),
+    leaseUntil: integer('lease_until'),
+    lastError: text('last_error'),
+    responseCode: integer('response_code'),
+    /** JSON of the rendered message, filled by the worker on first attempt when null. */
+    content: text('content'),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    index('deliveries_due').on(t.status, t.nextAttemptAt),
+    index('deliveries_event').on(t.eventId),
+    index('deliveries_user').on(t.userId),
+    index('deliveries_created').on(t.createdAt),
+  ],
+);
+
+export const deliveryAttempts = sqliteTable(
+  'delivery_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: integer('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at').notNull(),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    responseCode: integer('response_code'),
+    error: text('error'),
+  },
+  (t) => [index('delivery_attempts_delivery').on(t.deliveryId)],
+);
+
+/** Last time a "delivery failed" alert was raised for a destination, to raise it at most once an hour. */
+export const failureNotices = sqliteTable('failure_notices', {
+  destinationKey: text('destination_key').primaryKey(),
+  lastRaisedAt: integer('last_raised_at').notNull(),
+});
+
+/** Failed-login throttle keyed by lower-cased username, whether or not the user exists. */
+export const loginThrottle = sqliteTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: integer('locked_until'),
+  updatedAt: integer('updated_at').notNull().default(now),
+});

@@ -1,0 +1,61 @@
+/** The only reader of process.env: parsed once, with zod, into a typed Env. */
+import { z } from 'zod';
+
+const ZBool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Public base URL used in links inside notifications (emails, Slack, webhooks). */
+  PUBLIC_URL: z.string().url().optional(),
+  /** SQLite database file; created and migrated at start. */
+  DATABASE_PATH: z.string().default('./data/tocsin.db'),
+  /** Built SPA to serve; empty disables static serving (API only). */
+  WEB_DIST: z.string().default(''),
+  /** Seed demo users, products and alerts on the first start of an empty database. */
+  SEED_DEMO: ZBool.default(true),
+  /** Each user keeps at most this many newest alerts; -1 keeps everything. */
+  ALERT_RETENTION: z.coerce.number().int().min(-1).default(999),
+  ALERT_RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
+  /** Failed logins for one username before it is locked, and for how long. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Set the Secure flag on cookies (when served over HTTPS). */
+  COOKIE_SECURE: ZBool.default(false),
+  /** SMTP connection defaults; when set they override the System Settings page. */
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_TLS_MODE: z.enum(['none', 'starttls', 'tls']).optional(),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  /** Slack Web API base URL (tests and air-gapped installs point it at a stand-in). */
+  SLACK_API_URL: z.string().url().default('https://slack.com/api'),
+  /** Delivery worker. */
+  WORKER_ENABLED: ZBool.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
+  WORKER_POLL_MS: z.coerce.number().int().min(10).default(500),
+  WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).default(60),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  DELIVERY_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5000),
+  DELIVERY_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  /** Name this installation sends in X-Tocsin-Instance. */
+  INSTANCE_NAME: z.string().default('tocsin'),
+});
+export type Env = z.infer<typeof ZEnv>;
+
+/** Parse an environment (process.env by default); throws one readable error naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env, overrides: Partial<Env> = {}): Env {
+  const parsed = ZEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, ...overrides };
+}
+
+/** Env for tests: defaults only, nothing read from process.env. */
+export function testEnv(overrides: Partial<Env> = {}): Env {
+  return parseEnv({ NODE_ENV: 'test' }, { SEED_DEMO: false, WORKER_ENABLED: false, ...overrides });
+}

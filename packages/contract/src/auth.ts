@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { ROLES } from './catalogue';
+
+export const ZRole = z.enum(ROLES);
+
+export const ZUser = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  is_active: z.boolean(),
+  is_superuser: z.boolean(),
+  global_role: ZRole.nullable(),
+  slack_email: z.string().nullable(),
+  created_at: z.string(),
+});
+export type TUser = z.infer<typeof ZUser>;
+
+export const ZLoginBody = z.object({
+  username: z.string().trim().min(1, 'Enter your username').max(150),
+  password: z.string().min(1, 'Enter your password').max(1024),
+});
+export type TLoginBody = z.infer<typeof ZLoginBody>;
+
+/** Answer of POST /api/auth/login and GET /api/auth/me. csrf_token goes in X-CSRF-Token on cookie-authenticated writes. */
+export const ZSession = z.object({ user: ZUser, csrf_token: z.string() });
+export type TSession = z.infer<typeof ZSession>;
+
+const ZPassword = z.string().min(10, 'Use at least 10 characters').max(1024);
+const ZEmail = z.string().trim().email('Enter a valid email address').max(254);
+
+export const ZUpdateProfileBody = z.object({
+  first_name: z.string().trim().max(150).optional(),
+  last_name: z.string().trim().max(150).optional(),
+  email: ZEmail.optional(),
+  /** Additional Contact Information: where personal Slack DMs go. Empty string or null clears it. */
+  slack_email: z.union([ZEmail, z.literal(''), z.null()]).optional(),
+});
+export type TUpdateProfileBody = z.infer<typeof ZUpdateProfileBody>;
+
+export const ZChangePasswordBody = z.object({ current_password: z.string().min(1), new_password: ZPassword });
+export type TChangePasswordBody = z.infer<typeof ZChangePasswordBody>;
+
+export const ZCreateUserBody = z.object({
+  username: z
+    .string()
+    .trim()
+    .min(1, 'Enter a username')
+    .max(150)
+    .regex(/^[A-Za-z0-9_.@+-]+$/, 'Use letters, digits and @ . + - _ only'),
+  email: ZEmail,
+  first_name: z.string().trim().max(150).default(''),
+  last_name: z.string().trim().max(150).default(''),
+  password: ZPassword,
+  is_active: z.boolean().default(true),
+  is_superuser: z.boolean().default(false),
+  global_role: ZRole.nullable().default(null),
+});
+export type TCreateUserBody = z.input<typeof ZCreateUserBody>;
+
+export const ZUpdateUserBody = z.object({
+  email: ZEmail.optional(),
+  first_name: z.string().trim().max(150).optional(),
+  last_name: z.string().trim().max(150).optional(),
+  password: ZPassword.optional(),
+  is_active: z.boolean().optional(),
+  is_superuser: z.boolean().optional(),
+  global_role: ZRole.nullable().optional(),
+});
+export type TUpdateUserBody = z.infer<typeof ZUpdateUserBody>;
+
+export const ZMembership = z.object({ id: z.number().int(), name: z.string(), role: ZRole });
+export const ZMemberships = z.object({ product_types: z.array(ZMembership), products: z.array(ZMembership) });
+export type TMemberships = z.infer<typeof ZMemberships>;
+export const ZSetMembershipsBody = z.object({
+  product_types: z.array(z.object({ id: z.number().int().positive(), role: ZRole })).max(10000),
+  products: z.array(z.object({ id: z.number().int().positive(), role: ZRole })).max(10000),
+});
+export type TSetMembershipsBody = z.infer<typeof ZSetMembershipsBody>;
+
+export const ZApiToken = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  /** First characters of the key, to tell tokens apart; the key itself is shown once. */
+  prefix: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+});
+export type TApiToken = z.infer<typeof ZApiToken>;
+export const ZCreateTokenBody = z.object({ name: z.string().trim().min(1, 'Name the token').max(100) });
+export const ZCreatedToken = z.object({ token: ZApiToken, key: z.string() });
+export type TCreatedToken = z.infer<typeof ZCreatedToken>;

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ALERT_LIMITS } from './catalogue';
+import { ZSafeUrl } from './common';
+
+const truncate = (max: number) => (v: string) => (v.length > max ? v.slice(0, max) : v);
+
+/** Largest accepted body of POST /api/events, in bytes. */
+export const EVENT_BODY_MAX_BYTES = 64 * 1024;
+
+/**
+ * Body of POST /api/events (integration API). Over-long title, description, url and icon are
+ * truncated to the alert limits, not rejected. At most one of product_id, product_type_id, engagement_id.
+ */
+export const ZCreateEventBody = z
+  .object({
+    event: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lower-case event name such as scan_added (letters, digits, _)'),
+    title: z.string().trim().min(1, 'is required').transform(truncate(ALERT_LIMITS.title)),
+    description: z.string().transform(truncate(ALERT_LIMITS.description)).optional(),
+    url: ZSafeUrl.transform(truncate(ALERT_LIMITS.url)).optional(),
+    icon: z.string().transform(truncate(ALERT_LIMITS.icon)).optional(),
+    product_id: z.number().int().positive().optional(),
+    product_type_id: z.number().int().positive().optional(),
+    engagement_id: z.number().int().positive().optional(),
+    /** Usernames. When present, only these users hear about the event (an empty list sends nothing). */
+    recipients: z.array(z.string().min(1).max(150)).max(1000).optional(),
+    /** Only in-app alerts; no mail, Slack, Teams or webhooks. */
+    alert_only: z.boolean().default(false),
+    idempotency_key: z.string().min(1).max(200).optional(),
+  })
+  .refine((b) => [b.product_id, b.product_type_id, b.engagement_id].filter((v) => v !== undefined).length <= 1, {
+    message: 'give at most one of product_id, product_type_id, engagement_id',
+    path: ['product_id'],
+  });
+export type TCreateEventBody = z.input<typeof ZCreateEventBody>;
+export type TCreateEventInput = z.output<typeof ZCreateEventBody>;
+
+export const ZCreatedEvent = z.object({
+  id: z.number().int(),
+  event: z.string(),
+  /** The catalogue event whose settings routed it (`other` for names outside the catalogue). */
+  routed_as: z.string(),
+  alerts_created: z.number().int(),
+  deliveries_created: z.number().int(),
+  /** True when idempotency_key matched an earlier event: nothing new was created. */
+  duplicate: z.boolean(),
+});
+export type TCreatedEvent = z.infer<typeof ZCreatedEvent>;

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { ENGAGEMENT_STATUSES } from './catalogue';
+
+export const ZProductType = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  product_count: z.number().int(),
+  created_at: z.string(),
+});
+export type TProductType = z.infer<typeof ZProductType>;
+export const ZCreateProductTypeBody = z.object({
+  name: z.string().trim().min(1, 'Enter a name').max(255),
+  description: z.string().max(4000).default(''),
+});
+export type TCreateProductTypeBody = z.input<typeof ZCreateProductTypeBody>;
+
+export const ZProduct = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  product_type_id: z.number().int(),
+  product_type_name: z.string(),
+  created_at: z.string(),
+});
+export type TProduct = z.infer<typeof ZProduct>;
+export const ZCreateProductBody = z.object({
+  name: z.string().trim().min(1, 'Enter a name').max(255),
+  description: z.string().max(4000).default(''),
+  product_type_id: z.number().int().positive('Choose a product type'),
+});
+export type TCreateProductBody = z.input<typeof ZCreateProductBody>;
+
+export const ZEngagementStatus = z.enum(ENGAGEMENT_STATUSES);
+const ZDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31');
+
+export const ZEngagement = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  product_id: z.number().int(),
+  product_name: z.string(),
+  lead_id: z.number().int().nullable(),
+  lead_username: z.string().nullable(),
+  target_start: z.string(),
+  target_end: z.string(),
+  status: ZEngagementStatus,
+  created_at: z.string(),
+});
+export type TEngagement = z.infer<typeof ZEngagement>;
+export const ZCreateEngagementBody = z
+  .object({
+    name: z.string().trim().min(1, 'Enter a name').max(255),
+    product_id: z.number().int().positive(),
+    lead_id: z.number().int().positive().nullable().default(null),
+    target_start: ZDate,
+    target_end: ZDate,
+    status: ZEngagementStatus.default('Not Started'),
+  })
+  .refine((b) => b.target_end >= b.target_start, { message: 'The end date must not be before the start date', path: ['target_end'] });
+export type TCreateEngagementBody = z.input<typeof ZCreateEngagementBody>;
+
+export const ZProductDetail = ZProduct.extend({ engagements: z.array(ZEngagement) });
+export type TProductDetail = z.infer<typeof ZProductDetail>;
