@@ -10,17 +10,20 @@ import type { Deps, UserRow } from '../app-context';
 
 export const canViewEverything = (user: Pick<UserRow, 'isSuperuser' | 'globalRole'>) => user.isSuperuser || user.globalRole !== null;
 
-/** SQL condition: the user `userIdSql` may view product `productIdSql` (excluding the global cases). */
+/**
+ * SQL condition: the user `userIdSql` may view product `productIdSql` (excluding the global cases).
+ * Inner aliases are prefixed rbac_ so they never shadow the caller's (`p.id` of an outer `products p`).
+ */
 export const viewsProductSql = (userIdSql: SQL, productIdSql: SQL) => sql`(
-  exists (select 1 from product_members pm where pm.user_id = ${userIdSql} and pm.product_id = ${productIdSql})
-  or exists (select 1 from product_type_members ptm join products p on p.product_type_id = ptm.product_type_id
-             where ptm.user_id = ${userIdSql} and p.id = ${productIdSql}))`;
+  exists (select 1 from product_members rbac_pm where rbac_pm.user_id = ${userIdSql} and rbac_pm.product_id = ${productIdSql})
+  or exists (select 1 from product_type_members rbac_ptm join products rbac_p on rbac_p.product_type_id = rbac_ptm.product_type_id
+             where rbac_ptm.user_id = ${userIdSql} and rbac_p.id = ${productIdSql}))`;
 
 /** SQL condition: the user may view product type `productTypeIdSql` (excluding the global cases). */
 export const viewsProductTypeSql = (userIdSql: SQL, productTypeIdSql: SQL) => sql`(
-  exists (select 1 from product_type_members ptm where ptm.user_id = ${userIdSql} and ptm.product_type_id = ${productTypeIdSql})
-  or exists (select 1 from product_members pm join products p on p.id = pm.product_id
-             where pm.user_id = ${userIdSql} and p.product_type_id = ${productTypeIdSql}))`;
+  exists (select 1 from product_type_members rbac_ptm where rbac_ptm.user_id = ${userIdSql} and rbac_ptm.product_type_id = ${productTypeIdSql})
+  or exists (select 1 from product_members rbac_pm join products rbac_p on rbac_p.id = rbac_pm.product_id
+             where rbac_pm.user_id = ${userIdSql} and rbac_p.product_type_id = ${productTypeIdSql}))`;
 
 export function canViewProduct(deps: Deps, user: UserRow, productId: number): boolean {
   if (canViewEverything(user)) {

@@ -1,0 +1,170 @@
+import type { TAlertPage, TAlertStreamMessage, TAlertSummary, TRemovedAlerts } from '@tocsin/contract/alerts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { UserRow } from '../app-context';
+import { dispatchEvent } from '../notifications/dispatch';
+import { createTestApp, createUser, loginAs, sendJson, type TTestClient } from '../test-utils';
+
+let t: ReturnType<typeof createTestApp>;
+let alice: UserRow;
+let bob: UserRow;
+let asAlice: TTestClient;
+let asBob: TTestClient;
+
+beforeEach(async () => {
+  t = createTestApp();
+  alice = await createUser(t.deps, { username: 'alice' });
+  bob = await createUser(t.deps, { username: 'bob' });
+  asAlice = await loginAs(t.app, 'alice');
+  asBob = await loginAs(t.app, 'bob');
+});
+afterEach(() => t.deps.cleanup());
+
+/** Alerts for one user through the real dispatcher (a recipients list with personal alert settings). */
+function giveAlerts(user: UserRow, n: number, prefix = 'Alert'): number[] {
+  t.deps.sqlite
+    .prepare(`insert or ignore into notification_settings (scope, user_id, event, channels) values ('personal', ?, 'other', 1)`)
+    .run(user.id);
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const { eventId } = dispatchEvent(t.deps, { event: 'other', title: `${prefix} ${i}`, recipients: [user.id] });
+    const row = t.deps.sqlite.prepare<[number], { id: number }>('select id from alerts where event_id = ?').get(eventId);
+    if (!row) throw new Error('no alert created');
+    ids.push(row.id);
+  }
+  return ids;
+}
+
+describe('GET /api/alerts', () => {
+  it('lists only my alerts, newest first, in pages', async () => {
+    giveAlerts(alice, 30);
+    giveAlerts(bob, 2, 'Bob');
+    const first = (await (await asAlice.get('/api/alerts')).json()) as TAlertPage;
+    expect(first.total).toBe(30);
+    expect(first.page_size).toBe(25);
+    expect(first.items).toHaveLength(25);
+    expect(first.items[0]?.title).toBe('Alert 29');
+    expect(first.items[0]).toMatchObject({ url: '/alerts', source: 'Other', icon: 'bell', description: '' });
+    expect(new Date(first.items[0]?.created ?? '').toISOString()).toBe(first.items[0]?.created);
+    const second = (await (await asAlice.get('/api/alerts?page=2&page_size=25')).json()) as TAlertPage;
+    expect(second.items.map((a) => a.title)).toEqual(['Alert 4', 'Alert 3', 'Alert 2', 'Alert 1', 'Alert 0']);
+    const bobs = (await (await asBob.get('/api/alerts')).json()) as TAlertPage;
+    expect(bobs.items.map((a) => a.title)).toEqual(['Bob 1', 'Bob 0']);
+  });
+
+  it('rejects a bad page size and asks anonymous callers to log in', async () => {
+    const bad = await asAlice.get('/api/alerts?page_size=1000');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('page_size');
+    expect((await sendJson(t.app, 'GET', '/api/alerts')).status).toBe(401);
+    expect((await sendJson(t.app, 'GET', '/api/alerts/stream')).status).toBe(401);
+  });
+});
+
+describe('GET /api/alerts/summary', () => {
+  it('gives the count and the newest items; reading does not lower the count', async () => {
+    giveAlerts(alice, 15);
+    const summary = (await (await asAlice.get('/api/alerts/summary')).json()) as TAlertSummary;
+    expect(summary.count).toBe(15);
+    expect(summary.items).toHaveLength(12);
+    expect(summary.items[0]?.title).toBe('Alert 14');
+    await asAlice.get('/api/alerts');
+    const again = (await (await asAlice.get('/api/alerts/summary?limit=3')).json()) as TAlertSummary;
+    expect(again.count).toBe(15);
+    expect(again.items.map((a) => a.title)).toEqual(['Alert 14', 'Alert 13', 'Alert 12']);
+  });
+});
+
+describe('removing alerts', () => {
+  it('removes only my own alerts and ignores ids of other users', async () => {
+    const mine = giveAlerts(alice, 3);
+    const bobs = giveAlerts(bob, 2);
+    const changed: number[][] = [];
+    t.deps.bus.on('alerts-changed', (ids: number[]) => changed.push(ids));
+    const res = await asAlice.post('/api/alerts/remove', { ids: [mine[0], ...bobs] });
+    expect(res.status).toBe(200);
+    expect((await res.json()) as TRemovedAlerts).toEqual({ removed: 1, count: 2 });
+    expect(changed).toEqual([[alice.id]]);
+    const bobSummary = (await (await asBob.get('/api/alerts/summary')).json()) as TAlertSummary;
+    expect(bobSummary.count).toBe(2);
+  });
+
+  it('validates the body', async () => {
+    const empty = await asAlice.post('/api/alerts/remove', { ids: [] });
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { error: { message: string } }).error.message).toContain('Select at least one alert');
+    expect((await asAlice.post('/api/alerts/remove', { ids: ['x'] })).status).toBe(400);
+  });
+
+  it('clears all of my alerts and none of anybody else’s', async () => {
+    giveAlerts(alice, 4);
+    giveAlerts(bob, 2);
+    const res = await asAlice.delete('/api/alerts');
+    expect((await res.json()) as TRemovedAlerts).toEqual({ removed: 4, count: 0 });
+    expect(((await (await asAlice.get('/api/alerts/summary')).json()) as TAlertSummary).count).toBe(0);
+    expect(((await (await asBob.get('/api/alerts/summary')).json()) as TAlertSummary).count).toBe(2);
+  });
+});
+
+/** Reads SSE messages of one event type from a streaming response. */
+function readSse(res: Response) {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return {
+    async next(): Promise<{ event: string; data: string }> {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const lines = block.split('\n');
+          if (lines.every((l) => l.startsWith(':'))) continue;
+          const event =
+            lines
+              .find((l) => l.startsWith('event:'))
+              ?.slice(6)
+              .trim() ?? 'message';
+          const data = lines
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trim())
+            .join('\n');
+          return { event, data };
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buffer += decoder.decode(value, { stream: true });
+      }
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+describe('GET /api/alerts/stream', () => {
+  it('sends the count on connect and again when an event reaches me, not for other users', async () => {
+    giveAlerts(alice, 2);
+    const res = await asAlice.get('/api/alerts/stream');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const stream = readSse(res);
+    const listenersBefore = t.deps.bus.listenerCount('alerts-changed');
+
+    const first = await stream.next();
+    expect(first.event).toBe('alerts');
+    const firstMessage = JSON.parse(first.data) as TAlertStreamMessage;
+    expect(firstMessage.count).toBe(2);
+
+    giveAlerts(bob, 1);
+    const [newId] = giveAlerts(alice, 1);
+    const second = JSON.parse((await stream.next()).data) as TAlertStreamMessage;
+    expect(second).toEqual({ count: 3, latest_id: newId });
+
+    await asAlice.delete('/api/alerts');
+    const third = JSON.parse((await stream.next()).data) as TAlertStreamMessage;
+    expect(third).toEqual({ count: 0, latest_id: null });
+
+    expect(listenersBefore).toBeGreaterThan(0);
+    await stream.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(t.deps.bus.listenerCount('alerts-changed')).toBe(listenersBefore - 1);
+  });
+});
