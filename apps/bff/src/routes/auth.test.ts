@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../auth/sessions';
+import { createTestApp, createUser, loginAs, sendJson, TEST_PASSWORD } from '../test-utils';
+
+type TTestContext = ReturnType<typeof createTestApp>;
+let ctx: TTestContext;
+function setup(overrides: Parameters<typeof createTestApp>[0] = {}) {
+  ctx = createTestApp(overrides);
+  return ctx;
+}
+afterEach(() => ctx?.deps.cleanup());
+
+const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
+
+describe('POST /api/auth/login', () => {
+  it('logs in, sets an HttpOnly SameSite=Lax cookie and returns the user with a CSRF token', async () => {
+    const { app, deps } = setup();
+    await createUser(deps, { username: 'Alice', firstName: 'Alice' });
+    const res = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { user: { username: string; first_name: string }; csrf_token: string };
+    expect(body.user.username).toBe('Alice');
+    expect(body.csrf_token.length).toBeGreaterThan(20);
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toContain(`${SESSION_COOKIE}=`);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).not.toMatch(/Secure/i);
+    expect(body).not.toHaveProperty('user.password_hash');
+  });
+
+  it('marks the cookie Secure when COOKIE_SECURE is set', async () => {
+    const { app, deps } = setup({ COOKIE_SECURE: true });
+    await createUser(deps, { username: 'alice' });
+    const res = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
+    expect(res.headers.get('set-cookie')).toMatch(/Secure/);
+  });
+
+  it('answers a wrong password and an unknown user identically', async () => {
+    const { app, deps } = setup();
+    await createUser(deps, { username: 'alice' });
+    const wrong = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: 'nope-nope-nope' });
+    const unknown = await sendJson(app, 'POST', '/api/auth/login', { username: 'nobody', password: 'nope-nope-nope' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(await errorOf(wrong)).toEqual(await errorOf(unknown));
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses an inactive user with the same message', async () => {
+    const { app, deps } = setup();
+    await createUser(deps, { username: 'ivan', isActive: false });
+    const res = await sendJson(app, 'POST', '/api/auth/login', { username: 'ivan', password: TEST_PASSWORD });
+    expect(res.status).toBe(401);
+    expect((await errorOf(res)).message).toBe('Invalid username or password.');
+  });
+
+  it('names the missing fields', async () => {
+    const { app } = setup();
+    const res = await sendJson(app, 'POST', '/api/auth/login', { username: '' });
+    expect(res.status).toBe(400);
+    const error = await errorOf(res);
+    expect(error.message).toContain('username');
+    expect(error.message).toContain('password');
+  });
+
+  it('locks a username after repeated failures, even the right password, and unlocks after the lock time', async () => {
+    const { app, deps } = setup({ LOGIN_MAX_FAILURES: 3, LOGIN_LOCK_SECONDS: 600 });
+    let now = 1_800_000_000_000;
+    deps.now = () => now;
+    await createUser(deps, { username: 'alice' });
+    for (let i = 0; i < 2; i++) {
+      const res = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: 'wrong-password' });
+      expect(res.status).toBe(401);
+    }
+    const third = await sendJson(app, 'POST', '/api/auth/login', { username: 'ALICE', password: 'wrong-password' });
+    expect(third.status).toBe(429);
+    const locked = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
+    expect(locked.status).toBe(429);
+    expect((await errorOf(locked)).message).toMatch(/try again in 10 minutes/i);
+    now += 601_000;
+    const ok = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
+    expect(ok.status).toBe(200);
+  });
+
+  it('locks unknown usernames too, and a success resets the count', async () => {
+    const { app, deps } = setup({ LOGIN_MAX_FAILURES: 2 });
+    await createUser(deps, { username: 'alice' });
+    await sendJson(app, 'POST', '/api/auth/login', { username: 'ghost', password: 'wrong-password' });
+    const ghost = await sendJson(app, 'POST', '/api/auth/login', { username: 'ghost', password: 'wrong-password' });
+    expect(ghost.status).toBe(429);
+
+    await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: 'wrong-password' });
+    expect((await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: TEST_PASSWORD })).status).toBe(200);
+    const again = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: 'wrong-password' });
+    expect(again.status).toBe(401);
+  });
+
+  it('refuses a cross-site login but accepts a same-origin one', async () => {
+    const { app, deps } = setup();
+    await createUser(deps, { username: 'alice' });
+    const body = { username: 'alice', password: TEST_PASSWORD };
+    const evil = await sendJson(app, 'POST', '/api/auth/login', body, { origin: 'https://evil.example', host: 'localhost' });
+    expect(evil.status).toBe(403);
+    const same = await sendJson(app, 'POST', '/api/auth/login', body, { origin: 'http://localhost', host: 'localhost' });
+    expect(same.status).toBe(200);
+  });
+});
+
+describe('session, CSRF and logout', () => {
+  it('GET /api/auth/me answers 401 without a session and the session with one', async () => {
+    const { app, deps } = setup();
+    expect((await sendJson(app, 'GET', '/api/auth/me')).status).toBe(401);
+    await createUser(deps, { username: 'alice' });
+    const client = await loginAs(app, 'alice');
+    const res = await client.get('/api/auth/me');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { user: { username: string }; csrf_token: string };
+    expect(body.user.username).toBe('alice');
+    expect(body.csrf_token).toBe(client.csrfToken);
+  });
+
+  it('requires the CSRF token on cookie-authenticated writes', async () => {
+    const { app, deps } = setup();
+    await createUser(deps, { username: 'alice' });
+    const client = await loginAs(app, 'alice');
+    const res = await client.post('/api/auth/logout', undefined, { 'x-csrf-token': 'wrong' });
+    expect(res.status).toBe(403);
+    expect((await errorOf(res)).code).toBe('csrf_failed');
+    expect((await client.get('/api/auth/me')).status).toBe(200);
+  });
+
+  it('logout ends the session and clears the cookie', async () => {
+    const { app, deps } = setup();
+    await createUser(deps, { username: 'alice' });
+    const client = await loginAs(app, 'alice');
+    const res = await client.post('/api/auth/logout');
+    expect(res.status).toBe(204);
+    expect(res.headers.get('set-cookie')).toMatch(new RegExp(`${SESSION_COOKIE}=;`));
+    expect((await client.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('a deactivated user loses their session', async () => {
+    const { app, deps } = setup();
+    const alice = await createUser(deps, { username: 'alice' });
+    const client = await loginAs(app, 'alice');
+    deps.sqlite.prepare('update users set is_active = 0 where id = ?').run(alice.id);
+    expect((await client.get('/api/auth/me')).status).toBe(401);
+  });
+});

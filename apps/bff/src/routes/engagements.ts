@@ -1,0 +1,70 @@
+/** Engagements: list and show within what the caller may view; Writers and up add and close them. */
+import { createRoute } from '@hono/zod-openapi';
+import { ZId } from '@tocsin/contract/common';
+import { ZCreateEngagementBody, ZEngagement } from '@tocsin/contract/products';
+import { z } from 'zod';
+import { requireAuth } from '../auth/middleware';
+import { createRouter, errorResponses } from '../lib/router';
+import { closeEngagement, createEngagement, getEngagement, listEngagements } from '../services/engagements';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const idParam = { params: z.object({ id: ZId }) };
+
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Engagements'],
+  summary: 'Engagements the caller may view, optionally of one product',
+  request: { query: z.object({ product_id: ZId.optional() }) },
+  responses: {
+    200: json(z.array(ZEngagement), 'Engagements, latest start first'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    404: errorResponses[404],
+  },
+});
+
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['Engagements'],
+  summary: 'Add an engagement (Writer or higher on the product); emits engagement_added',
+  request: { body: { content: { 'application/json': { schema: ZCreateEngagementBody } }, required: true } },
+  responses: { 201: json(ZEngagement, 'Created'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+});
+
+const show = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags: ['Engagements'],
+  summary: 'One engagement (404 when not visible)',
+  request: idParam,
+  responses: { 200: json(ZEngagement, 'The engagement'), 401: errorResponses[401], 404: errorResponses[404] },
+});
+
+const close = createRoute({
+  method: 'post',
+  path: '/{id}/close',
+  tags: ['Engagements'],
+  summary: 'Close an engagement (status Completed); emits close_engagement',
+  request: idParam,
+  responses: {
+    200: json(ZEngagement, 'The closed engagement'),
+    401: errorResponses[401],
+    403: errorResponses[403],
+    404: errorResponses[404],
+    409: { description: 'Already closed.' },
+  },
+});
+
+const router = createRouter();
+router.use('*', async (c, next) => {
+  requireAuth(c);
+  await next();
+});
+
+export const engagementRoutes = router
+  .openapi(list, (c) => c.json(listEngagements(c.var.deps, requireAuth(c).user, c.req.valid('query').product_id), 200))
+  .openapi(create, (c) => c.json(createEngagement(c.var.deps, requireAuth(c).user, c.req.valid('json')), 201))
+  .openapi(show, (c) => c.json(getEngagement(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200))
+  .openapi(close, (c) => c.json(closeEngagement(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200));

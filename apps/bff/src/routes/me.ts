@@ -1,0 +1,94 @@
+/** The caller's own account: profile (incl. the Slack email), password and personal API tokens. */
+import { createRoute } from '@hono/zod-openapi';
+import { ZApiToken, ZChangePasswordBody, ZCreatedToken, ZCreateTokenBody, ZUpdateProfileBody, ZUser } from '@tocsin/contract/auth';
+import { ZId } from '@tocsin/contract/common';
+import { z } from 'zod';
+import { requireAuth } from '../auth/middleware';
+import { createRouter, errorResponses } from '../lib/router';
+import { createToken, listTokens, revokeToken } from '../services/tokens';
+import { changePassword, toUserDto, updateProfile } from '../services/users';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
+const getProfile = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Me'],
+  summary: 'My profile',
+  responses: { 200: json(ZUser, 'The logged-in user'), 401: errorResponses[401] },
+});
+
+const patchProfile = createRoute({
+  method: 'patch',
+  path: '/',
+  tags: ['Me'],
+  summary: 'Update my names, email and Additional Contact Information (Slack email)',
+  request: body(ZUpdateProfileBody),
+  responses: { 200: json(ZUser, 'The updated profile'), 400: errorResponses[400], 401: errorResponses[401] },
+});
+
+const postPassword = createRoute({
+  method: 'post',
+  path: '/password',
+  tags: ['Me'],
+  summary: 'Change my password (the current one is required); my other sessions end',
+  request: body(ZChangePasswordBody),
+  responses: { 204: { description: 'Changed' }, 400: errorResponses[400], 401: errorResponses[401] },
+});
+
+const getTokens = createRoute({
+  method: 'get',
+  path: '/tokens',
+  tags: ['Me'],
+  summary: 'My API tokens (never the keys)',
+  responses: { 200: json(z.array(ZApiToken), 'Tokens, newest first'), 401: errorResponses[401] },
+});
+
+const postToken = createRoute({
+  method: 'post',
+  path: '/tokens',
+  tags: ['Me'],
+  summary: 'Create an API token; the key is in this answer only',
+  request: body(ZCreateTokenBody),
+  responses: { 201: json(ZCreatedToken, 'The token and its key'), 400: errorResponses[400], 401: errorResponses[401] },
+});
+
+const deleteToken = createRoute({
+  method: 'delete',
+  path: '/tokens/{id}',
+  tags: ['Me'],
+  summary: 'Revoke one of my API tokens',
+  request: { params: z.object({ id: ZId }) },
+  responses: { 204: { description: 'Revoked' }, 401: errorResponses[401], 404: errorResponses[404] },
+});
+
+const router = createRouter();
+// Every route here is about the caller: check the login before validating the body.
+router.use('*', async (c, next) => {
+  requireAuth(c);
+  await next();
+});
+
+export const meRoutes = router
+  .openapi(getProfile, (c) => c.json(toUserDto(requireAuth(c).user), 200))
+  .openapi(patchProfile, (c) => {
+    const auth = requireAuth(c);
+    return c.json(toUserDto(updateProfile(c.var.deps, auth.user, c.req.valid('json'))), 200);
+  })
+  .openapi(postPassword, async (c) => {
+    const auth = requireAuth(c);
+    const { current_password, new_password } = c.req.valid('json');
+    await changePassword(c.var.deps, auth.user, current_password, new_password, auth.sessionId);
+    return c.body(null, 204);
+  })
+  .openapi(getTokens, (c) => c.json(listTokens(c.var.deps, requireAuth(c).user.id), 200))
+  .openapi(postToken, (c) => {
+    const auth = requireAuth(c);
+    return c.json(createToken(c.var.deps, auth.user.id, c.req.valid('json').name), 201);
+  })
+  .openapi(deleteToken, (c) => {
+    const auth = requireAuth(c);
+    revokeToken(c.var.deps, auth.user.id, c.req.valid('param').id);
+    return c.body(null, 204);
+  });

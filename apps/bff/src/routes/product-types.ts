@@ -1,0 +1,53 @@
+/** Product types: list and show what the caller may view; superusers and global Maintainers/Owners add them. */
+import { createRoute } from '@hono/zod-openapi';
+import { ZId } from '@tocsin/contract/common';
+import { ZCreateProductTypeBody, ZProductType } from '@tocsin/contract/products';
+import { z } from 'zod';
+import { requireAuth } from '../auth/middleware';
+import { createRouter, errorResponses } from '../lib/router';
+import { createProductType, getProductType, listProductTypes } from '../services/product-types';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Products'],
+  summary: 'Product types the caller may view, with the number of visible products',
+  responses: { 200: json(z.array(ZProductType), 'Product types by name'), 401: errorResponses[401] },
+});
+
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['Products'],
+  summary: 'Add a product type (superusers, global Maintainer/Owner); emits product_type_added',
+  request: { body: { content: { 'application/json': { schema: ZCreateProductTypeBody } }, required: true } },
+  responses: {
+    201: json(ZProductType, 'Created'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+    409: { description: 'A product type with this name exists.' },
+  },
+});
+
+const show = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags: ['Products'],
+  summary: 'One product type (404 when not visible)',
+  request: { params: z.object({ id: ZId }) },
+  responses: { 200: json(ZProductType, 'The product type'), 401: errorResponses[401], 404: errorResponses[404] },
+});
+
+const router = createRouter();
+router.use('*', async (c, next) => {
+  requireAuth(c);
+  await next();
+});
+
+export const productTypeRoutes = router
+  .openapi(list, (c) => c.json(listProductTypes(c.var.deps, requireAuth(c).user), 200))
+  .openapi(create, (c) => c.json(createProductType(c.var.deps, requireAuth(c).user, c.req.valid('json')), 201))
+  .openapi(show, (c) => c.json(getProductType(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200));

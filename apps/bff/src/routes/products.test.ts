@@ -1,0 +1,281 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Deps } from '../app-context';
+import { createTestApp, createUser, insertEngagement, insertProduct, insertProductType, loginAs, type TTestClient } from '../test-utils';
+
+let ctx: ReturnType<typeof createTestApp>;
+afterEach(() => ctx?.deps.cleanup());
+const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
+const names = async (res: Response) => ((await res.json()) as { name: string }[]).map((x) => x.name);
+
+/** Two product types; alice is a member of Web, bob of the Shop product only, carol is a global Reader, dave has nothing. */
+async function setupWorld() {
+  ctx = createTestApp();
+  const { app, deps } = ctx;
+  const web = insertProductType(deps, 'Web');
+  const infra = insertProductType(deps, 'Infra');
+  const shop = insertProduct(deps, 'Shop', web.id);
+  const blog = insertProduct(deps, 'Blog', web.id);
+  const vpn = insertProduct(deps, 'VPN', infra.id);
+  const users = {
+    admin: await createUser(deps, { username: 'admin', isSuperuser: true }),
+    alice: await createUser(deps, { username: 'alice', productTypes: [{ id: web.id, role: 'Maintainer' }] }),
+    bob: await createUser(deps, { username: 'bob', products: [{ id: shop.id, role: 'Writer' }] }),
+    carol: await createUser(deps, { username: 'carol', globalRole: 'Reader' }),
+    dave: await createUser(deps, { username: 'dave' }),
+  };
+  const clients: Record<keyof typeof users, TTestClient> = {
+    admin: await loginAs(app, 'admin'),
+    alice: await loginAs(app, 'alice'),
+    bob: await loginAs(app, 'bob'),
+    carol: await loginAs(app, 'carol'),
+    dave: await loginAs(app, 'dave'),
+  };
+  return { app, deps, web, infra, shop, blog, vpn, users, clients };
+}
+
+function setSystemAlert(deps: Deps, event: string) {
+  deps.sqlite.prepare("insert into notification_settings (scope, event, channels) values ('system', ?, 1)").run(event);
+}
+const alertTitles = (deps: Deps, userId: number) =>
+  (deps.sqlite.prepare('select title from alerts where user_id = ? order by id').all(userId) as { title: string }[]).map((r) => r.title);
+const eventRows = (deps: Deps) =>
+  deps.sqlite.prepare('select name, title, url, product_type_id, product_id, engagement_id, created_by from events order by id').all();
+
+describe('product types', () => {
+  it('lists only visible product types, counting only visible products', async () => {
+    const { clients } = await setupWorld();
+    const all = (await (await clients.admin.get('/api/product-types')).json()) as { name: string; product_count: number }[];
+    expect(all.map((t) => [t.name, t.product_count])).toEqual([
+      ['Infra', 1],
+      ['Web', 2],
+    ]);
+    expect(await names(await clients.carol.get('/api/product-types'))).toEqual(['Infra', 'Web']);
+    expect(await names(await clients.alice.get('/api/product-types'))).toEqual(['Web']);
+    const bobTypes = (await (await clients.bob.get('/api/product-types')).json()) as { name: string; product_count: number }[];
+    expect(bobTypes.map((t) => [t.name, t.product_count])).toEqual([['Web', 1]]);
+    expect(await (await clients.dave.get('/api/product-types')).json()).toEqual([]);
+  });
+
+  it('shows a visible product type and answers 404 for an invisible one', async () => {
+    const { clients, web, infra } = await setupWorld();
+    expect((await clients.alice.get(`/api/product-types/${web.id}`)).status).toBe(200);
+    const hidden = await clients.alice.get(`/api/product-types/${infra.id}`);
+    expect(hidden.status).toBe(404);
+    expect(await hidden.text()).not.toContain('Infra');
+  });
+
+  it('lets superusers and global Maintainers add product types, emitting product_type_added; others get 403', async () => {
+    const { app, deps, clients, users } = await setupWorld();
+    setSystemAlert(deps, 'product_type_added');
+    const created = await clients.admin.post('/api/product-types', { name: 'Mobile', description: 'Apps' });
+    expect(created.status).toBe(201);
+    const mobile = (await created.json()) as { id: number; name: string; product_count: number };
+    expect(mobile).toMatchObject({ name: 'Mobile', product_count: 0 });
+    expect(eventRows(deps)).toEqual([
+      {
+        name: 'product_type_added',
+        title: 'Product type Mobile added',
+        url: `/product-types/${mobile.id}`,
+        product_type_id: mobile.id,
+        product_id: null,
+        engagement_id: null,
+        created_by: users.admin.id,
+      },
+    ]);
+    // Only users who may view the new type get the system alert: superusers and the global Reader.
+    expect(alertTitles(deps, users.carol.id)).toEqual(['Product type Mobile added']);
+    expect(alertTitles(deps, users.admin.id)).toEqual(['Product type Mobile added']);
+    expect(alertTitles(deps, users.alice.id)).toEqual([]);
+    expect(alertTitles(deps, users.dave.id)).toEqual([]);
+
+    await createUser(deps, { username: 'maint', globalRole: 'Maintainer' });
+    const maint = await loginAs(app, 'maint');
+    expect((await maint.post('/api/product-types', { name: 'Cloud' })).status).toBe(201);
+    const denied = await clients.alice.post('/api/product-types', { name: 'Other' });
+    expect(denied.status).toBe(403);
+    expect((await clients.carol.post('/api/product-types', { name: 'Other' })).status).toBe(403);
+  });
+
+  it('refuses duplicate names (ignoring case) with 409 and names invalid fields', async () => {
+    const { clients } = await setupWorld();
+    const dup = await clients.admin.post('/api/product-types', { name: 'web' });
+    expect(dup.status).toBe(409);
+    expect((await errorOf(dup)).message).toContain('web');
+    const bad = await clients.admin.post('/api/product-types', { name: '' });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toContain('name');
+  });
+});
+
+describe('products', () => {
+  it('lists only visible products, optionally by product type', async () => {
+    const { clients, web, infra } = await setupWorld();
+    expect(await names(await clients.admin.get('/api/products'))).toEqual(['Blog', 'Shop', 'VPN']);
+    expect(await names(await clients.carol.get('/api/products'))).toEqual(['Blog', 'Shop', 'VPN']);
+    expect(await names(await clients.alice.get('/api/products'))).toEqual(['Blog', 'Shop']);
+    expect(await names(await clients.bob.get('/api/products'))).toEqual(['Shop']);
+    expect(await names(await clients.dave.get('/api/products'))).toEqual([]);
+    expect(await names(await clients.admin.get(`/api/products?product_type_id=${infra.id}`))).toEqual(['VPN']);
+    expect(await names(await clients.bob.get(`/api/products?product_type_id=${web.id}`))).toEqual(['Shop']);
+    expect((await clients.alice.get(`/api/products?product_type_id=${infra.id}`)).status).toBe(404);
+    expect((await clients.alice.get('/api/products?product_type_id=abc')).status).toBe(400);
+  });
+
+  it('shows a visible product with its engagements, 404 for an invisible one', async () => {
+    const { deps, clients, shop, blog, users } = await setupWorld();
+    insertEngagement(deps, { name: 'Pentest', productId: shop.id, leadId: users.alice.id });
+    const res = await clients.bob.get(`/api/products/${shop.id}`);
+    expect(res.status).toBe(200);
+    const detail = (await res.json()) as {
+      name: string;
+      product_type_name: string;
+      engagements: { name: string; lead_username: string }[];
+    };
+    expect(detail).toMatchObject({ name: 'Shop', product_type_name: 'Web' });
+    expect(detail.engagements).toEqual([expect.objectContaining({ name: 'Pentest', lead_username: 'alice' })]);
+    const hidden = await clients.bob.get(`/api/products/${blog.id}`);
+    expect(hidden.status).toBe(404);
+    expect(await hidden.text()).not.toContain('Blog');
+    expect((await clients.dave.get(`/api/products/${shop.id}`)).status).toBe(404);
+    expect((await clients.dave.get('/api/products/424242')).status).toBe(404);
+  });
+
+  it('lets product-type Maintainers add products and emits product_added with the product context', async () => {
+    const { deps, clients, web, users } = await setupWorld();
+    setSystemAlert(deps, 'product_added');
+    const res = await clients.alice.post('/api/products', { name: 'Portal', product_type_id: web.id });
+    expect(res.status).toBe(201);
+    const portal = (await res.json()) as { id: number; product_type_name: string };
+    expect(portal.product_type_name).toBe('Web');
+    expect(eventRows(deps)).toEqual([
+      {
+        name: 'product_added',
+        title: 'Product Portal added',
+        url: `/products/${portal.id}`,
+        product_type_id: web.id,
+        product_id: portal.id,
+        engagement_id: null,
+        created_by: users.alice.id,
+      },
+    ]);
+    // bob is a member of another product of Web only: he may not view Portal, so gets no alert.
+    expect(alertTitles(deps, users.alice.id)).toEqual(['Product Portal added']);
+    expect(alertTitles(deps, users.carol.id)).toEqual(['Product Portal added']);
+    expect(alertTitles(deps, users.bob.id)).toEqual([]);
+    expect(alertTitles(deps, users.dave.id)).toEqual([]);
+  });
+
+  it('refuses product creation without the role, for invisible types, and duplicate names', async () => {
+    const { clients, web, infra } = await setupWorld();
+    const bobTry = await clients.bob.post('/api/products', { name: 'X', product_type_id: web.id });
+    expect(bobTry.status).toBe(403);
+    expect((await clients.carol.post('/api/products', { name: 'X', product_type_id: web.id })).status).toBe(403);
+    const invisible = await clients.alice.post('/api/products', { name: 'X', product_type_id: infra.id });
+    const unknown = await clients.alice.post('/api/products', { name: 'X', product_type_id: 9999 });
+    expect(invisible.status).toBe(400);
+    expect(unknown.status).toBe(400);
+    expect((await errorOf(invisible)).message).toContain('product_type_id');
+    const dup = await clients.admin.post('/api/products', { name: 'SHOP', product_type_id: infra.id });
+    expect(dup.status).toBe(409);
+    const bad = await clients.admin.post('/api/products', { name: 'Y' });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toContain('product_type_id');
+  });
+});
+
+describe('engagements', () => {
+  const body = (productId: number, extra: Record<string, unknown> = {}) => ({
+    name: 'Q3 pentest',
+    product_id: productId,
+    target_start: '2026-07-01',
+    target_end: '2026-07-14',
+    ...extra,
+  });
+
+  it('lets product Writers add engagements with an active lead; emits engagement_added', async () => {
+    const { deps, clients, shop, users } = await setupWorld();
+    setSystemAlert(deps, 'engagement_added');
+    const res = await clients.bob.post('/api/engagements', body(shop.id, { lead_id: users.alice.id }));
+    expect(res.status).toBe(201);
+    const engagement = (await res.json()) as { id: number; status: string; lead_username: string; product_name: string };
+    expect(engagement).toMatchObject({ status: 'Not Started', lead_username: 'alice', product_name: 'Shop' });
+    expect(eventRows(deps)).toEqual([
+      expect.objectContaining({
+        name: 'engagement_added',
+        title: 'Engagement Q3 pentest added to Shop',
+        url: `/products/${shop.id}`,
+        product_id: shop.id,
+        engagement_id: engagement.id,
+        created_by: users.bob.id,
+      }),
+    ]);
+    for (const who of ['admin', 'alice', 'bob', 'carol'] as const) {
+      expect(alertTitles(deps, users[who].id)).toEqual(['Engagement Q3 pentest added to Shop']);
+    }
+    expect(alertTitles(deps, users.dave.id)).toEqual([]);
+  });
+
+  it('refuses Readers, invisible products, inactive or unknown leads, and bad dates', async () => {
+    const { deps, clients, shop, vpn, users } = await setupWorld();
+    expect((await clients.carol.post('/api/engagements', body(shop.id))).status).toBe(403);
+    const invisible = await clients.bob.post('/api/engagements', body(vpn.id));
+    expect(invisible.status).toBe(400);
+    expect((await errorOf(invisible)).message).toContain('product_id');
+    const gone = await createUser(deps, { username: 'gone', isActive: false });
+    const inactiveLead = await clients.bob.post('/api/engagements', body(shop.id, { lead_id: gone.id }));
+    expect(inactiveLead.status).toBe(400);
+    expect((await errorOf(inactiveLead)).message).toContain('lead_id');
+    expect((await clients.bob.post('/api/engagements', body(shop.id, { lead_id: 9999 }))).status).toBe(400);
+    const dates = await clients.bob.post('/api/engagements', body(shop.id, { target_start: '2026-07-10', target_end: '2026-07-01' }));
+    expect(dates.status).toBe(400);
+    expect((await errorOf(dates)).message).toContain('target_end');
+    const format = await clients.bob.post('/api/engagements', body(shop.id, { target_start: '07/01/2026' }));
+    expect((await errorOf(format)).message).toContain('target_start');
+    expect(deps.sqlite.prepare('select count(*) as n from engagements').get()).toEqual({ n: 0 });
+    expect(users.dave).toBeDefined();
+  });
+
+  it('lists only visible engagements and 404s for an invisible product filter or engagement', async () => {
+    const { deps, clients, shop, blog, vpn } = await setupWorld();
+    const e1 = insertEngagement(deps, { name: 'Shop review', productId: shop.id });
+    insertEngagement(deps, { name: 'Blog review', productId: blog.id });
+    const e3 = insertEngagement(deps, { name: 'VPN audit', productId: vpn.id });
+    expect((await names(await clients.admin.get('/api/engagements'))).sort()).toEqual(['Blog review', 'Shop review', 'VPN audit']);
+    expect(await names(await clients.bob.get('/api/engagements'))).toEqual(['Shop review']);
+    expect(await names(await clients.bob.get(`/api/engagements?product_id=${shop.id}`))).toEqual(['Shop review']);
+    expect((await clients.bob.get(`/api/engagements?product_id=${blog.id}`)).status).toBe(404);
+    expect((await clients.bob.get(`/api/engagements/${e1.id}`)).status).toBe(200);
+    expect((await clients.bob.get(`/api/engagements/${e3.id}`)).status).toBe(404);
+    expect(await (await clients.dave.get('/api/engagements')).json()).toEqual([]);
+  });
+
+  it('closes an engagement once, emitting close_engagement; Readers and outsiders cannot', async () => {
+    const { deps, clients, shop, users } = await setupWorld();
+    setSystemAlert(deps, 'close_engagement');
+    const e = insertEngagement(deps, { name: 'Shop review', productId: shop.id, leadId: users.bob.id, status: 'In Progress' });
+    expect((await clients.carol.post(`/api/engagements/${e.id}/close`)).status).toBe(403);
+    expect((await clients.dave.post(`/api/engagements/${e.id}/close`)).status).toBe(404);
+    const res = await clients.alice.post(`/api/engagements/${e.id}/close`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { status: string }).status).toBe('Completed');
+    expect(eventRows(deps)).toEqual([
+      expect.objectContaining({ name: 'close_engagement', product_id: shop.id, engagement_id: e.id, created_by: users.alice.id }),
+    ]);
+    expect(alertTitles(deps, users.bob.id)).toEqual(['Engagement Shop review closed']);
+    expect(alertTitles(deps, users.dave.id)).toEqual([]);
+    const again = await clients.alice.post(`/api/engagements/${e.id}/close`);
+    expect(again.status).toBe(409);
+    expect((deps.sqlite.prepare('select count(*) as n from events').get() as { n: number }).n).toBe(1);
+  });
+
+  it('accepts an API token for writes without a CSRF token', async () => {
+    const { app, shop } = await setupWorld();
+    const { key } = (await (await (await loginAs(app, 'bob')).post('/api/me/tokens', { name: 'ci' })).json()) as { key: string };
+    const res = await app.request('http://localhost/api/engagements', {
+      method: 'POST',
+      headers: { authorization: `Token ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body(shop.id)),
+    });
+    expect(res.status).toBe(201);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * Users & access, for superusers: accounts, flags, global role and memberships.
+ * /options is open to every logged-in user: it lists only id and username of active users, which
+ * anyone choosing an engagement lead needs (DefectDojo's lead picker shows all users the same way).
+ */
+import { createRoute } from '@hono/zod-openapi';
+import { ZCreateUserBody, ZMemberships, ZSetMembershipsBody, ZUpdateUserBody, ZUser } from '@tocsin/contract/auth';
+import { ZId } from '@tocsin/contract/common';
+import { z } from 'zod';
+import { requireAuth, requireSuperuser } from '../auth/middleware';
+import { createRouter, errorResponses } from '../lib/router';
+import { createUser, getMemberships, getUser, listUserOptions, listUsers, setMemberships, toUserDto, updateUser } from '../services/users';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+const idParam = { params: z.object({ id: ZId }) };
+const guarded = { 401: errorResponses[401], 403: { description: 'Only superusers.' } } as const;
+
+export const ZUserOption = z.object({ id: z.number().int(), username: z.string() });
+
+const getOptions = createRoute({
+  method: 'get',
+  path: '/options',
+  tags: ['Users'],
+  summary: 'Active users as {id, username}, for pickers (any logged-in user)',
+  responses: { 200: json(z.array(ZUserOption), 'Active users by username'), 401: errorResponses[401] },
+});
+
+const getUsers = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Users'],
+  summary: 'List users; q filters by username, name or email',
+  request: { query: z.object({ q: z.string().max(200).optional() }) },
+  responses: { 200: json(z.array(ZUser), 'Users by username'), ...guarded },
+});
+
+const postUser = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['Users'],
+  summary: 'Create a local account (personal notification settings are copied from the template)',
+  request: body(ZCreateUserBody),
+  responses: { 201: json(ZUser, 'Created'), 400: errorResponses[400], ...guarded, 409: { description: 'Username taken (ignoring case).' } },
+});
+
+const getOne = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags: ['Users'],
+  summary: 'One user',
+  request: idParam,
+  responses: { 200: json(ZUser, 'The user'), ...guarded, 404: errorResponses[404] },
+});
+
+const patchUser = createRoute({
+  method: 'patch',
+  path: '/{id}',
+  tags: ['Users'],
+  summary: 'Edit flags, global role, names, email, or reset the password',
+  request: { ...idParam, ...body(ZUpdateUserBody) },
+  responses: { 200: json(ZUser, 'The updated user'), 400: errorResponses[400], ...guarded, 404: errorResponses[404] },
+});
+
+const getUserMemberships = createRoute({
+  method: 'get',
+  path: '/{id}/memberships',
+  tags: ['Users'],
+  summary: "A user's product type and product memberships",
+  request: idParam,
+  responses: { 200: json(ZMemberships, 'Memberships'), ...guarded, 404: errorResponses[404] },
+});
+
+const putUserMemberships = createRoute({
+  method: 'put',
+  path: '/{id}/memberships',
+  tags: ['Users'],
+  summary: "Replace all of a user's memberships",
+  request: { ...idParam, ...body(ZSetMembershipsBody) },
+  responses: { 200: json(ZMemberships, 'The memberships now'), 400: errorResponses[400], ...guarded, 404: errorResponses[404] },
+});
+
+const router = createRouter();
+// Permission before validation, so a non-superuser learns nothing from validation messages.
+router.use('*', async (c, next) => {
+  if (c.req.method === 'GET' && c.req.path.endsWith('/users/options')) requireAuth(c);
+  else requireSuperuser(c);
+  await next();
+});
+
+export const userRoutes = router
+  .openapi(getOptions, (c) => c.json(listUserOptions(c.var.deps), 200))
+  .openapi(getUsers, (c) => c.json(listUsers(c.var.deps, c.req.valid('query').q).map(toUserDto), 200))
+  .openapi(postUser, async (c) => {
+    const b = c.req.valid('json');
+    const user = await createUser(c.var.deps, {
+      username: b.username,
+      email: b.email,
+      password: b.password,
+      firstName: b.first_name,
+      lastName: b.last_name,
+      isActive: b.is_active,
+      isSuperuser: b.is_superuser,
+      globalRole: b.global_role,
+    });
+    return c.json(toUserDto(user), 201);
+  })
+  .openapi(getOne, (c) => c.json(toUserDto(getUser(c.var.deps, c.req.valid('param').id)), 200))
+  .openapi(patchUser, async (c) => {
+    const auth = requireSuperuser(c);
+    const user = await updateUser(c.var.deps, auth.user, c.req.valid('param').id, c.req.valid('json'));
+    return c.json(toUserDto(user), 200);
+  })
+  .openapi(getUserMemberships, (c) => c.json(getMemberships(c.var.deps, c.req.valid('param').id), 200))
+  .openapi(putUserMemberships, (c) => c.json(setMemberships(c.var.deps, c.req.valid('param').id, c.req.valid('json')), 200));

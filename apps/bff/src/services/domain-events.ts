@@ -1,0 +1,74 @@
+/**
+ * The notification events of domain actions (product types, products, engagements): how each is worded
+ * and which context it carries, in one place for the services and the demo seed.
+ * The action's row is already committed when an event is emitted, so a failure to notify is logged
+ * rather than turned into a failed request: answering 500 would invite a retry that hits "already exists".
+ */
+import type { TEngagement } from '@tocsin/contract/products';
+import type { Deps } from '../app-context';
+import { dispatchEvent, type TDispatchInput, type TDispatchResult } from '../notifications/dispatch';
+
+type TActor = { id: number; username: string };
+
+export function emitDomainEvent(deps: Deps, input: TDispatchInput): TDispatchResult | null {
+  try {
+    return dispatchEvent(deps, input);
+  } catch (err) {
+    console.error(`Could not dispatch the ${input.event} event "${input.title}":`, err);
+    return null;
+  }
+}
+
+/** Names are user input; keep them from turning into links, emphasis or HTML in alert descriptions. */
+export const escapeMarkdown = (text: string) => text.replace(/([\\`*_[\]<>])/g, '\\$1');
+
+export const productTypeAddedEvent = (productType: { id: number; name: string }, actor: TActor): TDispatchInput => ({
+  event: 'product_type_added',
+  title: `Product type ${productType.name} added`,
+  description: `The product type **${escapeMarkdown(productType.name)}** was added by ${escapeMarkdown(actor.username)}.`,
+  url: `/product-types/${productType.id}`,
+  productTypeId: productType.id,
+  createdBy: actor.id,
+});
+
+export const productAddedEvent = (
+  product: { id: number; name: string; product_type_id: number; product_type_name: string },
+  actor: TActor,
+): TDispatchInput => ({
+  event: 'product_added',
+  title: `Product ${product.name} added`,
+  description:
+    `The product **${escapeMarkdown(product.name)}** was added to **${escapeMarkdown(product.product_type_name)}** ` +
+    `by ${escapeMarkdown(actor.username)}.`,
+  url: `/products/${product.id}`,
+  productId: product.id,
+  productTypeId: product.product_type_id,
+  createdBy: actor.id,
+});
+
+export function engagementAddedEvent(engagement: TEngagement, actor: TActor): TDispatchInput {
+  const lead = engagement.lead_username ? `, led by ${escapeMarkdown(engagement.lead_username)}` : '';
+  return {
+    event: 'engagement_added',
+    title: `Engagement ${engagement.name} added to ${engagement.product_name}`,
+    description:
+      `The engagement **${escapeMarkdown(engagement.name)}** on **${escapeMarkdown(engagement.product_name)}** ` +
+      `runs from ${engagement.target_start} to ${engagement.target_end}${lead}.`,
+    url: `/products/${engagement.product_id}`,
+    productId: engagement.product_id,
+    engagementId: engagement.id,
+    createdBy: actor.id,
+  };
+}
+
+export const engagementClosedEvent = (engagement: TEngagement, actor: TActor): TDispatchInput => ({
+  event: 'close_engagement',
+  title: `Engagement ${engagement.name} closed`,
+  description:
+    `The engagement **${escapeMarkdown(engagement.name)}** on **${escapeMarkdown(engagement.product_name)}** ` +
+    `was closed by ${escapeMarkdown(actor.username)}.`,
+  url: `/products/${engagement.product_id}`,
+  productId: engagement.product_id,
+  engagementId: engagement.id,
+  createdBy: actor.id,
+});

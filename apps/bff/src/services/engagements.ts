@@ -1,0 +1,113 @@
+/** Engagements on a product: listed within what the caller may view; added and closed by Writers and up. */
+import type { TEngagementStatus } from '@tocsin/contract/catalogue';
+import type { TCreateEngagementBody, TEngagement } from '@tocsin/contract/products';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Deps, UserRow } from '../app-context';
+import { canViewProduct, visibleProductCondition } from '../auth/rbac';
+import { engagements } from '../db/schema';
+import { badRequest, conflict, forbidden, notFound } from '../lib/errors';
+import { toIso } from '../lib/time';
+import { emitDomainEvent, engagementAddedEvent, engagementClosedEvent } from './domain-events';
+import { findProductRole, isRoleAtLeast } from './roles';
+
+type TEngagementRow = {
+  id: number;
+  name: string;
+  productId: number;
+  productName: string;
+  leadId: number | null;
+  leadUsername: string | null;
+  targetStart: string;
+  targetEnd: string;
+  status: string;
+  createdAt: number;
+};
+
+const toEngagementDto = (row: TEngagementRow): TEngagement => ({
+  id: row.id,
+  name: row.name,
+  product_id: row.productId,
+  product_name: row.productName,
+  lead_id: row.leadId,
+  lead_username: row.leadUsername,
+  target_start: row.targetStart,
+  target_end: row.targetEnd,
+  status: row.status as TEngagementStatus,
+  created_at: toIso(row.createdAt),
+});
+
+function selectEngagements(user: UserRow, where: SQL) {
+  return sql`select e.id, e.name, e.product_id as productId, p.name as productName, e.lead_id as leadId,
+      u.username as leadUsername, e.target_start as targetStart, e.target_end as targetEnd, e.status, e.created_at as createdAt
+    from engagements e
+    join products p on p.id = e.product_id
+    left join users u on u.id = e.lead_id
+    where ${visibleProductCondition(user)} and ${where}
+    order by e.target_start desc, e.id desc`;
+}
+
+/** Visible engagements, optionally of one product (which must be visible, else 404). */
+export function listEngagements(deps: Deps, user: UserRow, productId?: number): TEngagement[] {
+  if (productId !== undefined && !canViewProduct(deps, user, productId)) throw notFound(`Product ${productId}`);
+  const where = productId === undefined ? sql`1 = 1` : sql`e.product_id = ${productId}`;
+  return deps.db.all<TEngagementRow>(selectEngagements(user, where)).map(toEngagementDto);
+}
+
+export function getEngagement(deps: Deps, user: UserRow, id: number): TEngagement {
+  const row = deps.db.get<TEngagementRow>(selectEngagements(user, sql`e.id = ${id}`));
+  if (!row) throw notFound(`Engagement ${id}`);
+  return toEngagementDto(row);
+}
+
+function assertCanWrite(deps: Deps, user: UserRow, productId: number, action: string) {
+  if (!isRoleAtLeast(findProductRole(deps, user, productId), 'Writer')) {
+    throw forbidden(`${action} needs the Writer role or higher on the product (or globally).`);
+  }
+}
+
+/** Writers and up on the product may add an engagement; the lead must be an active user. */
+export function createEngagement(deps: Deps, user: UserRow, body: TCreateEngagementBody): TEngagement {
+  const productId = body.product_id;
+  if (!canViewProduct(deps, user, productId)) {
+    throw badRequest(`product_id: there is no product with id ${productId} that you can see.`, [
+      { path: 'product_id', message: `No visible product with id ${productId}` },
+    ]);
+  }
+  assertCanWrite(deps, user, productId, 'Adding an engagement');
+  const leadId = body.lead_id ?? null;
+  if (leadId !== null) {
+    const lead = deps.db.get<{ isActive: number }>(sql`select is_active as isActive from users where id = ${leadId}`);
+    if (!lead?.isActive) {
+      throw badRequest(`lead_id: there is no active user with id ${leadId}; choose another lead.`, [
+        { path: 'lead_id', message: `No active user with id ${leadId}` },
+      ]);
+    }
+  }
+  const id = deps.db
+    .insert(engagements)
+    .values({
+      name: body.name.trim(),
+      productId,
+      leadId,
+      targetStart: body.target_start,
+      targetEnd: body.target_end,
+      status: body.status ?? 'Not Started',
+      createdAt: deps.now(),
+    })
+    .returning({ id: engagements.id })
+    .get().id;
+  const engagement = getEngagement(deps, user, id);
+  emitDomainEvent(deps, engagementAddedEvent(engagement, user));
+  return engagement;
+}
+
+/** Close an engagement (status Completed). Invisible engagements are 404; closing twice is a conflict. */
+export function closeEngagement(deps: Deps, user: UserRow, id: number): TEngagement {
+  const before = getEngagement(deps, user, id);
+  assertCanWrite(deps, user, before.product_id, 'Closing an engagement');
+  const changed = deps.db.run(sql`update engagements set status = 'Completed' where id = ${id} and status != 'Completed'`);
+  if (changed.changes === 0) throw conflict(`The engagement "${before.name}" is already closed.`);
+  const engagement = getEngagement(deps, user, id);
+  emitDomainEvent(deps, engagementClosedEvent(engagement, user));
+  return engagement;
+}
