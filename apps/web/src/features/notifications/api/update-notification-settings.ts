@@ -1,0 +1,20 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { TSettingsScope } from '@tocsin/contract/catalogue';
+import type { TSaveSettingsBody, TSettingsRecord } from '@tocsin/contract/notification-settings';
+import { api } from '../../../lib/api-client';
+import { getNotificationSettingsQueryOptions } from './get-notification-settings';
+
+export const updateNotificationSettings = ({ scope, body }: { scope: TSettingsScope; body: TSaveSettingsBody }): Promise<TSettingsRecord> =>
+  api.put<TSettingsRecord>(`/api/notifications/settings/${scope}`, body);
+
+export const useUpdateNotificationSettings = () => {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: updateNotificationSettings,
+    onSuccess: (record, { scope }) => {
+      const { queryKey } = getNotificationSettingsQueryOptions(scope);
+      queryClient.setQueryData(queryKey, record);
+      return queryClient.invalidateQueries({ queryKey });
+    },
+  });
+};

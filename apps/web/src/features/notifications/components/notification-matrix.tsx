@@ -1,0 +1,107 @@
+/**
+ * The events × channels grid of checkboxes. Controlled: the parent owns the selection.
+ * Every cell has its own accessible name ("Scan Added: Mail"), every column a "select all".
+ */
+import { CHANNEL_LABELS, findEventInfo, type TChannel } from '@tocsin/contract/catalogue';
+import { useEffect, useRef } from 'react';
+import { getColumnState, isSelected, setCell, setColumn, type TColumnState, type TMatrixSelection } from '../utils/matrix';
+
+type TNotificationMatrixProps = {
+  caption: string;
+  events: readonly string[];
+  columns: readonly TChannel[];
+  selection: TMatrixSelection;
+  onChange: (selection: TMatrixSelection) => void;
+  isDisabled?: boolean;
+};
+
+export function NotificationMatrix({ caption, events, columns, selection, onChange, isDisabled = false }: TNotificationMatrixProps) {
+  if (columns.length === 0) {
+    return <p>No notification channel is available here. A superuser can enable channels in System Settings.</p>;
+  }
+  return (
+    <div className="table-wrap">
+      <table className="table notification-matrix">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Event</th>
+            {columns.map((channel) => (
+              <th scope="col" key={channel}>
+                <span className="notification-matrix-column">
+                  {CHANNEL_LABELS[channel]}
+                  <ColumnCheckbox
+                    label={`Select all: ${CHANNEL_LABELS[channel]}`}
+                    state={getColumnState(selection, events, channel)}
+                    isDisabled={isDisabled || events.length === 0}
+                    onChange={(checked) => onChange(setColumn(selection, events, channel, checked))}
+                  />
+                </span>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((event) => {
+            const info = findEventInfo(event);
+            // An event the catalogue does not know (a newer server) still gets a readable row.
+            const label = info.name === event ? info.label : event;
+            const helpId = `event-help-${event}`;
+            return (
+              <tr key={event}>
+                <th scope="row">
+                  <span className="notification-matrix-event">{label}</span>
+                  {info.name === event && (
+                    <span className="notification-matrix-help" id={helpId}>
+                      {info.help}
+                    </span>
+                  )}
+                </th>
+                {columns.map((channel) => (
+                  <td key={channel} className="notification-matrix-cell">
+                    <input
+                      type="checkbox"
+                      aria-label={`${label}: ${CHANNEL_LABELS[channel]}`}
+                      checked={isSelected(selection, event, channel)}
+                      disabled={isDisabled}
+                      onChange={(e) => onChange(setCell(selection, event, channel, e.currentTarget.checked))}
+                    />
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ColumnCheckbox({
+  label,
+  state,
+  isDisabled,
+  onChange,
+}: {
+  label: string;
+  state: TColumnState;
+  isDisabled: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = state === 'some';
+  }, [state]);
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      aria-label={label}
+      title={label}
+      checked={state === 'all'}
+      disabled={isDisabled}
+      // A partly checked column becomes fully checked on the first click.
+      onChange={() => onChange(state !== 'all')}
+    />
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * The Notifications page body: a superuser picks the scope (System, Personal, Template); everyone
+ * else edits their personal record only. Switching scope with unsaved changes asks first.
+ */
+import { SETTINGS_SCOPES, type TSettingsScope } from '@tocsin/contract/catalogue';
+import { useCallback, useState } from 'react';
+import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { ErrorMessage } from '../../../components/messages';
+import { getErrorMessage } from '../../../lib/api-client';
+import { useNotificationSettings } from '../api/get-notification-settings';
+import { useUpdateNotificationSettings } from '../api/update-notification-settings';
+import { UNSAVED_CHANGES_MESSAGE } from '../hooks/use-unsaved-changes';
+import { SettingsEditor } from './settings-editor';
+
+const SCOPE_LABELS: Record<TSettingsScope, string> = { system: 'System', personal: 'Personal', template: 'Template' };
+
+const SCOPE_EXPLANATIONS: Record<TSettingsScope, string> = {
+  system: 'System-wide notifications apply to all products and all users. Users cannot opt out of them.',
+  personal: 'Personal notifications apply to every product you can see, in addition to the system-wide ones.',
+  template: 'The template is copied into the personal notifications of every user created from now on.',
+};
+
+export function NotificationSettings({ isSuperuser }: { isSuperuser: boolean }) {
+  const [scope, setScope] = useState<TSettingsScope>('personal');
+  const [pendingScope, setPendingScope] = useState<TSettingsScope | null>(null);
+  const [isDirty, setIsDirty] = useState(false);
+  const settings = useNotificationSettings(scope);
+  const update = useUpdateNotificationSettings();
+  const onDirtyChange = useCallback((dirty: boolean) => setIsDirty(dirty), []);
+
+  const chooseScope = (next: TSettingsScope) => {
+    if (next === scope) return;
+    if (isDirty) setPendingScope(next);
+    else switchScope(next);
+  };
+  const switchScope = (next: TSettingsScope) => {
+    setPendingScope(null);
+    setIsDirty(false);
+    update.reset();
+    setScope(next);
+  };
+
+  return (
+    <div className="stack">
+      {isSuperuser && (
+        <div className="field field-narrow">
+          <label htmlFor="notification-scope">Scope</label>
+          <select
+            id="notification-scope"
+            value={scope}
+            aria-describedby="notification-scope-help"
+            onChange={(e) => chooseScope(e.currentTarget.value as TSettingsScope)}
+          >
+            {SETTINGS_SCOPES.map((s) => (
+              <option key={s} value={s}>
+                {SCOPE_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <p id="notification-scope-help" className="muted">
+        {SCOPE_EXPLANATIONS[scope]}
+      </p>
+
+      {settings.isPending && (
+        <p role="status" aria-live="polite">
+          Loading notification settings…
+        </p>
+      )}
+      {settings.isError && <ErrorMessage>{getErrorMessage(settings.error)}</ErrorMessage>}
+      {settings.data && (
+        <SettingsEditor
+          // A fresh editor per scope: the draft of one scope never leaks into another.
+          key={scope}
+          record={settings.data}
+          caption={`${SCOPE_LABELS[scope]} notifications`}
+          successMessage="Settings saved."
+          isSaving={update.isPending}
+          save={(body) => update.mutateAsync({ scope, body })}
+          onDirtyChange={onDirtyChange}
+        />
+      )}
+
+      <ConfirmDialog
+        isOpen={pendingScope !== null}
+        title="Unsaved changes"
+        confirmLabel="Switch without saving"
+        cancelLabel="Stay on this scope"
+        onConfirm={() => pendingScope && switchScope(pendingScope)}
+        onCancel={() => setPendingScope(null)}
+      >
+        <p>{UNSAVED_CHANGES_MESSAGE}</p>
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { TEngagement } from '@tocsin/contract/products';
+import { api } from '../../../lib/api-client';
+import { getProductQueryOptions } from './get-product';
+
+export const closeEngagement = ({ engagementId }: { engagementId: number; productId: number }): Promise<TEngagement> =>
+  api.post<TEngagement>(`/api/engagements/${engagementId}/close`);
+
+export const useCloseEngagement = () => {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: closeEngagement,
+    onSuccess: (_engagement, { productId }) => queryClient.invalidateQueries({ queryKey: getProductQueryOptions(productId).queryKey }),
+  });
+};

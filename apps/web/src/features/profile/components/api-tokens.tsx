@@ -1,0 +1,202 @@
+/**
+ * Personal API tokens for integrations (POST /api/events). The key is in the create answer only,
+ * so it is shown once, here, and never again.
+ */
+import type { TApiToken, TCreatedToken } from '@tocsin/contract/auth';
+import { type FormEvent, useId, useRef, useState } from 'react';
+import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { ErrorMessage, SuccessMessage } from '../../../components/messages';
+import { RelativeTime } from '../../../components/relative-time';
+import { getErrorMessage } from '../../../lib/api-client';
+import { useCreateToken } from '../api/create-token';
+import { useTokens } from '../api/get-tokens';
+import { useRevokeToken } from '../api/revoke-token';
+
+export function buildCurlExample(origin: string, key: string): string {
+  return `curl -X POST ${origin}/api/events -H "Authorization: Token ${key}" -H "Content-Type: application/json" -d '{"event":"scan_added","title":"...","product_id":1}'`;
+}
+
+export function ApiTokens() {
+  const id = useId();
+  const tokens = useTokens();
+  const revoke = useRevokeToken();
+  const [revoking, setRevoking] = useState<TApiToken | null>(null);
+  const [created, setCreated] = useState<TCreatedToken | null>(null);
+
+  return (
+    <section aria-labelledby={`${id}-heading`} className="card stack">
+      <h2 id={`${id}-heading`}>API tokens</h2>
+      <p className="muted">Integrations (CI pipelines, scanners) send events with a token. A token acts as you and sees what you see.</p>
+      <CreateTokenForm onCreated={setCreated} />
+      {created && <NewTokenKey created={created} onDismiss={() => setCreated(null)} />}
+
+      {tokens.isPending && <p role="status">Loading tokens…</p>}
+      {tokens.isError && <ErrorMessage>{getErrorMessage(tokens.error)}</ErrorMessage>}
+      {tokens.data && tokens.data.length === 0 && <p>You have no API tokens.</p>}
+      {tokens.data && tokens.data.length > 0 && (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">Your API tokens</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Key</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.map((token) => (
+                <tr key={token.id}>
+                  <td>{token.name}</td>
+                  <td>
+                    <code>{token.prefix}…</code>
+                  </td>
+                  <td>
+                    <RelativeTime value={token.created_at} />
+                  </td>
+                  <td>{token.last_used_at ? <RelativeTime value={token.last_used_at} /> : <span className="muted">Never</span>}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button button-small button-danger"
+                      aria-label={`Revoke ${token.name}`}
+                      onClick={() => {
+                        revoke.reset();
+                        setRevoking(token);
+                      }}
+                    >
+                      Revoke
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {revoke.isSuccess && !revoking && <SuccessMessage>Token revoked.</SuccessMessage>}
+      <ConfirmDialog
+        isOpen={revoking !== null}
+        title="Revoke token"
+        confirmLabel="Revoke"
+        isDanger
+        isPending={revoke.isPending}
+        errorMessage={revoke.isError ? getErrorMessage(revoke.error) : null}
+        onCancel={() => setRevoking(null)}
+        onConfirm={() => {
+          if (!revoking) return;
+          revoke.mutate(revoking.id, {
+            onSuccess: () => {
+              if (created?.token.id === revoking.id) setCreated(null);
+              setRevoking(null);
+            },
+          });
+        }}
+      >
+        <p>Revoke the token “{revoking?.name}”? Integrations using it stop working at once.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+function CreateTokenForm({ onCreated }: { onCreated: (created: TCreatedToken) => void }) {
+  const id = useId();
+  const create = useCreateToken();
+  const [name, setName] = useState('');
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    create.mutate(
+      { name },
+      {
+        onSuccess: (created) => {
+          setName('');
+          onCreated(created);
+        },
+      },
+    );
+  };
+
+  return (
+    <form onSubmit={onSubmit} className="stack" aria-label="Create token">
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Token name</label>
+          <input
+            id={`${id}-name`}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            required
+            maxLength={100}
+            placeholder="e.g. CI pipeline"
+          />
+        </div>
+        <div className="field field-action">
+          <button type="submit" className="button button-primary" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : 'Create token'}
+          </button>
+        </div>
+      </div>
+      {create.isError && <ErrorMessage>{getErrorMessage(create.error)}</ErrorMessage>}
+    </form>
+  );
+}
+
+function NewTokenKey({ created, onDismiss }: { created: TCreatedToken; onDismiss: () => void }) {
+  const id = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [copyState, setCopyState] = useState<'idle' | 'copied' | 'failed'>('idle');
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(created.key);
+      setCopyState('copied');
+    } catch {
+      // No clipboard permission (e.g. plain http): select the text so Ctrl+C works.
+      inputRef.current?.select();
+      setCopyState('failed');
+    }
+  };
+
+  return (
+    <section className="callout stack" aria-labelledby={`${id}-heading`}>
+      <h3 id={`${id}-heading`}>New token “{created.token.name}”</h3>
+      <p className="message message-warning">
+        <strong>Copy this key now. You will not be able to see it again.</strong>
+      </p>
+      <div className="field-row">
+        <div className="field field-grow">
+          <label htmlFor={`${id}-key`}>API key</label>
+          <input
+            ref={inputRef}
+            id={`${id}-key`}
+            value={created.key}
+            readOnly
+            onFocus={(e) => e.currentTarget.select()}
+            className="monospace"
+          />
+        </div>
+        <div className="field field-action">
+          <button type="button" className="button" onClick={() => void copy()}>
+            Copy
+          </button>
+        </div>
+      </div>
+      {copyState === 'copied' && <SuccessMessage>Key copied to the clipboard.</SuccessMessage>}
+      {copyState === 'failed' && <ErrorMessage>Could not copy automatically: the key is selected, press Ctrl+C.</ErrorMessage>}
+      <p>Send an event with it:</p>
+      <pre className="code-block">
+        <code>{buildCurlExample(window.location.origin, created.key)}</code>
+      </pre>
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onDismiss}>
+          I have copied the key
+        </button>
+      </div>
+    </section>
+  );
+}
