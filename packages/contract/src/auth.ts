@@ -91,3 +91,7 @@ export type TApiToken = z.infer<typeof ZApiToken>;
 export const ZCreateTokenBody = z.object({ name: z.string().trim().min(1, 'Name the token').max(100) });
 export const ZCreatedToken = z.object({ token: ZApiToken, key: z.string() });
 export type TCreatedToken = z.infer<typeof ZCreatedToken>;
+
+/** GET /api/users/options: active users for pickers (engagement lead, webhook owner). */
+export const ZUserOption = z.object({ id: z.number().int(), username: z.string() });
+export type TUserOption = z.infer<typeof ZUserOption>;

@@ -4,7 +4,7 @@
  * anyone choosing an engagement lead needs (DefectDojo's lead picker shows all users the same way).
  */
 import { createRoute } from '@hono/zod-openapi';
-import { ZCreateUserBody, ZMemberships, ZSetMembershipsBody, ZUpdateUserBody, ZUser } from '@tocsin/contract/auth';
+import { ZCreateUserBody, ZMemberships, ZSetMembershipsBody, ZUpdateUserBody, ZUser, ZUserOption } from '@tocsin/contract/auth';
 import { ZId } from '@tocsin/contract/common';
 import { z } from 'zod';
 import { requireAuth, requireSuperuser } from '../auth/middleware';
@@ -16,7 +16,6 @@ const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'applicat
 const idParam = { params: z.object({ id: ZId }) };
 const guarded = { 401: errorResponses[401], 403: { description: 'Only superusers.' } } as const;
 
-export const ZUserOption = z.object({ id: z.number().int(), username: z.string() });
 
 const getOptions = createRoute({
   method: 'get',

@@ -1,4 +1,4 @@
-import type { TUser } from '@tocsin/contract/auth';
+import type { TUserOption } from '@tocsin/contract/auth';
 import { ENGAGEMENT_STATUSES, type TEngagementStatus } from '@tocsin/contract/catalogue';
 import { type FormEvent, useId, useState } from 'react';
 import { ErrorMessage, SuccessMessage } from '../../../components/messages';
@@ -6,7 +6,7 @@ import { getErrorMessage } from '../../../lib/api-client';
 import { useCreateEngagement } from '../api/create-engagement';
 
 /** GET /api/users/options answers these two fields of each active user. */
-export type TLeadOption = Pick<TUser, 'id' | 'username'>;
+export type TLeadOption = TUserOption;
 
 /** Today in the person's own time zone, as the yyyy-mm-dd a date input holds. */
 function today(): string {
