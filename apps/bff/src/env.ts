@@ -40,6 +40,13 @@ export const ZEnv = z.object({
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   DELIVERY_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5000),
   DELIVERY_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  /** Scheduler of time-based events: how often it runs, and the engagement rules it applies. */
+  SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** An open engagement starting within this many days raises upcoming_engagement (once). */
+  ENGAGEMENT_UPCOMING_DAYS: z.coerce.number().int().min(0).default(3),
+  /** Close engagements still open more than ENGAGEMENT_AUTO_CLOSE_DAYS after their end date. */
+  ENGAGEMENT_AUTO_CLOSE: ZBool.default(false),
+  ENGAGEMENT_AUTO_CLOSE_DAYS: z.coerce.number().int().min(0).default(3),
   /** Name this installation sends in X-Tocsin-Instance. */
   INSTANCE_NAME: z.string().default('tocsin'),
 });

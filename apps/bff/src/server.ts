@@ -1,10 +1,11 @@
-/** Start Tocsin: open and migrate the database, seed demo data once, serve API + SPA on one port, run the worker. */
+/** Start Tocsin: open and migrate the database, seed demo data once, serve API + SPA on one port, run the worker and the scheduler. */
 import { serve } from '@hono/node-server';
 import { createApp, createDeps } from './app';
 import { openDatabase } from './db/client';
 import { startWorker } from './delivery/worker';
 import { parseEnv } from './env';
 import { startRetention } from './notifications/retention';
+import { startScheduler } from './scheduler/scheduler';
 import { seedDemoData } from './seed';
 
 const env = parseEnv();
@@ -15,6 +16,7 @@ const seeded = env.SEED_DEMO ? await seedDemoData(deps) : null;
 const app = createApp(deps);
 const retention = startRetention(deps);
 const worker = env.WORKER_ENABLED ? startWorker(deps) : null;
+const scheduler = startScheduler(deps);
 
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
   const url = env.PUBLIC_URL ?? `http://${info.address === '::' ? 'localhost' : info.address}:${info.port}`;
@@ -31,6 +33,7 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`${signal} received: finishing in-flight deliveries, then exiting.`);
   retention.stop();
+  scheduler.stop();
   server.close();
   await worker?.stop();
   handle.sqlite.close();

@@ -72,3 +72,54 @@ export const engagementClosedEvent = (engagement: TEngagement, actor: TActor): T
   engagementId: engagement.id,
   createdBy: actor.id,
 });
+
+// The scheduler's engagement events. Nobody acts, so createdBy is null; the idempotency key makes each
+// one fire once per engagement and date, however often the scheduler runs or restarts.
+
+type TScheduledEngagement = Pick<
+  TEngagement,
+  'id' | 'name' | 'product_id' | 'product_name' | 'lead_username' | 'target_start' | 'target_end'
+>;
+
+const onProduct = (engagement: TScheduledEngagement) =>
+  `The engagement **${escapeMarkdown(engagement.name)}** on **${escapeMarkdown(engagement.product_name)}**`;
+const ledBy = (engagement: TScheduledEngagement) =>
+  engagement.lead_username ? ` Its lead is ${escapeMarkdown(engagement.lead_username)}.` : '';
+const inDays = (days: number) => (days <= 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${days} days`);
+
+export const upcomingEngagementEvent = (engagement: TScheduledEngagement, daysToStart: number): TDispatchInput => ({
+  event: 'upcoming_engagement',
+  title: `Engagement "${engagement.name}" starts ${inDays(daysToStart)}`,
+  description: `${onProduct(engagement)} starts on ${engagement.target_start} and runs until ${engagement.target_end}.${ledBy(engagement)}`,
+  url: `/products/${engagement.product_id}`,
+  productId: engagement.product_id,
+  engagementId: engagement.id,
+  createdBy: null,
+  idempotencyKey: `upcoming_engagement:${engagement.id}:${engagement.target_start}`,
+});
+
+export const staleEngagementEvent = (engagement: TScheduledEngagement): TDispatchInput => ({
+  event: 'stale_engagement',
+  title: `Engagement "${engagement.name}" is past its end date`,
+  description:
+    `${onProduct(engagement)} was due to end on ${engagement.target_end} and is still open: ` +
+    `close it or move its end date.${ledBy(engagement)}`,
+  url: `/products/${engagement.product_id}`,
+  productId: engagement.product_id,
+  engagementId: engagement.id,
+  createdBy: null,
+  idempotencyKey: `stale_engagement:${engagement.id}:${engagement.target_end}`,
+});
+
+export const autoClosedEngagementEvent = (engagement: TScheduledEngagement, daysOverdue: number): TDispatchInput => ({
+  event: 'auto_close_engagement',
+  title: `Engagement "${engagement.name}" was closed automatically`,
+  description:
+    `${onProduct(engagement)} ended on ${engagement.target_end}, ${daysOverdue} days ago, ` +
+    `and was still open, so it was set to Completed.${ledBy(engagement)}`,
+  url: `/products/${engagement.product_id}`,
+  productId: engagement.product_id,
+  engagementId: engagement.id,
+  createdBy: null,
+  idempotencyKey: `auto_close_engagement:${engagement.id}:${engagement.target_end}`,
+});

@@ -1,0 +1,132 @@
+/**
+ * The scheduler's engagement rules (after DefectDojo): an open engagement about to start raises
+ * upcoming_engagement, one past its end date raises stale_engagement, and, when enabled, one stale for
+ * longer than ENGAGEMENT_AUTO_CLOSE_DAYS is set to Completed and raises auto_close_engagement.
+ *
+ * Each event fires once per engagement and date: once per target_start for upcoming, once per target_end
+ * for stale and auto-close (DefectDojo repeats the stale one on every run; a daily reminder of the same fact
+ * only teaches people to ignore it). Moving the date arms the event again. The guarantee is the event's
+ * idempotency key (created_by null), checked inside dispatch's transaction; the `not exists` filters below
+ * only spare re-dispatching what was already sent. Dates are compared as UTC YYYY-MM-DD strings.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { Deps } from '../app-context';
+import { dispatchEvent, type TDispatchInput } from '../notifications/dispatch';
+import { autoClosedEngagementEvent, staleEngagementEvent, upcomingEngagementEvent } from '../services/domain-events';
+
+export type TEngagementJobsResult = { upcoming: number; stale: number; autoClosed: number };
+
+type TDueEngagement = {
+  id: number;
+  name: string;
+  product_id: number;
+  product_name: string;
+  lead_username: string | null;
+  target_start: string;
+  target_end: string;
+};
+
+const DAY_MS = 86_400_000;
+
+class AlreadyAnnounced extends Error {}
+
+/** The UTC calendar date of a unix-ms instant. */
+export const toUtcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export const addDays = (date: string, days: number) => toUtcDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+
+/** Open engagements matching `where` that have no event yet under the key `<event>:<id>:<date column>`. */
+function findDueEngagements(deps: Deps, event: string, keyDate: SQL, where: SQL): TDueEngagement[] {
+  return deps.db.all<TDueEngagement>(sql`
+    select e.id, e.name, e.product_id, p.name as product_name, u.username as lead_username, e.target_start, e.target_end
+    from engagements e
+    join products p on p.id = e.product_id
+    left join users u on u.id = e.lead_id
+    where e.status not in ('Completed', 'Cancelled') and ${where}
+      and not exists (select 1 from events ev
+                      where ev.created_by is null and ev.idempotency_key = ${`${event}:`} || e.id || ':' || ${keyDate})
+    order by e.id`);
+}
+
+/** Dispatch one scheduled event; a failure is logged and the engagement is tried again at the next run. */
+function dispatchScheduled(deps: Deps, input: TDispatchInput): boolean {
+  try {
+    return !dispatchEvent(deps, input).duplicate;
+  } catch (err) {
+    console.error(`Scheduler: could not dispatch the ${input.event} event "${input.title}":`, err);
+    return false;
+  }
+}
+
+/** upcoming_engagement for open engagements starting between today and today + ENGAGEMENT_UPCOMING_DAYS. */
+export function notifyUpcomingEngagements(deps: Deps): number {
+  const today = toUtcDate(deps.now());
+  const horizon = addDays(today, deps.env.ENGAGEMENT_UPCOMING_DAYS);
+  const due = findDueEngagements(
+    deps,
+    'upcoming_engagement',
+    sql`e.target_start`,
+    sql`e.target_start >= ${today} and e.target_start <= ${horizon}`,
+  );
+  let sent = 0;
+  for (const e of due) {
+    if (dispatchScheduled(deps, upcomingEngagementEvent(e, daysBetween(today, e.target_start)))) sent++;
+  }
+  return sent;
+}
+
+/** stale_engagement for open engagements whose end date has passed. */
+export function notifyStaleEngagements(deps: Deps): number {
+  const today = toUtcDate(deps.now());
+  const due = findDueEngagements(deps, 'stale_engagement', sql`e.target_end`, sql`e.target_end < ${today}`);
+  let sent = 0;
+  for (const e of due) {
+    if (dispatchScheduled(deps, staleEngagementEvent(e))) sent++;
+  }
+  return sent;
+}
+
+/**
+ * When ENGAGEMENT_AUTO_CLOSE is on: close open engagements whose end date is more than
+ * ENGAGEMENT_AUTO_CLOSE_DAYS days past. The close and its event commit together, so a crash never leaves
+ * a silent close or an alert about a close that did not happen. An engagement reopened after an
+ * automatic close keeps its key's event and is not closed again for the same end date.
+ */
+export function autoCloseEngagements(deps: Deps): number {
+  if (!deps.env.ENGAGEMENT_AUTO_CLOSE) return 0;
+  const today = toUtcDate(deps.now());
+  const cutoff = addDays(today, -deps.env.ENGAGEMENT_AUTO_CLOSE_DAYS);
+  const due = findDueEngagements(deps, 'auto_close_engagement', sql`e.target_end`, sql`e.target_end < ${cutoff}`);
+  const closeOne = deps.sqlite.transaction((e: TDueEngagement): boolean => {
+    const changed = deps.db.run(
+      sql`update engagements set status = 'Completed' where id = ${e.id} and status not in ('Completed', 'Cancelled')`,
+    ).changes;
+    // Closed by someone between the query and now: nothing to do, nothing to say.
+    if (changed === 0) return false;
+    const result = dispatchEvent(deps, autoClosedEngagementEvent(e, daysBetween(e.target_end, today)));
+    // Already closed automatically for this end date and reopened since (the query filters these; this is the guarantee): leave it open.
+    if (result.duplicate) throw new AlreadyAnnounced();
+    return true;
+  });
+  let closed = 0;
+  for (const e of due) {
+    try {
+      if (closeOne.immediate(e)) closed++;
+    } catch (err) {
+      if (!(err instanceof AlreadyAnnounced)) console.error(`Scheduler: could not close the engagement "${e.name}" (${e.id}):`, err);
+    }
+  }
+  return closed;
+}
+
+/** One pass of every engagement rule. Auto-close goes first, so an engagement closed now gets no stale alert as well. */
+export function runEngagementJobs(deps: Deps): TEngagementJobsResult {
+  const autoClosed = autoCloseEngagements(deps);
+  const stale = notifyStaleEngagements(deps);
+  const upcoming = notifyUpcomingEngagements(deps);
+  return { upcoming, stale, autoClosed };
+}
