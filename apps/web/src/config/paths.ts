@@ -1,0 +1,50 @@
+/**
+ * Every path of the SPA, in one place. `path` is the router pattern, `getHref` builds a link.
+ * Route files, links and redirects all read from here so that a path changes in one spot.
+ */
+
+/** Only same-site paths may be a post-login destination; anything else falls back to the home page. */
+export function toSafeNextPath(next: string | null | undefined): string {
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (next === '/login' || next.startsWith('/login?')) return '/';
+  return next;
+}
+
+export const paths = {
+  home: { path: '/', getHref: () => '/' },
+  login: {
+    path: '/login',
+    getHref: (next?: string | null) => {
+      const target = next ? toSafeNextPath(next) : '/';
+      return target === '/' ? '/login' : `/login?next=${encodeURIComponent(target)}`;
+    },
+  },
+  alerts: {
+    path: '/alerts',
+    getHref: (page?: number) => (page && page > 1 ? `/alerts?page=${page}` : '/alerts'),
+  },
+  notifications: { path: '/notifications', getHref: () => '/notifications' },
+  products: {
+    path: '/products',
+    getHref: () => '/products',
+    detail: { path: '/products/:id', getHref: (id: number | string) => `/products/${encodeURIComponent(String(id))}` },
+  },
+  productTypes: {
+    path: '/product-types',
+    getHref: () => '/product-types',
+    detail: { path: '/product-types/:id', getHref: (id: number | string) => `/product-types/${encodeURIComponent(String(id))}` },
+  },
+  users: {
+    path: '/users',
+    getHref: () => '/users',
+    detail: { path: '/users/:id', getHref: (id: number | string) => `/users/${encodeURIComponent(String(id))}` },
+  },
+  profile: { path: '/profile', getHref: () => '/profile' },
+  systemSettings: { path: '/system-settings', getHref: () => '/system-settings' },
+  webhooks: { path: '/webhooks', getHref: () => '/webhooks' },
+  deliveries: {
+    path: '/deliveries',
+    getHref: () => '/deliveries',
+    detail: { path: '/deliveries/:id', getHref: (id: number | string) => `/deliveries/${encodeURIComponent(String(id))}` },
+  },
+} as const;

@@ -1,0 +1,184 @@
+/**
+ * The bell at the top right of every page: the number of alerts in the user's list and a compact list
+ * of the newest ones. Opening it never lowers the count; only removing alerts does.
+ */
+import { type FocusEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { Icon } from '../../../components/icon';
+import { ErrorMessage } from '../../../components/messages';
+import { RelativeTime } from '../../../components/relative-time';
+import { paths } from '../../../config/paths';
+import { getErrorMessage } from '../../../lib/api-client';
+import { useClearAlerts } from '../api/clear-alerts';
+import { useAlertsSummary } from '../api/get-alerts-summary';
+import { AlertLink } from './alert-link';
+
+export function formatBadgeCount(count: number): string {
+  return count > 999 ? '999+' : String(count);
+}
+
+export function AlertsBell() {
+  const [isOpen, setIsOpen] = useState(false);
+  const [isConfirmOpen, setIsConfirmOpen] = useState(false);
+  const summary = useAlertsSummary();
+  const clear = useClearAlerts();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  // After a successful clear the "Clear All" button is disabled, so focus goes back to the bell instead.
+  const dialogReturnFocusRef = useRef<HTMLElement | null>(null);
+  const panelId = useId();
+  const headingId = useId();
+
+  const count = summary.data?.count;
+  const items = summary.data?.items ?? [];
+
+  const close = ({ focusButton = false } = {}) => {
+    setIsOpen(false);
+    if (focusButton) buttonRef.current?.focus();
+  };
+
+  useEffect(() => {
+    if (!isOpen) return;
+    const onPointerDown = (event: PointerEvent) => {
+      if (event.target instanceof Node && containerRef.current?.contains(event.target)) return;
+      setIsOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [isOpen]);
+
+  const focusableItems = () => Array.from(panelRef.current?.querySelectorAll<HTMLElement>('a[href], button:not([disabled])') ?? []);
+
+  const moveFocus = (step: 1 | -1 | 'first' | 'last') => {
+    const elements = focusableItems();
+    if (elements.length === 0) return;
+    const current = elements.indexOf(document.activeElement as HTMLElement);
+    let next: number;
+    if (step === 'first') next = 0;
+    else if (step === 'last') next = elements.length - 1;
+    else if (current === -1) next = step === 1 ? 0 : elements.length - 1;
+    else next = (current + step + elements.length) % elements.length;
+    elements[next]?.focus();
+  };
+
+  const handleKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (isConfirmOpen) return; // the modal dialog handles its own keys
+    if (event.key === 'Escape' && isOpen) {
+      event.preventDefault();
+      close({ focusButton: true });
+      return;
+    }
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      if (!isOpen) {
+        setIsOpen(true);
+        // Wait for the panel to render before moving into it.
+        requestAnimationFrame(() => moveFocus(event.key === 'ArrowDown' ? 'first' : 'last'));
+        return;
+      }
+      moveFocus(event.key === 'ArrowDown' ? 1 : -1);
+    } else if (isOpen && (event.key === 'Home' || event.key === 'End') && event.target !== buttonRef.current) {
+      event.preventDefault();
+      moveFocus(event.key === 'Home' ? 'first' : 'last');
+    }
+  };
+
+  const handleBlur = (event: FocusEvent<HTMLDivElement>) => {
+    // Tabbing past the last item closes the list, as leaving any popup does.
+    const next = event.relatedTarget;
+    if (isOpen && !isConfirmOpen && next instanceof Node && !containerRef.current?.contains(next)) setIsOpen(false);
+  };
+
+  const openConfirm = () => {
+    clear.reset();
+    dialogReturnFocusRef.current = null;
+    setIsConfirmOpen(true);
+  };
+
+  const confirmClear = () => {
+    clear.mutate(undefined, {
+      onSuccess: () => {
+        dialogReturnFocusRef.current = buttonRef.current;
+        setIsConfirmOpen(false);
+      },
+    });
+  };
+
+  const label = count === undefined ? 'Alerts' : `Alerts (${count})`;
+
+  return (
+    // Keys and focus changes bubble up from the button and the links inside; the wrapper itself is not interactive.
+    // biome-ignore lint/a11y/noStaticElementInteractions: delegated handlers for the bell's own controls.
+    <div className="bell" ref={containerRef} onKeyDown={handleKeyDown} onBlur={handleBlur}>
+      <button
+        ref={buttonRef}
+        type="button"
+        className="bell-button"
+        aria-label={label}
+        aria-expanded={isOpen}
+        aria-haspopup="dialog"
+        aria-controls={panelId}
+        onClick={() => setIsOpen((open) => !open)}
+      >
+        <Icon name="bell" isDecorative className="bell-glyph" />
+        {count !== undefined && (
+          <span aria-hidden="true" className={count > 0 ? 'bell-badge' : 'bell-badge bell-badge-empty'}>
+            {formatBadgeCount(count)}
+          </span>
+        )}
+        <Icon name="chevron-down" isDecorative className="bell-caret" />
+      </button>
+
+      <div ref={panelRef} id={panelId} className="bell-panel" role="dialog" aria-labelledby={headingId} hidden={!isOpen}>
+        <div className="bell-panel-header">
+          <h2 id={headingId}>Newest alerts</h2>
+          {count !== undefined && <span className="muted">{count === 1 ? '1 alert' : `${count} alerts`}</span>}
+        </div>
+        {summary.isPending && <p className="bell-empty">Loading alerts…</p>}
+        {summary.isError && <ErrorMessage>{getErrorMessage(summary.error)}</ErrorMessage>}
+        {summary.isSuccess && items.length === 0 && <p className="bell-empty">No alerts found.</p>}
+        {items.length > 0 && (
+          <ul className="bell-list">
+            {items.map((alert) => (
+              <li key={alert.id} className="bell-item">
+                <AlertLink url={alert.url} onNavigate={() => close()}>
+                  <Icon name={alert.icon} className="bell-item-icon" />
+                  <span className="bell-item-text">
+                    <span className="bell-item-title">{alert.title}</span>
+                    <span className="bell-item-meta">
+                      {alert.source} · <RelativeTime value={alert.created} />
+                    </span>
+                  </span>
+                </AlertLink>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="bell-panel-footer">
+          <Link to={paths.alerts.getHref()} onClick={() => close()}>
+            See All Alerts ›
+          </Link>
+          <button type="button" className="link-button link-button-danger" onClick={openConfirm} disabled={count === 0}>
+            Clear All Alerts ›
+          </button>
+        </div>
+      </div>
+
+      <ConfirmDialog
+        isOpen={isConfirmOpen}
+        title="Clear all alerts?"
+        confirmLabel="Clear all alerts"
+        isDanger
+        isPending={clear.isPending}
+        errorMessage={clear.isError ? getErrorMessage(clear.error) : null}
+        onConfirm={confirmClear}
+        onCancel={() => setIsConfirmOpen(false)}
+        returnFocusTo={dialogReturnFocusRef}
+      >
+        <p>This removes every alert from your list and the Alerts page.</p>
+      </ConfirmDialog>
+    </div>
+  );
+}
