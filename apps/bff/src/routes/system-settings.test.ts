@@ -1,0 +1,289 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TSystemSettings, TTestResult } from '@tocsin/contract/system-settings';
+import { SMTPServer } from 'smtp-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Env } from '../env';
+import { createTestApp, createUser, loginAs } from '../test-utils';
+
+let ctx: ReturnType<typeof createTestApp> | undefined;
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+  ctx?.deps.cleanup();
+  ctx = undefined;
+});
+
+const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
+
+async function setup(env: Partial<Env> = {}) {
+  ctx = createTestApp(env);
+  await createUser(ctx.deps, { username: 'admin', isSuperuser: true });
+  await createUser(ctx.deps, { username: 'olivia', globalRole: 'Owner' });
+  const admin = await loginAs(ctx.app, 'admin');
+  return { ...ctx, admin };
+}
+
+/** A loopback HTTP receiver answering `status`; records every request. */
+async function startReceiver(status: number, body = status < 400 ? '1' : 'receiver exploded') {
+  const requests: { method: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk) => {
+      text += chunk;
+    });
+    req.on('end', () => {
+      requests.push({ method: req.method ?? '', headers: req.headers, body: text });
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/incoming`, requests };
+}
+
+describe('GET/PUT /api/system-settings', () => {
+  it('answers 401 to anonymous callers and 403 to non-superusers (even a global Owner) on every route', async () => {
+    const { app } = await setup();
+    expect((await app.request('/api/system-settings')).status).toBe(401);
+    const olivia = await loginAs(app, 'olivia');
+    expect((await olivia.get('/api/system-settings')).status).toBe(403);
+    expect((await olivia.put('/api/system-settings', { team_name: 'Mine' })).status).toBe(403);
+    // Permission is checked before the body, so an invalid body still gets 403.
+    expect((await olivia.put('/api/system-settings', { smtp_port: 'nope' })).status).toBe(403);
+    expect((await olivia.post('/api/system-settings/test/mail')).status).toBe(403);
+    expect((await olivia.post('/api/system-settings/test/msteams')).status).toBe(403);
+  });
+
+  it('shows the defaults, with secrets as booleans', async () => {
+    const { admin } = await setup();
+    const res = await admin.get('/api/system-settings');
+    expect(res.status).toBe(200);
+    const settings = (await res.json()) as TSystemSettings;
+    expect(settings).toMatchObject({
+      mail_enabled: false,
+      slack_enabled: false,
+      msteams_enabled: false,
+      webhooks_enabled: false,
+      webhooks_timeout_seconds: 10,
+      disclaimer: '',
+      slack_token_set: false,
+      smtp_password_set: false,
+      smtp_env_overrides: [],
+    });
+    expect(settings).not.toHaveProperty('slack_token');
+    expect(settings).not.toHaveProperty('smtp_password');
+  });
+
+  it('accepts the default settings written back unchanged (the default sender is tocsin@localhost)', async () => {
+    const { admin } = await setup();
+    const { smtp_password_set, slack_token_set, smtp_env_overrides, updated_at, ...writable } = (await (
+      await admin.get('/api/system-settings')
+    ).json()) as TSystemSettings;
+    expect(writable.mail_from).toBe('tocsin@localhost');
+    const res = await admin.put('/api/system-settings', writable);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((await admin.put('/api/system-settings', { mail_to: 'root@localhost' })).status).toBe(200);
+  });
+
+  it('saves a partial update and keeps the fields it did not name', async () => {
+    const { admin } = await setup();
+    const first = await admin.put('/api/system-settings', { team_name: 'Blue Team', disclaimer: 'Internal use only.' });
+    expect(first.status).toBe(200);
+    const second = await admin.put('/api/system-settings', { webhooks_enabled: true, webhooks_timeout_seconds: 30 });
+    expect(second.status).toBe(200);
+    const saved = (await (await admin.get('/api/system-settings')).json()) as TSystemSettings;
+    expect(saved).toMatchObject({
+      team_name: 'Blue Team',
+      disclaimer: 'Internal use only.',
+      webhooks_enabled: true,
+      webhooks_timeout_seconds: 30,
+    });
+  });
+
+  it('never returns a secret: omitted or null keeps it, an empty string clears it', async () => {
+    const { admin, deps } = await setup();
+    const token = 'xoxb-very-secret-token-123';
+    const password = 'smtp-very-secret-pw-456';
+    const bodies: string[] = [];
+    const put = async (body: unknown) => {
+      const res = await admin.put('/api/system-settings', body);
+      bodies.push(await res.clone().text());
+      return res;
+    };
+    const set = await put({ slack_token: token, slack_channel: '#security', slack_enabled: true, smtp_password: password });
+    expect(set.status).toBe(200);
+    expect(await set.json()).toMatchObject({ slack_token_set: true, smtp_password_set: true, slack_enabled: true });
+
+    expect((await put({ team_name: 'Red' })).status).toBe(200);
+    expect((await put({ slack_token: null, smtp_password: null })).status).toBe(200);
+    const stored = () => deps.sqlite.prepare('select slack_token, smtp_password from system_settings where id = 1').get();
+    expect(stored()).toEqual({ slack_token: token, smtp_password: password });
+    bodies.push(await (await admin.get('/api/system-settings')).text());
+    const openapi = await admin.get('/api/openapi.json');
+    expect(openapi.status).toBe(200);
+    const doc = await openapi.text();
+    for (const route of ['/api/system-settings/test/{channel}', '/api/webhooks/{id}/activate', '/api/deliveries/stats'])
+      expect(doc).toContain(route);
+    bodies.push(doc);
+    for (const body of bodies) {
+      expect(body).not.toContain(token);
+      expect(body).not.toContain(password);
+    }
+
+    // Clearing the token while Slack is enabled is refused; disabling Slack first allows it.
+    const refused = await put({ slack_token: '' });
+    expect(refused.status).toBe(400);
+    expect((await errorOf(refused)).message).toContain('slack_token');
+    const cleared = await put({ slack_enabled: false, slack_token: '', smtp_password: '' });
+    expect(cleared.status).toBe(200);
+    expect(await cleared.json()).toMatchObject({ slack_token_set: false, smtp_password_set: false });
+    expect(stored()).toEqual({ slack_token: '', smtp_password: '' });
+  });
+
+  it('names every invalid field', async () => {
+    const { admin } = await setup();
+    const res = await admin.put('/api/system-settings', {
+      mail_to: 'not-an-address',
+      mail_from: 'nobody',
+      smtp_port: 70000,
+      smtp_tls_mode: 'ssl3',
+      msteams_url: 'http://teams.example.com/webhook',
+      webhooks_timeout_seconds: 0,
+    });
+    expect(res.status).toBe(400);
+    const { message } = await errorOf(res);
+    for (const field of ['mail_to', 'mail_from', 'smtp_port', 'smtp_tls_mode', 'msteams_url', 'webhooks_timeout_seconds']) {
+      expect(message).toContain(field);
+    }
+    expect(message).toContain('Use a port from 1 to 65535');
+    expect(message).toContain('https://');
+    const tooLong = await admin.put('/api/system-settings', { webhooks_timeout_seconds: 121 });
+    expect(tooLong.status).toBe(400);
+    expect((await errorOf(tooLong)).message).toContain('Use 1 to 120 seconds');
+    const unknown = await admin.put('/api/system-settings', { slack_tokn: 'x' });
+    expect(unknown.status).toBe(400);
+  });
+
+  it('accepts an https Teams URL, an http loopback one, and a display-name sender', async () => {
+    const { admin } = await setup();
+    expect((await admin.put('/api/system-settings', { msteams_url: 'https://example.webhook.office.com/webhookb2/abc' })).status).toBe(200);
+    expect((await admin.put('/api/system-settings', { msteams_url: 'http://127.0.0.1:3999/teams' })).status).toBe(200);
+    expect((await admin.put('/api/system-settings', { mail_from: 'Tocsin <tocsin@example.com>' })).status).toBe(200);
+  });
+
+  it('enables a channel only with what it needs to send', async () => {
+    const { admin } = await setup();
+    const slack = await admin.put('/api/system-settings', { slack_enabled: true });
+    expect(slack.status).toBe(400);
+    const slackMessage = (await errorOf(slack)).message;
+    expect(slackMessage).toContain('slack_token: Enter the Slack token (the Bot User OAuth Token)');
+    expect(slackMessage).toContain('slack_channel');
+
+    const teams = await admin.put('/api/system-settings', { msteams_enabled: true });
+    expect(teams.status).toBe(400);
+    expect((await errorOf(teams)).message).toContain('msteams_url');
+    expect(
+      (await admin.put('/api/system-settings', { msteams_enabled: true, msteams_url: 'https://example.webhook.office.com/x' })).status,
+    ).toBe(200);
+
+    const mail = await admin.put('/api/system-settings', { mail_enabled: true });
+    expect(mail.status).toBe(400);
+    expect((await errorOf(mail)).message).toContain('smtp_host');
+    // No system address is fine: personal mail goes to each user's own address.
+    const mailOk = await admin.put('/api/system-settings', { mail_enabled: true, smtp_host: 'smtp.example.com' });
+    expect(mailOk.status).toBe(200);
+    expect(await mailOk.json()).toMatchObject({ mail_enabled: true, mail_to: '' });
+
+    // Nothing of a refused update is saved.
+    const after = (await (await admin.get('/api/system-settings')).json()) as TSystemSettings;
+    expect(after.slack_enabled).toBe(false);
+  });
+
+  it('shows SMTP values set by the environment, and which ones', async () => {
+    const { admin } = await setup({ SMTP_HOST: 'mail.env.test', SMTP_PORT: 2525, SMTP_PASSWORD: 'env-secret-pw-789' });
+    const res = await admin.get('/api/system-settings');
+    const text = await res.text();
+    expect(text).not.toContain('env-secret-pw-789');
+    const settings = JSON.parse(text) as TSystemSettings;
+    expect(settings.smtp_env_overrides).toEqual(['smtp_host', 'smtp_port', 'smtp_password']);
+    expect(settings).toMatchObject({ smtp_host: 'mail.env.test', smtp_port: 2525, smtp_password_set: true });
+    // The environment's host is enough to enable mail.
+    expect((await admin.put('/api/system-settings', { mail_enabled: true })).status).toBe(200);
+  });
+});
+
+describe('POST /api/system-settings/test/:channel', () => {
+  it('posts a real test message to Teams and reports success', async () => {
+    const { admin } = await setup();
+    const receiver = await startReceiver(200);
+    await admin.put('/api/system-settings', { msteams_enabled: true, msteams_url: receiver.url });
+    const res = await admin.post('/api/system-settings/test/msteams');
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as TTestResult;
+    expect(result.ok).toBe(true);
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]!.method).toBe('POST');
+  });
+
+  it('reports the provider’s error when Teams refuses', async () => {
+    const { admin } = await setup();
+    const receiver = await startReceiver(500);
+    await admin.put('/api/system-settings', { msteams_enabled: true, msteams_url: receiver.url });
+    const result = (await (await admin.post('/api/system-settings/test/msteams')).json()) as TTestResult;
+    expect(result.ok).toBe(false);
+    expect(result.message).toContain('500');
+    expect(result.response_code).toBe(500);
+  });
+
+  it('sends a test mail through SMTP to the system address', async () => {
+    const received: { to: string[]; data: string }[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        let data = '';
+        stream.on('data', (chunk: Buffer) => {
+          data += chunk.toString();
+        });
+        stream.on('end', () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+    const port = (smtp.server.address() as AddressInfo).port;
+
+    const { admin } = await setup();
+    const saved = await admin.put('/api/system-settings', {
+      mail_enabled: true,
+      mail_to: 'security@example.test',
+      smtp_host: '127.0.0.1',
+      smtp_port: port,
+      smtp_tls_mode: 'none',
+    });
+    expect(saved.status).toBe(200);
+    const result = (await (await admin.post('/api/system-settings/test/mail')).json()) as TTestResult;
+    expect(result).toMatchObject({ ok: true });
+    expect(received).toHaveLength(1);
+    expect(received[0]!.to).toEqual(['security@example.test']);
+  });
+
+  it('reports a mail failure with the reason when nothing listens', async () => {
+    const { admin } = await setup();
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    await admin.put('/api/system-settings', { mail_enabled: true, mail_to: 'security@example.test', smtp_host: '127.0.0.1', smtp_port: 1 });
+    const result = (await (await admin.post('/api/system-settings/test/mail')).json()) as TTestResult;
+    expect(result.ok).toBe(false);
+    expect(result.message.length).toBeGreaterThan(10);
+  });
+
+  it('refuses an unknown channel', async () => {
+    const { admin } = await setup();
+    expect((await admin.post('/api/system-settings/test/pigeon')).status).toBe(400);
+  });
+});

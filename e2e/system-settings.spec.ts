@@ -1,0 +1,176 @@
+/**
+ * System Settings: the Teams URL field appears with its switch, saving, write-only secrets,
+ * test notifications with their outcome inline (a loopback stand-in plays Teams), and who may see the page.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ApiSession, DEMO_ADMIN, expect, loginAs, test } from './fixtures';
+
+/** A stand-in for Teams on 127.0.0.1: answers `status` (changeable) and records what it received. */
+async function startReceiver(initialStatus = 200) {
+  const state = { status: initialStatus };
+  const bodies: string[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      bodies.push(body);
+      res.writeHead(state.status, { 'content-type': 'text/plain' });
+      res.end(state.status < 400 ? '1' : 'Teams stand-in is down');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/teams`,
+    state,
+    bodies,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const SETTINGS_KEYS = ['msteams_enabled', 'msteams_url', 'slack_enabled', 'slack_channel', 'team_name', 'disclaimer'] as const;
+
+/** Tests share one server: put back what a test changed. Secrets cannot be read back, so tests that set one clear it. */
+async function snapshotSettings(admin: ApiSession) {
+  const before = await admin.get('/api/system-settings');
+  expect(before.status).toBe(200);
+  const restore: Record<string, unknown> = {};
+  for (const key of SETTINGS_KEYS) restore[key] = before.body[key];
+  return async () => {
+    const res = await admin.put('/api/system-settings', restore);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  };
+}
+
+test('enabling Teams reveals the Msteams url field, and saving keeps it', async ({ page, admin }) => {
+  const restore = await snapshotSettings(admin);
+  await admin.put('/api/system-settings', { msteams_enabled: false });
+  try {
+    await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
+    await page.getByRole('link', { name: 'System Settings' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'System Settings' })).toBeVisible();
+    for (const section of ['Email', 'Slack', 'Microsoft Teams', 'Webhooks', 'Notification disclaimer']) {
+      await expect(page.getByRole('region', { name: section })).toBeVisible();
+    }
+
+    const teams = page.getByRole('region', { name: 'Microsoft Teams' });
+    await expect(teams.getByLabel('Msteams url')).toHaveCount(0);
+    await teams.getByLabel('Enable Microsoft Teams notifications').check();
+    await expect(teams.getByLabel('Msteams url')).toBeVisible();
+    await teams.getByLabel('Msteams url').fill('https://example.webhook.office.com/webhookb2/e2e');
+    await page.getByLabel('Team name').fill('E2E Blue Team');
+    await page.getByLabel('Disclaimer', { exact: true }).fill('Confidential: for the security team only.');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+
+    await page.reload();
+    await expect(teams.getByLabel('Enable Microsoft Teams notifications')).toBeChecked();
+    await expect(teams.getByLabel('Msteams url')).toHaveValue('https://example.webhook.office.com/webhookb2/e2e');
+    await expect(page.getByLabel('Team name')).toHaveValue('E2E Blue Team');
+    await expect(page.getByLabel('Disclaimer', { exact: true })).toHaveValue('Confidential: for the security team only.');
+
+    // Switching Teams off hides the field again.
+    await teams.getByLabel('Enable Microsoft Teams notifications').uncheck();
+    await expect(teams.getByLabel('Msteams url')).toHaveCount(0);
+  } finally {
+    await restore();
+  }
+});
+
+test('an invalid Teams URL is refused with a message naming the field, and nothing is saved', async ({ page, admin }) => {
+  const restore = await snapshotSettings(admin);
+  await admin.put('/api/system-settings', { msteams_enabled: false, msteams_url: '' });
+  try {
+    await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
+    await page.goto('/system-settings');
+    const teams = page.getByRole('region', { name: 'Microsoft Teams' });
+    await teams.getByLabel('Enable Microsoft Teams notifications').check();
+    await teams.getByLabel('Msteams url').fill('http://teams.example.com/hook');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'msteams_url' })).toContainText('https://');
+    const after = await admin.get('/api/system-settings');
+    expect(after.body.msteams_enabled).toBe(false);
+  } finally {
+    await restore();
+  }
+});
+
+test('a secret shows as set but never its value', async ({ page, admin }) => {
+  const restore = await snapshotSettings(admin);
+  const secret = `xoxb-e2e-${Date.now()}-do-not-show`;
+  try {
+    await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
+    await page.goto('/system-settings');
+    const slack = page.getByRole('region', { name: 'Slack' });
+    await expect(slack.getByRole('button', { name: 'Copy manifest' })).toBeVisible();
+    await expect(slack.locator('pre')).toContainText('"display_name": "Tocsin Notifications"');
+    await expect(slack.locator('pre')).toContainText('"name": "Tocsin"');
+
+    await slack.getByLabel('Enable Slack notifications').check();
+    await slack.getByLabel('Slack token', { exact: true }).fill(secret);
+    await slack.getByLabel('Slack channel').fill('#security-e2e');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+
+    await page.reload();
+    const token = slack.getByLabel('Slack token', { exact: true });
+    await expect(token).toHaveValue('');
+    await expect(token).toHaveAttribute('placeholder', 'Set — leave empty to keep');
+    await expect(token).toHaveAttribute('type', 'password');
+    expect(await page.content()).not.toContain(secret);
+    const api = await admin.get('/api/system-settings');
+    expect(api.body.slack_token_set).toBe(true);
+    expect(JSON.stringify(api.body)).not.toContain(secret);
+
+    // Saving other fields keeps the token.
+    await page.getByLabel('Team name').fill('Kept Token Team');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+    expect((await admin.get('/api/system-settings')).body.slack_token_set).toBe(true);
+  } finally {
+    await admin.put('/api/system-settings', { slack_enabled: false, slack_token: '' });
+    await restore();
+  }
+});
+
+test('Send test notification shows the result inline, and a failure shows the provider’s error', async ({ page, admin }) => {
+  const restore = await snapshotSettings(admin);
+  const teamsStandIn = await startReceiver(200);
+  try {
+    const saved = await admin.put('/api/system-settings', { msteams_enabled: true, msteams_url: teamsStandIn.url });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
+    await page.goto('/system-settings');
+    const teams = page.getByRole('region', { name: 'Microsoft Teams' });
+
+    await teams.getByRole('button', { name: 'Send test notification' }).click();
+    await expect(teams.getByRole('status')).toContainText('Microsoft Teams');
+    expect(teamsStandIn.bodies).toHaveLength(1);
+    expect(teamsStandIn.bodies[0]).toContain('Test notification');
+
+    teamsStandIn.state.status = 500;
+    await teams.getByRole('button', { name: 'Send test notification' }).click();
+    await expect(teams.getByRole('alert')).toContainText('500');
+    await expect(teams.getByRole('status')).toHaveCount(0);
+
+    // Unsaved changes: the test would use the old settings, so it waits for a save.
+    await page.getByLabel('Team name').fill('Unsaved name');
+    await expect(teams.getByRole('button', { name: 'Send test notification' })).toBeDisabled();
+  } finally {
+    await teamsStandIn.close();
+    await restore();
+  }
+});
+
+test('only superusers see System Settings', async ({ page, makeUser }) => {
+  const user = await makeUser({ globalRole: 'Owner' });
+  await loginAs(page, user.username, user.password);
+  await expect(page.getByRole('link', { name: 'System Settings' })).toHaveCount(0);
+  await page.goto('/system-settings');
+  await expect(page.getByRole('heading', { level: 1, name: 'System Settings' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('Only superusers');
+  await expect(page.getByLabel('Enable mail notifications')).toHaveCount(0);
+  expect((await user.api.get('/api/system-settings')).status).toBe(403);
+});

@@ -1,0 +1,101 @@
+/** The delivery log: one row per (destination, channel) of an event, with its attempts. */
+import { z } from 'zod';
+import { EXTERNAL_CHANNELS } from './catalogue';
+import { ZPage } from './common';
+
+export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed'] as const;
+export const ZDeliveryStatus = z.enum(DELIVERY_STATUSES);
+export type TDeliveryStatus = z.infer<typeof ZDeliveryStatus>;
+
+export const DELIVERY_STATUS_LABELS: Record<TDeliveryStatus, string> = {
+  queued: 'Queued',
+  sending: 'Sending',
+  sent: 'Sent',
+  retrying: 'Retrying',
+  failed: 'Failed',
+};
+
+export const ZDeliveryChannel = z.enum(EXTERNAL_CHANNELS);
+
+export const ZDelivery = z.object({
+  id: z.number().int(),
+  uuid: z.string(),
+  event_id: z.number().int(),
+  /** The event name as sent. */
+  event: z.string(),
+  event_title: z.string(),
+  channel: z.string(),
+  /** system | user | webhook */
+  target_kind: z.string(),
+  /** Where it goes, in words: "System address (security@example.com)", "alice (alice@example.com)", "Webhook SIEM". */
+  destination: z.string(),
+  user_id: z.number().int().nullable(),
+  webhook_id: z.number().int().nullable(),
+  status: ZDeliveryStatus,
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  response_code: z.number().int().nullable(),
+  next_attempt_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  sent_at: z.string().nullable(),
+});
+export type TDelivery = z.infer<typeof ZDelivery>;
+
+export const ZDeliveryPage = ZPage(ZDelivery);
+export type TDeliveryPage = z.infer<typeof ZDeliveryPage>;
+
+export const ZDeliveryAttempt = z.object({
+  id: z.number().int(),
+  started_at: z.string(),
+  finished_at: z.string(),
+  ok: z.boolean(),
+  response_code: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+export type TDeliveryAttempt = z.infer<typeof ZDeliveryAttempt>;
+
+export const ZDeliveryDetail = ZDelivery.extend({
+  attempt_list: z.array(ZDeliveryAttempt),
+  /** The rendered message (JSON), or null before the first attempt rendered it. */
+  content: z.unknown().nullable(),
+});
+export type TDeliveryDetail = z.infer<typeof ZDeliveryDetail>;
+
+const ZIsoTime = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 time such as 2026-01-31T12:00:00Z' });
+
+export const ZDeliveriesQuery = z.object({
+  status: ZDeliveryStatus.optional(),
+  channel: ZDeliveryChannel.optional(),
+  event: z.string().trim().max(64).optional(),
+  since: ZIsoTime.optional(),
+  until: ZIsoTime.optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type TDeliveriesQuery = z.output<typeof ZDeliveriesQuery>;
+
+export const ZDeliveryStatsQuery = z.object({
+  hours: z.coerce.number().int().min(1, 'Use 1 to 168 hours').max(168, 'Use 1 to 168 hours').default(24),
+});
+
+export const ZDeliveryStatsBucket = z.object({
+  /** Start of the hour. */
+  start: z.string(),
+  sent: z.number().int(),
+  failed: z.number().int(),
+});
+export const ZDeliveryChannelStats = z.object({
+  channel: ZDeliveryChannel,
+  sent: z.number().int(),
+  failed: z.number().int(),
+  buckets: z.array(ZDeliveryStatsBucket),
+});
+/** GET /api/deliveries/stats: deliveries sent (by sent time) and finally failed (by failure time) per channel and hour. */
+export const ZDeliveryStats = z.object({
+  hours: z.number().int(),
+  since: z.string(),
+  until: z.string(),
+  channels: z.array(ZDeliveryChannelStats),
+});
+export type TDeliveryStats = z.infer<typeof ZDeliveryStats>;
