@@ -11,6 +11,19 @@ import { loadAuth } from './auth/middleware';
 import type { DbHandle } from './db/client';
 import type { Env } from './env';
 import { errorResponse, HttpError } from './lib/errors';
+import { alertRoutes } from './routes/alerts';
+import { authRoutes } from './routes/auth';
+import { eventRoutes } from './routes/events';
+import { deliveriesRoutes } from './routes/deliveries';
+import { engagementRoutes } from './routes/engagements';
+import { meRoutes } from './routes/me';
+import { notificationSettingsRoutes } from './routes/notification-settings';
+import { productNotificationRoutes } from './routes/product-notifications';
+import { productTypeRoutes } from './routes/product-types';
+import { productRoutes } from './routes/products';
+import { systemSettingsRoutes } from './routes/system-settings';
+import { userRoutes } from './routes/users';
+import { webhooksRoutes } from './routes/webhooks';
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -40,6 +53,19 @@ export function createApp(deps: Deps) {
 
   // Feature routers (one per feature), mounted under /api.
   // (mounted below as they are written)
+  app.route('/api/auth', authRoutes);
+  app.route('/api/me', meRoutes);
+  app.route('/api/users', userRoutes);
+  app.route('/api/alerts', alertRoutes);
+  app.route('/api/events', eventRoutes);
+  app.route('/api/product-types', productTypeRoutes);
+  app.route('/api/products', productRoutes);
+  app.route('/api/products', productNotificationRoutes);
+  app.route('/api/notifications/settings', notificationSettingsRoutes);
+  app.route('/api/engagements', engagementRoutes);
+  app.route('/api/system-settings', systemSettingsRoutes);
+  app.route('/api/webhooks', webhooksRoutes);
+  app.route('/api/deliveries', deliveriesRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
