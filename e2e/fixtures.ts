@@ -78,6 +78,7 @@ type Fixtures = {
 };
 
 export const test = base.extend<Fixtures>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures must destructure their first argument.
   admin: async ({}, use) => {
     const admin = await apiLogin(DEMO_ADMIN.username, DEMO_ADMIN.password);
     await use(admin);

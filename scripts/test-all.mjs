@@ -17,7 +17,7 @@ function ensureChromium() {
     console.error(`Chromium is missing at ${exe}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
     process.exit(1);
   }
-  console.log('Chromium is missing: installing Debian\'s chromium package.');
+  console.log("Chromium is missing: installing Debian's chromium package.");
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   if (run('apt-get', ['update', '-qq'], { env }) !== 0 || run('apt-get', ['install', '-y', '-qq', 'chromium'], { env }) !== 0) {
     console.error('Could not install Chromium with apt-get.');
@@ -40,10 +40,16 @@ check('build (web)', built);
 
 for (const project of ['packages/contract', 'apps/bff', 'apps/web']) {
   const dir = path.join(root, project);
-  const hasTests = fs.existsSync(dir) && fs.readdirSync(dir, { recursive: true }).some((f) => /\.test\.tsx?$/.test(String(f)) && !String(f).includes('node_modules'));
+  const hasTests =
+    fs.existsSync(dir) &&
+    fs.readdirSync(dir, { recursive: true }).some((f) => /\.test\.tsx?$/.test(String(f)) && !String(f).includes('node_modules'));
   if (!hasTests) continue;
   const report = path.join(out, `${project.replace('/', '-')}.json`);
-  const status = run('corepack', ['pnpm', 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { cwd: dir });
+  const status = run(
+    'corepack',
+    ['pnpm', 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    { cwd: dir },
+  );
   let passed = 0;
   let failed = 0;
   let skipped = 0;
@@ -81,8 +87,14 @@ if (built === 0) {
 
 console.log('\nSummary');
 for (const r of results) {
-  console.log(`  ${r.name.padEnd(28)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${String(r.skipped).padStart(3)} skipped  ${r.note}`);
+  console.log(
+    `  ${r.name.padEnd(28)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${String(r.skipped).padStart(3)} skipped  ${r.note}`,
+  );
 }
-const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), {
+  passed: 0,
+  failed: 0,
+  skipped: 0,
+});
 console.log(`total: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
 process.exit(total.failed === 0 ? 0 : 1);

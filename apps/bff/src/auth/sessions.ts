@@ -33,7 +33,7 @@ export function findSessionAuth(deps: Deps, cookieValue: string): Auth | null {
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, id), gt(sessions.expiresAt, deps.now())))
     .get();
-  if (!row || !row.user.isActive) return null;
+  if (!row?.user.isActive) return null;
   return { user: row.user, via: 'session', sessionId: id, csrfToken: row.csrfToken };
 }
 
@@ -50,7 +50,7 @@ export function findTokenAuth(deps: Deps, key: string): Auth | null {
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.keyHash, sha256(key)))
     .get();
-  if (!row || !row.user.isActive) return null;
+  if (!row?.user.isActive) return null;
   deps.db.update(apiTokens).set({ lastUsedAt: deps.now() }).where(eq(apiTokens.id, row.tokenId)).run();
   return { user: row.user, via: 'token', sessionId: null, csrfToken: null };
 }

@@ -16,7 +16,6 @@ const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'applicat
 const idParam = { params: z.object({ id: ZId }) };
 const guarded = { 401: errorResponses[401], 403: { description: 'Only superusers.' } } as const;
 
-
 const getOptions = createRoute({
   method: 'get',
   path: '/options',
