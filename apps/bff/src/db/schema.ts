@@ -204,6 +204,17 @@ export const alerts = sqliteTable(
   (t) => [index('alerts_user_id').on(t.userId, t.id)],
 );
 
+/**
+ * Number of alerts in each user's list, kept by triggers on alerts (migration 0001), so the bell count is a
+ * primary-key lookup rather than counting up to hundreds of thousands of index entries on every request.
+ */
+export const alertCounts = sqliteTable('alert_counts', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  n: integer('n').notNull().default(0),
+});
+
 export const systemSettings = sqliteTable('system_settings', {
   id: integer('id').primaryKey(),
   mailEnabled: integer('mail_enabled', { mode: 'boolean' }).notNull().default(false),

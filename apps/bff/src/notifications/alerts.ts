@@ -4,9 +4,9 @@
  * Ids grow with time, so "newest first" is `order by id desc` on the (user_id, id) index.
  */
 import type { TAlert, TAlertPage, TAlertStreamMessage, TAlertSummary, TRemovedAlerts } from '@tocsin/contract/alerts';
-import { and, count, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
-import { alerts } from '../db/schema';
+import { alertCounts, alerts } from '../db/schema';
 import { toIso } from '../lib/time';
 
 type AlertRow = Pick<typeof alerts.$inferSelect, 'id' | 'title' | 'description' | 'url' | 'source' | 'icon' | 'createdAt'>;
@@ -33,8 +33,9 @@ export function toAlertDto(row: AlertRow): TAlert {
   };
 }
 
+/** The bell count: kept per user by triggers on alerts (table alert_counts), so it costs one key lookup. */
 export function countAlerts(deps: Deps, userId: number): number {
-  return deps.db.select({ n: count() }).from(alerts).where(eq(alerts.userId, userId)).get()?.n ?? 0;
+  return deps.db.select({ n: alertCounts.n }).from(alertCounts).where(eq(alertCounts.userId, userId)).get()?.n ?? 0;
 }
 
 export function listAlerts(deps: Deps, userId: number, page: number, pageSize: number): TAlertPage {
