@@ -1,0 +1,219 @@
+/**
+ * Slack Web API: chat.postMessage to the system channel (with the configured bot name) or to a
+ * user's DM, found with users.lookupByEmail and cached on the user row until their Slack email changes.
+ * `ok:false` answers are errors: ratelimited and Slack's own outages are transient, the rest permanent.
+ */
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../../app-context';
+import { users } from '../../db/schema';
+import {
+  classifyFetchError,
+  classifyHttpFailure,
+  parseRetryAfter,
+  permanent,
+  requestSignal,
+  type TSendOutcome,
+  transient,
+} from '../outcome';
+import type { TSlackContent } from '../render';
+import type { TSystemSettings } from '../settings';
+
+export const SLACK_TIMEOUT_MS = 15_000;
+
+const TRANSIENT_ERRORS = new Set([
+  'ratelimited',
+  'rate_limited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
+const ERROR_HINTS: Record<string, string> = {
+  invalid_auth: 'the Slack token is not valid (System Settings → Slack token)',
+  not_authed: 'no Slack token was accepted (System Settings → Slack token)',
+  token_revoked: 'the Slack token was revoked',
+  account_inactive: 'the Slack token belongs to a deactivated app or user',
+  channel_not_found: 'the channel does not exist or the app cannot see it',
+  not_in_channel: 'the Slack app is not a member of the channel (invite it, or add the chat:write.public scope)',
+  is_archived: 'the channel is archived',
+  users_not_found: 'no Slack user has this email address',
+  missing_scope: 'the Slack app lacks a permission scope (see the app manifest in the Slack setup guide)',
+  ratelimited: 'Slack is rate limiting the app',
+};
+
+type TSlackAnswer = { ok?: boolean; error?: string; user?: { id?: string }; channel?: string; ts?: string };
+
+function describeSlackError(method: string, error: string): string {
+  const hint = ERROR_HINTS[error];
+  return `Slack ${method} answered ok:false, error "${error}"${hint ? `: ${hint}` : ''}.`;
+}
+
+/** One Web API call; returns the parsed answer or the failure to record. */
+async function callSlack(
+  deps: Deps,
+  token: string,
+  method: string,
+  init: { query?: Record<string, string>; json?: unknown },
+  signal?: AbortSignal,
+): Promise<{ ok: true; answer: TSlackAnswer; status: number } | { ok: false; outcome: TSendOutcome }> {
+  const base = deps.env.SLACK_API_URL.replace(/\/+$/, '');
+  const url = new URL(`${base}/${method}`);
+  for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
+  const request = requestSignal(SLACK_TIMEOUT_MS, signal);
+  try {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: init.json === undefined ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(init.json === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        },
+        body: init.json === undefined ? undefined : JSON.stringify(init.json),
+        signal: request.signal,
+      });
+    } catch (err) {
+      return { ok: false, outcome: classifyFetchError(err, `Slack (${method})`, SLACK_TIMEOUT_MS) };
+    }
+    return await readSlackAnswer(deps, method, res);
+  } finally {
+    request.done();
+  }
+}
+
+async function readSlackAnswer(
+  deps: Deps,
+  method: string,
+  res: Response,
+): Promise<{ ok: true; answer: TSlackAnswer; status: number } | { ok: false; outcome: TSendOutcome }> {
+  if (res.status === 429) {
+    await res.body?.cancel();
+    return {
+      ok: false,
+      outcome: transient(`Slack ${method} answered HTTP 429: ${ERROR_HINTS.ratelimited}.`, {
+        responseCode: 429,
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), deps.now()),
+      }),
+    };
+  }
+  if (!res.ok) return { ok: false, outcome: await classifyHttpFailure(res, `Slack ${method}`, deps.now()) };
+  let answer: TSlackAnswer;
+  try {
+    answer = (await res.json()) as TSlackAnswer;
+  } catch {
+    return {
+      ok: false,
+      outcome: transient(`Slack ${method} answered HTTP ${res.status} with a body that is not JSON.`, { responseCode: res.status }),
+    };
+  }
+  if (answer.ok !== true) {
+    const error = answer.error ?? 'unknown_error';
+    const message = describeSlackError(method, error);
+    const extra = { responseCode: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), deps.now()) };
+    return { ok: false, outcome: TRANSIENT_ERRORS.has(error) ? transient(message, extra) : permanent(message, extra) };
+  }
+  return { ok: true, answer, status: res.status };
+}
+
+/** Why Slack cannot be used with these settings, or null. */
+export function findSlackConfigProblem(s: TSystemSettings): string | null {
+  if (!s.slackToken.trim()) return 'No Slack token is configured (System Settings → Slack token).';
+  return null;
+}
+
+/** chat.postMessage to a channel name/id or a user id (a DM). `username` renames the bot (needs chat:write.customize). */
+export async function postSlackMessage(
+  deps: Deps,
+  settings: TSystemSettings,
+  channel: string,
+  content: Pick<TSlackContent, 'text' | 'blocks'>,
+  opts: { username?: string; signal?: AbortSignal } = {},
+): Promise<TSendOutcome> {
+  const problem = findSlackConfigProblem(settings);
+  if (problem) return permanent(problem);
+  const body: Record<string, unknown> = { channel, text: content.text, blocks: content.blocks, unfurl_links: false };
+  if (opts.username) body.username = opts.username;
+  const result = await callSlack(deps, settings.slackToken, 'chat.postMessage', { json: body }, opts.signal);
+  if (!result.ok) return result.outcome;
+  return { ok: true, responseCode: result.status, detail: `ts ${result.answer.ts ?? '?'} in ${result.answer.channel ?? channel}` };
+}
+
+/** The system Slack channel with the configured bot name. */
+export async function sendSlackToSystemChannel(
+  deps: Deps,
+  settings: TSystemSettings,
+  content: TSlackContent,
+  signal?: AbortSignal,
+): Promise<TSendOutcome> {
+  if (!settings.slackChannel.trim())
+    return permanent('No Slack channel is configured for system notifications (System Settings → Slack channel).');
+  return postSlackMessage(deps, settings, settings.slackChannel.trim(), content, {
+    username: settings.slackUsername.trim() || undefined,
+    signal,
+  });
+}
+
+type TSlackUser = Pick<typeof users.$inferSelect, 'id' | 'username' | 'slackEmail' | 'slackUserId' | 'slackUserIdEmail'>;
+
+/**
+ * The user's Slack id: the cached one while their Slack email is the one it was found for,
+ * otherwise users.lookupByEmail (and the cache is updated).
+ */
+export async function resolveSlackUserId(
+  deps: Deps,
+  settings: TSystemSettings,
+  user: TSlackUser,
+  signal?: AbortSignal,
+): Promise<{ ok: true; slackUserId: string; cached: boolean } | { ok: false; outcome: TSendOutcome }> {
+  const email = user.slackEmail?.trim();
+  if (!email) {
+    return {
+      ok: false,
+      outcome: permanent(
+        `${user.username} has no Slack email address (Profile → Additional Contact Information), so no Slack DM was sent.`,
+      ),
+    };
+  }
+  if (user.slackUserId && user.slackUserIdEmail === email) return { ok: true, slackUserId: user.slackUserId, cached: true };
+  const problem = findSlackConfigProblem(settings);
+  if (problem) return { ok: false, outcome: permanent(problem) };
+  const result = await callSlack(deps, settings.slackToken, 'users.lookupByEmail', { query: { email } }, signal);
+  if (!result.ok) {
+    const o = result.outcome;
+    if (!o.ok && o.kind === 'permanent' && o.error.includes('"users_not_found"')) {
+      return {
+        ok: false,
+        outcome: permanent(`No Slack user has the email address ${email} (set for ${user.username}); Slack answered users_not_found.`, {
+          responseCode: o.responseCode,
+        }),
+      };
+    }
+    return result;
+  }
+  const slackUserId = result.answer.user?.id;
+  if (!slackUserId) return { ok: false, outcome: transient('Slack users.lookupByEmail answered ok:true without a user id.') };
+  deps.db.update(users).set({ slackUserId, slackUserIdEmail: email }).where(eq(users.id, user.id)).run();
+  return { ok: true, slackUserId, cached: false };
+}
+
+/** A personal notification: a DM to the user's Slack account. */
+export async function sendSlackToUser(
+  deps: Deps,
+  settings: TSystemSettings,
+  user: TSlackUser,
+  content: TSlackContent,
+  signal?: AbortSignal,
+): Promise<TSendOutcome> {
+  const resolved = await resolveSlackUserId(deps, settings, user, signal);
+  if (!resolved.ok) return resolved.outcome;
+  const outcome = await postSlackMessage(deps, settings, resolved.slackUserId, content, { signal });
+  if (!outcome.ok && resolved.cached && outcome.error.includes('"channel_not_found"')) {
+    // The cached id went stale (account removed or re-created): look it up again on the next attempt.
+    deps.db.update(users).set({ slackUserId: null, slackUserIdEmail: null }).where(eq(users.id, user.id)).run();
+    return transient(`${outcome.error} The cached Slack user id was dropped; it is looked up again on the next attempt.`, {
+      responseCode: outcome.responseCode,
+    });
+  }
+  return outcome;
+}

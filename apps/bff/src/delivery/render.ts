@@ -1,0 +1,329 @@
+/**
+ * Per-channel rendering of an event: mail (subject, text, html), Slack Block Kit, a Teams Adaptive
+ * Card message and the webhook JSON payload. Pure functions of the event, its context names and the
+ * system settings; the worker stores the result in deliveries.content before the first send, so a
+ * retry sends exactly what the first attempt sent. Every user-provided string is escaped for its medium.
+ */
+import { findEventInfo, type TExternalChannel } from '@tocsin/contract/catalogue';
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../app-context';
+import { engagements, type events, products, productTypes } from '../db/schema';
+
+export type TRenderEvent = Pick<
+  typeof events.$inferSelect,
+  'id' | 'name' | 'title' | 'description' | 'url' | 'source' | 'createdAt' | 'productTypeId' | 'productId' | 'engagementId'
+>;
+
+export type TContextItem = { id: number; name: string };
+/** The product type, product and engagement an event concerns (engagement implies product implies product type). */
+export type TEventContext = { productType: TContextItem | null; product: TContextItem | null; engagement: TContextItem | null };
+
+export type TRenderSettings = { teamName: string; disclaimer: string; baseUrl: string };
+
+export type TMailContent = { channel: 'mail'; subject: string; text: string; html: string };
+export type TSlackContent = { channel: 'slack'; text: string; blocks: unknown[] };
+export type TTeamsMessage = {
+  type: 'message';
+  attachments: { contentType: 'application/vnd.microsoft.card.adaptive'; contentUrl: null; content: Record<string, unknown> }[];
+};
+export type TTeamsContent = { channel: 'msteams'; message: TTeamsMessage };
+export type TWebhookContent = { channel: 'webhooks'; event: string; body: TWebhookPayload };
+export type TDeliveryContent = TMailContent | TSlackContent | TTeamsContent | TWebhookContent;
+
+export type TWebhookObject = { id: number; name: string; url: string; url_ui: string; url_api: string };
+export type TWebhookPayload = {
+  event: string;
+  delivery_id: string;
+  created: string;
+  title: string;
+  description: string;
+  source: string;
+  url: string;
+  url_ui: string;
+  /** The API URL of the most specific object the event concerns (engagement, product, product type), or null. */
+  url_api: string | null;
+  product_type?: TWebhookObject;
+  product?: TWebhookObject;
+  engagement?: TWebhookObject;
+  disclaimer?: string;
+};
+
+// ---------------------------------------------------------------------------
+// Links
+
+/** An absolute link: paths are joined to the public base URL, absolute http(s) URLs kept as they are. */
+export function toAbsoluteUrl(baseUrl: string, url: string): string {
+  if (/^https?:\/\//i.test(url)) return url;
+  return `${baseUrl}${url.startsWith('/') ? '' : '/'}${url}`;
+}
+
+const UI_PATHS = {
+  productType: (id: number) => `/product-types/${id}`,
+  product: (id: number) => `/products/${id}`,
+  // Engagements have no page of their own in the SPA: their product page lists them.
+  engagement: (id: number, productId: number | null) => (productId === null ? `/products` : `/products/${productId}?engagement=${id}`),
+};
+const API_PATHS = {
+  productType: (id: number) => `/api/product-types/${id}`,
+  product: (id: number) => `/api/products/${id}`,
+  engagement: (id: number) => `/api/engagements/${id}`,
+};
+export const NOTIFICATION_SETTINGS_PATH = '/notifications';
+
+type TLinks = {
+  event: string;
+  eventApi: string | null;
+  settings: string;
+  productType: string | null;
+  product: string | null;
+  engagement: string | null;
+};
+
+function buildLinks(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings): TLinks {
+  const abs = (path: string) => toAbsoluteUrl(s.baseUrl, path);
+  return {
+    event: abs(event.url || '/alerts'),
+    eventApi: ctx.engagement
+      ? abs(API_PATHS.engagement(ctx.engagement.id))
+      : ctx.product
+        ? abs(API_PATHS.product(ctx.product.id))
+        : ctx.productType
+          ? abs(API_PATHS.productType(ctx.productType.id))
+          : null,
+    settings: abs(NOTIFICATION_SETTINGS_PATH),
+    productType: ctx.productType ? abs(UI_PATHS.productType(ctx.productType.id)) : null,
+    product: ctx.product ? abs(UI_PATHS.product(ctx.product.id)) : null,
+    engagement: ctx.engagement ? abs(UI_PATHS.engagement(ctx.engagement.id, ctx.product?.id ?? null)) : null,
+  };
+}
+
+/** "Product Type: Web · Product: Shop · Engagement: Q3 pentest" items, outermost first. */
+function contextFacts(ctx: TEventContext): { label: string; value: string; key: 'productType' | 'product' | 'engagement' }[] {
+  const facts: { label: string; value: string; key: 'productType' | 'product' | 'engagement' }[] = [];
+  if (ctx.productType) facts.push({ label: 'Product Type', value: ctx.productType.name, key: 'productType' });
+  if (ctx.product) facts.push({ label: 'Product', value: ctx.product.name, key: 'product' });
+  if (ctx.engagement) facts.push({ label: 'Engagement', value: ctx.engagement.name, key: 'engagement' });
+  return facts;
+}
+
+const eventLabel = (event: TRenderEvent) => event.source || findEventInfo(event.name).label;
+
+// ---------------------------------------------------------------------------
+// Mail
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
+}
+
+/** Header values must stay on one line whatever the title contains. */
+const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').trim();
+
+function htmlParagraphs(text: string): string {
+  return text
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map((p) => `<p style="margin:0 0 12px">${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+}
+
+export function renderMail(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings): TMailContent {
+  const links = buildLinks(event, ctx, s);
+  const subject = oneLine(`${s.teamName} notification: ${event.title}`);
+  const facts = contextFacts(ctx);
+
+  const textLines = [event.title, ''];
+  if (event.description) textLines.push(event.description, '');
+  for (const f of facts) textLines.push(`${f.label}: ${f.value}`);
+  if (facts.length > 0) textLines.push('');
+  textLines.push(`Event: ${eventLabel(event)}`, `Open it in ${s.teamName}: ${links.event}`, '');
+  textLines.push(`You receive this because of the notification settings of ${s.teamName}.`);
+  textLines.push(`Change your notification settings: ${links.settings}`);
+  if (s.disclaimer) textLines.push('', '--', s.disclaimer);
+  const text = `${textLines.join('\n')}\n`;
+
+  const factRows = facts
+    .map((f) => {
+      const link = links[f.key];
+      const value = link ? `<a href="${escapeHtml(link)}">${escapeHtml(f.value)}</a>` : escapeHtml(f.value);
+      return `<tr><td style="padding:2px 12px 2px 0;color:#555">${escapeHtml(f.label)}</td><td style="padding:2px 0">${value}</td></tr>`;
+    })
+    .join('\n');
+  const html = `<!doctype html>
+<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1a1a1a;line-height:1.45">
+<h2 style="margin:0 0 12px;font-size:18px">${escapeHtml(event.title)}</h2>
+${htmlParagraphs(event.description)}
+${factRows ? `<table style="border-collapse:collapse;margin:0 0 12px">\n${factRows}\n</table>` : ''}
+<p style="margin:0 0 12px;color:#555">Event: ${escapeHtml(eventLabel(event))}</p>
+<p style="margin:0 0 16px"><a href="${escapeHtml(links.event)}" style="display:inline-block;padding:8px 14px;background:#1f4fd1;color:#fff;border-radius:4px;text-decoration:none">Open in ${escapeHtml(s.teamName)}</a></p>
+<p style="margin:0 0 12px;font-size:12px;color:#666">You receive this because of the notification settings of ${escapeHtml(s.teamName)}. <a href="${escapeHtml(links.settings)}">Change your notification settings</a>.</p>
+${s.disclaimer ? `<hr style="border:none;border-top:1px solid #ddd"><p style="font-size:12px;color:#666">${escapeHtml(s.disclaimer).replace(/\n/g, '<br>')}</p>` : ''}
+</body></html>
+`;
+  return { channel: 'mail', subject, text, html };
+}
+
+// ---------------------------------------------------------------------------
+// Slack (Block Kit)
+
+/** Slack's own escaping for mrkdwn: only &, < and > are special (they start links and mentions). */
+export function escapeSlack(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const cut = (value: string, max: number) => (value.length > max ? `${value.slice(0, max - 1)}…` : value);
+
+export function renderSlack(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings): TSlackContent {
+  const links = buildLinks(event, ctx, s);
+  const blocks: unknown[] = [{ type: 'header', text: { type: 'plain_text', text: cut(oneLine(event.title), 150), emoji: false } }];
+  if (event.description) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(escapeSlack(event.description), 3000) } });
+  const facts = contextFacts(ctx);
+  const contextElements = facts.map((f) => {
+    const link = links[f.key];
+    const value = link ? `<${link}|${escapeSlack(f.value)}>` : escapeSlack(f.value);
+    return { type: 'mrkdwn', text: `*${f.label}:* ${value}` };
+  });
+  contextElements.push({ type: 'mrkdwn', text: `*Event:* ${escapeSlack(eventLabel(event))}` });
+  blocks.push({ type: 'context', elements: contextElements.slice(0, 10) });
+  blocks.push({
+    type: 'actions',
+    elements: [
+      { type: 'button', text: { type: 'plain_text', text: cut(`Open in ${s.teamName}`, 75) }, url: links.event, action_id: 'open' },
+      { type: 'button', text: { type: 'plain_text', text: 'Notification settings' }, url: links.settings, action_id: 'settings' },
+    ],
+  });
+  if (s.disclaimer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(escapeSlack(s.disclaimer), 3000) }] });
+  // The fallback text shows in notifications and for clients without Block Kit.
+  const text = cut(`${s.teamName} notification: ${escapeSlack(event.title)} ${links.event}`, 3000);
+  return { channel: 'slack', text, blocks };
+}
+
+// ---------------------------------------------------------------------------
+// Microsoft Teams (Adaptive Card in a message, the format of Teams incoming webhooks and Workflows)
+
+export function renderTeams(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings): TTeamsContent {
+  const links = buildLinks(event, ctx, s);
+  const body: Record<string, unknown>[] = [
+    { type: 'TextBlock', text: `${s.teamName} notification`, size: 'Small', isSubtle: true, wrap: true },
+    { type: 'TextBlock', text: event.title, size: 'Large', weight: 'Bolder', wrap: true },
+  ];
+  if (event.description) body.push({ type: 'TextBlock', text: event.description, wrap: true });
+  const facts = contextFacts(ctx).map((f) => ({ title: f.label, value: f.value }));
+  facts.push({ title: 'Event', value: eventLabel(event) });
+  body.push({ type: 'FactSet', facts });
+  if (s.disclaimer) body.push({ type: 'TextBlock', text: s.disclaimer, size: 'Small', isSubtle: true, wrap: true, separator: true });
+  const message: TTeamsMessage = {
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          body,
+          actions: [{ type: 'Action.OpenUrl', title: `Open in ${s.teamName}`, url: links.event }],
+        },
+      },
+    ],
+  };
+  return { channel: 'msteams', message };
+}
+
+// ---------------------------------------------------------------------------
+// Webhooks
+
+export function renderWebhookPayload(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings, deliveryUuid: string): TWebhookPayload {
+  const links = buildLinks(event, ctx, s);
+  const abs = (path: string) => toAbsoluteUrl(s.baseUrl, path);
+  const payload: TWebhookPayload = {
+    event: event.name,
+    delivery_id: deliveryUuid,
+    created: new Date(event.createdAt).toISOString(),
+    title: event.title,
+    description: event.description,
+    source: eventLabel(event),
+    url: links.event,
+    url_ui: links.event,
+    url_api: links.eventApi,
+  };
+  if (ctx.productType && links.productType) {
+    const { id, name } = ctx.productType;
+    payload.product_type = { id, name, url: links.productType, url_ui: links.productType, url_api: abs(API_PATHS.productType(id)) };
+  }
+  if (ctx.product && links.product) {
+    const { id, name } = ctx.product;
+    payload.product = { id, name, url: links.product, url_ui: links.product, url_api: abs(API_PATHS.product(id)) };
+  }
+  if (ctx.engagement && links.engagement) {
+    const { id, name } = ctx.engagement;
+    payload.engagement = { id, name, url: links.engagement, url_ui: links.engagement, url_api: abs(API_PATHS.engagement(id)) };
+  }
+  if (s.disclaimer) payload.disclaimer = s.disclaimer;
+  return payload;
+}
+
+export function renderDeliveryContent(
+  channel: TExternalChannel,
+  event: TRenderEvent,
+  ctx: TEventContext,
+  s: TRenderSettings,
+  deliveryUuid: string,
+): TDeliveryContent {
+  switch (channel) {
+    case 'mail':
+      return renderMail(event, ctx, s);
+    case 'slack':
+      return renderSlack(event, ctx, s);
+    case 'msteams':
+      return renderTeams(event, ctx, s);
+    case 'webhooks':
+      return { channel: 'webhooks', event: event.name, body: renderWebhookPayload(event, ctx, s, deliveryUuid) };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Context lookup
+
+/** Names of what the event concerns; missing rows (deleted since) are simply left out. */
+export function loadEventContext(deps: Deps, event: Pick<TRenderEvent, 'productTypeId' | 'productId' | 'engagementId'>): TEventContext {
+  let engagement: TContextItem | null = null;
+  let productId = event.productId;
+  if (event.engagementId !== null) {
+    const row = deps.db
+      .select({ id: engagements.id, name: engagements.name, productId: engagements.productId })
+      .from(engagements)
+      .where(eq(engagements.id, event.engagementId))
+      .get();
+    if (row) {
+      engagement = { id: row.id, name: row.name };
+      productId ??= row.productId;
+    }
+  }
+  let product: TContextItem | null = null;
+  let productTypeId = event.productTypeId;
+  if (productId !== null) {
+    const row = deps.db
+      .select({ id: products.id, name: products.name, productTypeId: products.productTypeId })
+      .from(products)
+      .where(eq(products.id, productId))
+      .get();
+    if (row) {
+      product = { id: row.id, name: row.name };
+      productTypeId ??= row.productTypeId;
+    }
+  }
+  let productType: TContextItem | null = null;
+  if (productTypeId !== null) {
+    const row = deps.db
+      .select({ id: productTypes.id, name: productTypes.name })
+      .from(productTypes)
+      .where(eq(productTypes.id, productTypeId))
+      .get();
+    if (row) productType = row;
+  }
+  return { productType, product, engagement };
+}

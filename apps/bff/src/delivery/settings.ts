@@ -1,0 +1,61 @@
+/**
+ * System settings as the delivery pipeline sees them: the system_settings row (id 1) with the
+ * SMTP_* environment variables applied on top (the environment wins when a variable is set).
+ */
+import type { TExternalChannel } from '@tocsin/contract/catalogue';
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../app-context';
+import { systemSettings } from '../db/schema';
+import type { Env } from '../env';
+
+export type TSmtpTlsMode = 'none' | 'starttls' | 'tls';
+
+export type TSystemSettings = Omit<typeof systemSettings.$inferSelect, 'smtpTlsMode'> & { smtpTlsMode: TSmtpTlsMode };
+
+/** SMTP fields that an environment variable overrides (the settings page shows them read-only). */
+export type TSmtpOverride = 'smtpHost' | 'smtpPort' | 'smtpTlsMode' | 'smtpUser' | 'smtpPassword';
+
+const TLS_MODES: readonly TSmtpTlsMode[] = ['none', 'starttls', 'tls'];
+
+export function getSmtpOverrides(env: Env): Partial<Pick<TSystemSettings, TSmtpOverride>> {
+  const overrides: Partial<Pick<TSystemSettings, TSmtpOverride>> = {};
+  if (env.SMTP_HOST !== undefined) overrides.smtpHost = env.SMTP_HOST;
+  if (env.SMTP_PORT !== undefined) overrides.smtpPort = env.SMTP_PORT;
+  if (env.SMTP_TLS_MODE !== undefined) overrides.smtpTlsMode = env.SMTP_TLS_MODE;
+  if (env.SMTP_USER !== undefined) overrides.smtpUser = env.SMTP_USER;
+  if (env.SMTP_PASSWORD !== undefined) overrides.smtpPassword = env.SMTP_PASSWORD;
+  return overrides;
+}
+
+/** The row the database was created with (openDatabase inserts it); re-created here if someone deleted it. */
+function readRow(deps: Deps): typeof systemSettings.$inferSelect {
+  const row = deps.db.select().from(systemSettings).where(eq(systemSettings.id, 1)).get();
+  if (row) return row;
+  return deps.db.insert(systemSettings).values({ id: 1 }).onConflictDoNothing().returning().get() ?? readRow(deps);
+}
+
+export function getSystemSettings(deps: Deps): TSystemSettings {
+  const row = readRow(deps);
+  const tls = TLS_MODES.includes(row.smtpTlsMode as TSmtpTlsMode) ? (row.smtpTlsMode as TSmtpTlsMode) : 'none';
+  return { ...row, smtpTlsMode: tls, ...getSmtpOverrides(deps.env) };
+}
+
+export function enabledChannelsOf(settings: TSystemSettings): Set<TExternalChannel> {
+  const enabled = new Set<TExternalChannel>();
+  if (settings.mailEnabled) enabled.add('mail');
+  if (settings.slackEnabled) enabled.add('slack');
+  if (settings.msteamsEnabled) enabled.add('msteams');
+  if (settings.webhooksEnabled) enabled.add('webhooks');
+  return enabled;
+}
+
+/** External channels switched on in System Settings (dispatch only queues these; the UI only shows these columns). */
+export function getEnabledChannels(deps: Deps): Set<TExternalChannel> {
+  return enabledChannelsOf(getSystemSettings(deps));
+}
+
+/** Base of every link in a notification: PUBLIC_URL, or the address the server listens on. */
+export function getPublicBaseUrl(env: Env): string {
+  const base = env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
+  return base.replace(/\/+$/, '');
+}
