@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-context';
 import { validationError } from './errors';
 
@@ -18,3 +18,9 @@ export const errorResponses = {
   403: { description: 'Not allowed (or CSRF check failed).' },
   404: { description: 'Not found, or not visible to the caller.' },
 } as const;
+
+/** An OpenAPI response entry with a JSON body. */
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});

@@ -5,13 +5,11 @@ import { ZPageQuery } from '@tocsin/contract/common';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
-import { createRouter, errorResponses } from '../lib/router';
+import { createRouter, errorResponses, jsonContent } from '../lib/router';
 import { clearAlerts, findAlertStreamMessage, listAlerts, removeAlerts, summarizeAlerts } from '../notifications/alerts';
 
 /** Proxies close idle connections after about a minute; a comment line every 25 s keeps the stream open. */
 export const ALERT_STREAM_PING_MS = 25_000;
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const listRoute = createRoute({
   method: 'get',
@@ -19,7 +17,7 @@ const listRoute = createRoute({
   tags: ['Alerts'],
   summary: 'My alerts, newest first',
   request: { query: ZPageQuery },
-  responses: { 200: json(ZAlertPage, 'One page of my alerts'), 400: errorResponses[400], 401: errorResponses[401] },
+  responses: { 200: jsonContent(ZAlertPage, 'One page of my alerts'), 400: errorResponses[400], 401: errorResponses[401] },
 });
 
 const summaryRoute = createRoute({
@@ -28,7 +26,7 @@ const summaryRoute = createRoute({
   tags: ['Alerts'],
   summary: 'What the bell shows: the number of alerts in my list and the newest ones',
   request: { query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(12) }) },
-  responses: { 200: json(ZAlertSummary, 'Count and newest alerts'), 400: errorResponses[400], 401: errorResponses[401] },
+  responses: { 200: jsonContent(ZAlertSummary, 'Count and newest alerts'), 400: errorResponses[400], 401: errorResponses[401] },
 });
 
 const removeRoute = createRoute({
@@ -37,7 +35,11 @@ const removeRoute = createRoute({
   tags: ['Alerts'],
   summary: 'Remove selected alerts from my list (ids that are not mine are ignored)',
   request: { body: { content: { 'application/json': { schema: ZRemoveAlertsBody } }, required: true } },
-  responses: { 200: json(ZRemovedAlerts, 'How many were removed, and the new count'), 400: errorResponses[400], 401: errorResponses[401] },
+  responses: {
+    200: jsonContent(ZRemovedAlerts, 'How many were removed, and the new count'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+  },
 });
 
 const clearRoute = createRoute({
@@ -45,7 +47,7 @@ const clearRoute = createRoute({
   path: '/',
   tags: ['Alerts'],
   summary: 'Clear all my alerts',
-  responses: { 200: json(ZRemovedAlerts, 'How many were removed'), 401: errorResponses[401] },
+  responses: { 200: jsonContent(ZRemovedAlerts, 'How many were removed'), 401: errorResponses[401] },
 });
 
 const streamRoute = createRoute({

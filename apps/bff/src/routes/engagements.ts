@@ -4,10 +4,9 @@ import { ZId } from '@tocsin/contract/common';
 import { ZCreateEngagementBody, ZEngagement } from '@tocsin/contract/products';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
-import { createRouter, errorResponses } from '../lib/router';
+import { createRouter, errorResponses, jsonContent } from '../lib/router';
 import { closeEngagement, createEngagement, getEngagement, listEngagements } from '../services/engagements';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const idParam = { params: z.object({ id: ZId }) };
 
 const list = createRoute({
@@ -17,7 +16,7 @@ const list = createRoute({
   summary: 'Engagements the caller may view, optionally of one product',
   request: { query: z.object({ product_id: ZId.optional() }) },
   responses: {
-    200: json(z.array(ZEngagement), 'Engagements, latest start first'),
+    200: jsonContent(z.array(ZEngagement), 'Engagements, latest start first'),
     400: errorResponses[400],
     401: errorResponses[401],
     404: errorResponses[404],
@@ -30,7 +29,7 @@ const create = createRoute({
   tags: ['Engagements'],
   summary: 'Add an engagement (Writer or higher on the product); emits engagement_added',
   request: { body: { content: { 'application/json': { schema: ZCreateEngagementBody } }, required: true } },
-  responses: { 201: json(ZEngagement, 'Created'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+  responses: { 201: jsonContent(ZEngagement, 'Created'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
 });
 
 const show = createRoute({
@@ -39,7 +38,7 @@ const show = createRoute({
   tags: ['Engagements'],
   summary: 'One engagement (404 when not visible)',
   request: idParam,
-  responses: { 200: json(ZEngagement, 'The engagement'), 401: errorResponses[401], 404: errorResponses[404] },
+  responses: { 200: jsonContent(ZEngagement, 'The engagement'), 401: errorResponses[401], 404: errorResponses[404] },
 });
 
 const close = createRoute({
@@ -49,7 +48,7 @@ const close = createRoute({
   summary: 'Close an engagement (status Completed); emits close_engagement',
   request: idParam,
   responses: {
-    200: json(ZEngagement, 'The closed engagement'),
+    200: jsonContent(ZEngagement, 'The closed engagement'),
     401: errorResponses[401],
     403: errorResponses[403],
     404: errorResponses[404],

@@ -4,11 +4,10 @@ import { ZApiToken, ZChangePasswordBody, ZCreatedToken, ZCreateTokenBody, ZUpdat
 import { ZId } from '@tocsin/contract/common';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
-import { createRouter, errorResponses } from '../lib/router';
+import { createRouter, errorResponses, jsonContent } from '../lib/router';
 import { createToken, listTokens, revokeToken } from '../services/tokens';
 import { changePassword, toUserDto, updateProfile } from '../services/users';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
 const getProfile = createRoute({
@@ -16,7 +15,7 @@ const getProfile = createRoute({
   path: '/',
   tags: ['Me'],
   summary: 'My profile',
-  responses: { 200: json(ZUser, 'The logged-in user'), 401: errorResponses[401] },
+  responses: { 200: jsonContent(ZUser, 'The logged-in user'), 401: errorResponses[401] },
 });
 
 const patchProfile = createRoute({
@@ -25,7 +24,7 @@ const patchProfile = createRoute({
   tags: ['Me'],
   summary: 'Update my names, email and Additional Contact Information (Slack email)',
   request: body(ZUpdateProfileBody),
-  responses: { 200: json(ZUser, 'The updated profile'), 400: errorResponses[400], 401: errorResponses[401] },
+  responses: { 200: jsonContent(ZUser, 'The updated profile'), 400: errorResponses[400], 401: errorResponses[401] },
 });
 
 const postPassword = createRoute({
@@ -42,7 +41,7 @@ const getTokens = createRoute({
   path: '/tokens',
   tags: ['Me'],
   summary: 'My API tokens (never the keys)',
-  responses: { 200: json(z.array(ZApiToken), 'Tokens, newest first'), 401: errorResponses[401] },
+  responses: { 200: jsonContent(z.array(ZApiToken), 'Tokens, newest first'), 401: errorResponses[401] },
 });
 
 const postToken = createRoute({
@@ -51,7 +50,7 @@ const postToken = createRoute({
   tags: ['Me'],
   summary: 'Create an API token; the key is in this answer only',
   request: body(ZCreateTokenBody),
-  responses: { 201: json(ZCreatedToken, 'The token and its key'), 400: errorResponses[400], 401: errorResponses[401] },
+  responses: { 201: jsonContent(ZCreatedToken, 'The token and its key'), 400: errorResponses[400], 401: errorResponses[401] },
 });
 
 const deleteToken = createRoute({

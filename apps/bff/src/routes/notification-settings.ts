@@ -8,10 +8,9 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-context';
 import { requireAuth, requireSuperuser } from '../auth/middleware';
-import { createRouter, errorResponses } from '../lib/router';
+import { createRouter, errorResponses, jsonContent } from '../lib/router';
 import { getSettingsRecord, saveSettingsRecord, type TRecordKey } from '../notifications/settings';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const params = z.object({ scope: ZSettingsScope });
 
 const getRoute = createRoute({
@@ -21,7 +20,7 @@ const getRoute = createRoute({
   summary: 'Read a settings record: system or template (superusers), or my personal one',
   request: { params },
   responses: {
-    200: json(ZSettingsRecord, 'Events, the columns shown now, and the channels selected per event'),
+    200: jsonContent(ZSettingsRecord, 'Events, the columns shown now, and the channels selected per event'),
     400: errorResponses[400],
     401: errorResponses[401],
     403: errorResponses[403],
@@ -35,7 +34,7 @@ const putRoute = createRoute({
   summary: 'Save a settings record; only the channels named in `columns` (default: the columns shown now) change',
   request: { params, body: { content: { 'application/json': { schema: ZSaveSettingsBody } }, required: true } },
   responses: {
-    200: json(ZSettingsRecord, 'The record as saved'),
+    200: jsonContent(ZSettingsRecord, 'The record as saved'),
     400: errorResponses[400],
     401: errorResponses[401],
     403: errorResponses[403],

@@ -11,10 +11,9 @@ import type { AppEnv, Deps, UserRow } from '../app-context';
 import { requireAuth } from '../auth/middleware';
 import { canViewProduct } from '../auth/rbac';
 import { notFound } from '../lib/errors';
-import { createRouter, errorResponses } from '../lib/router';
+import { createRouter, errorResponses, jsonContent } from '../lib/router';
 import { getSettingsRecord, saveSettingsRecord, type TRecordKey } from '../notifications/settings';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const params = z.object({ id: ZId });
 
 /** Route-level (runs before body validation) because this router shares the /api/products prefix and has no router-wide middleware. */
@@ -31,7 +30,7 @@ const getRoute = createRoute({
   summary: 'My notification settings for this product (events about a product only; alert, mail, Slack)',
   request: { params },
   responses: {
-    200: json(ZSettingsRecord, 'My record for the product'),
+    200: jsonContent(ZSettingsRecord, 'My record for the product'),
     400: errorResponses[400],
     401: errorResponses[401],
     404: errorResponses[404],
@@ -46,7 +45,7 @@ const putRoute = createRoute({
   summary: 'Save my notification settings for this product',
   request: { params, body: { content: { 'application/json': { schema: ZSaveSettingsBody } }, required: true } },
   responses: {
-    200: json(ZSettingsRecord, 'My record for the product, as saved'),
+    200: jsonContent(ZSettingsRecord, 'My record for the product, as saved'),
     400: errorResponses[400],
     401: errorResponses[401],
     404: errorResponses[404],

@@ -4,17 +4,15 @@ import { ZId } from '@tocsin/contract/common';
 import { ZCreateProductTypeBody, ZProductType } from '@tocsin/contract/products';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
-import { createRouter, errorResponses } from '../lib/router';
+import { createRouter, errorResponses, jsonContent } from '../lib/router';
 import { createProductType, getProductType, listProductTypes } from '../services/product-types';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const list = createRoute({
   method: 'get',
   path: '/',
   tags: ['Products'],
   summary: 'Product types the caller may view, with the number of visible products',
-  responses: { 200: json(z.array(ZProductType), 'Product types by name'), 401: errorResponses[401] },
+  responses: { 200: jsonContent(z.array(ZProductType), 'Product types by name'), 401: errorResponses[401] },
 });
 
 const create = createRoute({
@@ -24,7 +22,7 @@ const create = createRoute({
   summary: 'Add a product type (superusers, global Maintainer/Owner); emits product_type_added',
   request: { body: { content: { 'application/json': { schema: ZCreateProductTypeBody } }, required: true } },
   responses: {
-    201: json(ZProductType, 'Created'),
+    201: jsonContent(ZProductType, 'Created'),
     400: errorResponses[400],
     401: errorResponses[401],
     403: errorResponses[403],
@@ -38,7 +36,7 @@ const show = createRoute({
   tags: ['Products'],
   summary: 'One product type (404 when not visible)',
   request: { params: z.object({ id: ZId }) },
-  responses: { 200: json(ZProductType, 'The product type'), 401: errorResponses[401], 404: errorResponses[404] },
+  responses: { 200: jsonContent(ZProductType, 'The product type'), 401: errorResponses[401], 404: errorResponses[404] },
 });
 
 const router = createRouter();

@@ -4,10 +4,8 @@ import { ZId } from '@tocsin/contract/common';
 import { ZCreateProductBody, ZProduct, ZProductDetail } from '@tocsin/contract/products';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
-import { createRouter, errorResponses } from '../lib/router';
+import { createRouter, errorResponses, jsonContent } from '../lib/router';
 import { createProduct, getProductDetail, listProducts } from '../services/products';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const list = createRoute({
   method: 'get',
@@ -16,7 +14,7 @@ const list = createRoute({
   summary: 'Products the caller may view, optionally of one product type',
   request: { query: z.object({ product_type_id: ZId.optional() }) },
   responses: {
-    200: json(z.array(ZProduct), 'Products by name'),
+    200: jsonContent(z.array(ZProduct), 'Products by name'),
     400: errorResponses[400],
     401: errorResponses[401],
     404: errorResponses[404],
@@ -30,7 +28,7 @@ const create = createRoute({
   summary: 'Add a product (superusers, global or product-type Maintainer/Owner); emits product_added',
   request: { body: { content: { 'application/json': { schema: ZCreateProductBody } }, required: true } },
   responses: {
-    201: json(ZProduct, 'Created'),
+    201: jsonContent(ZProduct, 'Created'),
     400: errorResponses[400],
     401: errorResponses[401],
     403: errorResponses[403],
@@ -44,7 +42,7 @@ const show = createRoute({
   tags: ['Products'],
   summary: 'One product with its engagements (404 when not visible)',
   request: { params: z.object({ id: ZId }) },
-  responses: { 200: json(ZProductDetail, 'The product'), 401: errorResponses[401], 404: errorResponses[404] },
+  responses: { 200: jsonContent(ZProductDetail, 'The product'), 401: errorResponses[401], 404: errorResponses[404] },
 });
 
 const router = createRouter();

@@ -8,10 +8,9 @@ import { ZCreateUserBody, ZMemberships, ZSetMembershipsBody, ZUpdateUserBody, ZU
 import { ZId } from '@tocsin/contract/common';
 import { z } from 'zod';
 import { requireAuth, requireSuperuser } from '../auth/middleware';
-import { createRouter, errorResponses } from '../lib/router';
+import { createRouter, errorResponses, jsonContent } from '../lib/router';
 import { createUser, getMemberships, getUser, listUserOptions, listUsers, setMemberships, toUserDto, updateUser } from '../services/users';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 const idParam = { params: z.object({ id: ZId }) };
 const guarded = { 401: errorResponses[401], 403: { description: 'Only superusers.' } } as const;
@@ -21,7 +20,7 @@ const getOptions = createRoute({
   path: '/options',
   tags: ['Users'],
   summary: 'Active users as {id, username}, for pickers (any logged-in user)',
-  responses: { 200: json(z.array(ZUserOption), 'Active users by username'), 401: errorResponses[401] },
+  responses: { 200: jsonContent(z.array(ZUserOption), 'Active users by username'), 401: errorResponses[401] },
 });
 
 const getUsers = createRoute({
@@ -30,7 +29,7 @@ const getUsers = createRoute({
   tags: ['Users'],
   summary: 'List users; q filters by username, name or email',
   request: { query: z.object({ q: z.string().max(200).optional() }) },
-  responses: { 200: json(z.array(ZUser), 'Users by username'), ...guarded },
+  responses: { 200: jsonContent(z.array(ZUser), 'Users by username'), ...guarded },
 });
 
 const postUser = createRoute({
@@ -39,7 +38,12 @@ const postUser = createRoute({
   tags: ['Users'],
   summary: 'Create a local account (personal notification settings are copied from the template)',
   request: body(ZCreateUserBody),
-  responses: { 201: json(ZUser, 'Created'), 400: errorResponses[400], ...guarded, 409: { description: 'Username taken (ignoring case).' } },
+  responses: {
+    201: jsonContent(ZUser, 'Created'),
+    400: errorResponses[400],
+    ...guarded,
+    409: { description: 'Username taken (ignoring case).' },
+  },
 });
 
 const getOne = createRoute({
@@ -48,7 +52,7 @@ const getOne = createRoute({
   tags: ['Users'],
   summary: 'One user',
   request: idParam,
-  responses: { 200: json(ZUser, 'The user'), ...guarded, 404: errorResponses[404] },
+  responses: { 200: jsonContent(ZUser, 'The user'), ...guarded, 404: errorResponses[404] },
 });
 
 const patchUser = createRoute({
@@ -57,7 +61,7 @@ const patchUser = createRoute({
   tags: ['Users'],
   summary: 'Edit flags, global role, names, email, or reset the password',
   request: { ...idParam, ...body(ZUpdateUserBody) },
-  responses: { 200: json(ZUser, 'The updated user'), 400: errorResponses[400], ...guarded, 404: errorResponses[404] },
+  responses: { 200: jsonContent(ZUser, 'The updated user'), 400: errorResponses[400], ...guarded, 404: errorResponses[404] },
 });
 
 const getUserMemberships = createRoute({
@@ -66,7 +70,7 @@ const getUserMemberships = createRoute({
   tags: ['Users'],
   summary: "A user's product type and product memberships",
   request: idParam,
-  responses: { 200: json(ZMemberships, 'Memberships'), ...guarded, 404: errorResponses[404] },
+  responses: { 200: jsonContent(ZMemberships, 'Memberships'), ...guarded, 404: errorResponses[404] },
 });
 
 const putUserMemberships = createRoute({
@@ -75,7 +79,7 @@ const putUserMemberships = createRoute({
   tags: ['Users'],
   summary: "Replace all of a user's memberships",
   request: { ...idParam, ...body(ZSetMembershipsBody) },
-  responses: { 200: json(ZMemberships, 'The memberships now'), 400: errorResponses[400], ...guarded, 404: errorResponses[404] },
+  responses: { 200: jsonContent(ZMemberships, 'The memberships now'), 400: errorResponses[400], ...guarded, 404: errorResponses[404] },
 });
 
 const router = createRouter();

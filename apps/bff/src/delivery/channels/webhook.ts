@@ -4,6 +4,7 @@
  * retries, for the receiver's de-duplication), X-Tocsin-Signature: sha256=<hex of the raw body's HMAC>.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { WEBHOOK_RESERVED_HEADERS } from '@tocsin/contract/webhooks';
 import type { Deps } from '../../app-context';
 import { classifyFetchError, classifyHttpFailure, clip, permanent, requestSignal, type TSendOutcome, USER_AGENT } from '../outcome';
 import { getPublicBaseUrl, getSystemSettings } from '../settings';
@@ -16,16 +17,7 @@ export type TWebhookEndpoint = {
 };
 
 /** Headers Tocsin sets itself; an endpoint's extra header may not replace them. */
-const RESERVED_HEADERS = new Set([
-  'content-type',
-  'content-length',
-  'host',
-  'user-agent',
-  'x-tocsin-event',
-  'x-tocsin-instance',
-  'x-tocsin-delivery',
-  'x-tocsin-signature',
-]);
+const RESERVED_HEADERS = new Set<string>(WEBHOOK_RESERVED_HEADERS);
 
 export function signWebhookBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
