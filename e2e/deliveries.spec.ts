@@ -3,32 +3,10 @@
  * the failed delivery with its response code, Retry now sends it once the receiver works, and the detail
  * view shows both attempts and the rendered content. Users see only their own deliveries.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEMO_ADMIN, expect, loginAs, test, uniqueName } from './fixtures';
+import { startReceiver as startSharedReceiver } from './receiver';
 
-async function startReceiver(initialStatus = 200) {
-  const state = { status: initialStatus };
-  const bodies: string[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      bodies.push(body);
-      res.writeHead(state.status, { 'content-type': 'text/plain' });
-      res.end(state.status < 400 ? 'ok' : 'bad request from the receiver');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    state,
-    bodies,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+const startReceiver = (initialStatus = 200) => startSharedReceiver({ status: initialStatus, errorBody: 'bad request from the receiver' });
 
 test('the Delivery Log lists a failed delivery, and Retry now sends it', async ({ page, admin, makeUser }) => {
   const receiver = await startReceiver(200);

@@ -2,33 +2,11 @@
  * System Settings: the Teams URL field appears with its switch, saving, write-only secrets,
  * test notifications with their outcome inline (a loopback stand-in plays Teams), and who may see the page.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type ApiSession, DEMO_ADMIN, expect, loginAs, test } from './fixtures';
+import { startReceiver as startSharedReceiver } from './receiver';
 
-/** A stand-in for Teams on 127.0.0.1: answers `status` (changeable) and records what it received. */
-async function startReceiver(initialStatus = 200) {
-  const state = { status: initialStatus };
-  const bodies: string[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      bodies.push(body);
-      res.writeHead(state.status, { 'content-type': 'text/plain' });
-      res.end(state.status < 400 ? '1' : 'Teams stand-in is down');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/teams`,
-    state,
-    bodies,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+const startReceiver = (initialStatus = 200) =>
+  startSharedReceiver({ status: initialStatus, path: '/teams', okBody: '1', errorBody: 'Teams stand-in is down' });
 
 const SETTINGS_KEYS = ['msteams_enabled', 'msteams_url', 'slack_enabled', 'slack_channel', 'team_name', 'disclaimer'] as const;
 

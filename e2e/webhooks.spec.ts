@@ -2,32 +2,10 @@
  * Webhooks page: adding pings a loopback receiver first and lists the endpoint; a refused ping shows
  * the receiver's error and saves nothing; deactivate/reactivate, test and delete; users manage their own.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type ApiSession, DEMO_ADMIN, expect, loginAs, test, uniqueName } from './fixtures';
+import { startReceiver as startSharedReceiver } from './receiver';
 
-async function startReceiver(initialStatus = 200) {
-  const state = { status: initialStatus };
-  const requests: { headers: http.IncomingHttpHeaders; body: string }[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      requests.push({ headers: req.headers, body });
-      res.writeHead(state.status, { 'content-type': 'text/plain' });
-      res.end(state.status < 400 ? 'ok' : 'receiver is broken');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    state,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+const startReceiver = (initialStatus = 200) => startSharedReceiver({ status: initialStatus });
 
 /** Delete the named webhooks (tests share one server; a leftover system webhook would receive others' notifications). */
 async function deleteWebhooksNamed(api: ApiSession, names: string[]) {
