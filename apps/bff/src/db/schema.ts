@@ -25,8 +25,6 @@ export const users = sqliteTable(
     /** Slack user id found by users.lookupByEmail for slackUserIdEmail; stale when the Slack email changes. */
     slackUserId: text('slack_user_id'),
     slackUserIdEmail: text('slack_user_id_email'),
-    failedLogins: integer('failed_logins').notNull().default(0),
-    lockedUntil: integer('locked_until'),
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [uniqueIndex('users_username_nocase').on(sql`${t.username} collate nocase`)],
