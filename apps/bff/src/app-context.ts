@@ -6,7 +6,7 @@ import type { Env } from './env';
 
 export type UserRow = typeof users.$inferSelect;
 
-/** Emits 'alerts-changed' with (userIds: number[]) after alerts are added or removed; SSE streams listen. */
+/** In-process bus: 'alerts-changed' (see notifications/alert-bus.ts) and 'deliveries-queued' (wakes the worker). */
 export type AlertBus = EventEmitter;
 
 export type Deps = {

@@ -135,13 +135,13 @@ function statementsFor(sqlite: Sqlite): TStatements {
 
 const EXTERNAL: ReadonlySet<string> = new Set<TExternalChannel>(['mail', 'slack', 'msteams', 'webhooks']);
 
-/**
- * Claim up to `limit` due deliveries, oldest due first, and render the content of those that have none.
- * Rows whose channel is unknown get a content of null-equivalent and fail when processed.
- */
 /** How long a row stays leased: at least `leaseMs`, and longer when its channel's slowest send is longer. */
 export type TLeases = { minMs: number; byChannel: Record<TExternalChannel, number> };
 
+/**
+ * Claim up to `limit` due deliveries, oldest due first, and render the content of those that have none.
+ * Rows whose channel is unknown get a placeholder content and fail, with a clear reason, when processed.
+ */
 export function claimDueDeliveries(deps: Deps, limit: number, settings: TSystemSettings, leases: TLeases): TClaimedDelivery[] {
   if (limit <= 0) return [];
   const st = statementsFor(deps.sqlite);

@@ -7,6 +7,7 @@ import { ALERT_LIMITS } from '@tocsin/contract/catalogue';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
 import { alerts, users } from '../db/schema';
+import { publishAlertsChanged } from '../notifications/alert-bus';
 
 export const FAILURE_NOTICE_INTERVAL_MS = 3_600_000;
 export const DELIVERY_LOG_PATH = '/deliveries';
@@ -85,6 +86,6 @@ export function raiseFailureNotice(deps: Deps, notice: TFailureNotice): number[]
       .run();
     return superusers;
   });
-  if (alerted.length > 0) deps.bus.emit('alerts-changed', alerted);
+  publishAlertsChanged(deps.bus, alerted);
   return alerted;
 }

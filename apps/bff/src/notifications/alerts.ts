@@ -8,6 +8,7 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
 import { alertCounts, alerts } from '../db/schema';
 import { toIso } from '../lib/time';
+import { publishAlertsChanged } from './alert-bus';
 
 type AlertRow = Pick<typeof alerts.$inferSelect, 'id' | 'title' | 'description' | 'url' | 'source' | 'icon' | 'createdAt'>;
 
@@ -74,13 +75,13 @@ export function removeAlerts(deps: Deps, userId: number, ids: readonly number[])
     .delete(alerts)
     .where(and(eq(alerts.userId, userId), sql`${alerts.id} in (select j.value from json_each(${JSON.stringify(ids)}) j)`))
     .run().changes;
-  if (removed > 0) deps.bus.emit('alerts-changed', [userId]);
+  if (removed > 0) publishAlertsChanged(deps.bus, [userId]);
   return { removed, count: countAlerts(deps, userId) };
 }
 
 /** Clear All Alerts: empties the caller's list. */
 export function clearAlerts(deps: Deps, userId: number): TRemovedAlerts {
   const removed = deps.db.delete(alerts).where(eq(alerts.userId, userId)).run().changes;
-  if (removed > 0) deps.bus.emit('alerts-changed', [userId]);
+  if (removed > 0) publishAlertsChanged(deps.bus, [userId]);
   return { removed, count: 0 };
 }

@@ -13,6 +13,7 @@ import { canViewProduct, canViewProductType, viewsProductSql, viewsProductTypeSq
 import type { Sqlite } from '../db/client';
 import { engagements, events } from '../db/schema';
 import { badRequest, notFound } from '../lib/errors';
+import { publishAlertsChanged } from './alert-bus';
 import { enabledChannelsMask, routeEvent, type TRoutingCandidate } from './recipients';
 
 export type TDispatchInput = {
@@ -297,7 +298,7 @@ export function dispatchEvent(deps: Deps, input: TDispatchInput): TDispatchResul
   });
 
   const { result, alerted } = run.immediate();
-  if (alerted.length > 0) deps.bus.emit('alerts-changed', alerted);
+  publishAlertsChanged(deps.bus, alerted);
   if (result.deliveriesCreated > 0) deps.bus.emit('deliveries-queued');
   return result;
 }

@@ -3,6 +3,7 @@
  * Trimming runs on a timer, so a burst of events may leave a list briefly over the limit.
  */
 import type { Deps } from '../app-context';
+import { publishAlertsChanged } from './alert-bus';
 
 export type TRetention = { stop(): void; runOnce(): number };
 
@@ -28,7 +29,7 @@ export function trimAlerts(deps: Deps, keep: number): number {
     return { deleted, userIds: over.map((o) => o.userId) };
   });
   const { deleted, userIds } = run.immediate();
-  if (deleted > 0) deps.bus.emit('alerts-changed', userIds);
+  if (deleted > 0) publishAlertsChanged(deps.bus, userIds);
   return deleted;
 }
 

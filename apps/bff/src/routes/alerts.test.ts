@@ -1,6 +1,7 @@
 import type { TAlertPage, TAlertStreamMessage, TAlertSummary, TRemovedAlerts } from '@tocsin/contract/alerts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UserRow } from '../app-context';
+import { alertsChangedFor } from '../notifications/alert-bus';
 import { dispatchEvent } from '../notifications/dispatch';
 import { createTestApp, createUser, loginAs, sendJson, type TTestClient } from '../test-utils';
 
@@ -146,7 +147,7 @@ describe('GET /api/alerts/stream', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const stream = readSse(res);
-    const listenersBefore = t.deps.bus.listenerCount('alerts-changed');
+    const listenersBefore = t.deps.bus.listenerCount(alertsChangedFor(alice.id));
 
     const first = await stream.next();
     expect(first.event).toBe('alerts');
@@ -165,6 +166,6 @@ describe('GET /api/alerts/stream', () => {
     expect(listenersBefore).toBeGreaterThan(0);
     await stream.cancel();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(t.deps.bus.listenerCount('alerts-changed')).toBe(listenersBefore - 1);
+    expect(t.deps.bus.listenerCount(alertsChangedFor(alice.id))).toBe(listenersBefore - 1);
   });
 });

@@ -6,6 +6,7 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
 import { createRouter, errorResponses, jsonContent } from '../lib/router';
+import { subscribeAlertsChanged } from '../notifications/alert-bus';
 import { clearAlerts, findAlertStreamMessage, listAlerts, removeAlerts, summarizeAlerts } from '../notifications/alerts';
 
 /** Proxies close idle connections after about a minute; a comment line every 25 s keeps the stream open. */
@@ -84,18 +85,16 @@ export const alertRoutes = router
       // Changes arriving while a message is being written collapse into one "dirty" flag: the next message carries the latest count.
       let isDirty = true;
       let wake: (() => void) | null = null;
-      const onAlertsChanged = (userIds: readonly number[]) => {
-        if (!userIds.includes(userId)) return;
+      const unsubscribe = subscribeAlertsChanged(deps.bus, userId, () => {
         isDirty = true;
         wake?.();
-      };
-      deps.bus.on('alerts-changed', onAlertsChanged);
+      });
       const ping = setInterval(() => {
         stream.write(': ping\n\n').catch(() => stream.abort());
       }, ALERT_STREAM_PING_MS);
       ping.unref();
       stream.onAbort(() => {
-        deps.bus.off('alerts-changed', onAlertsChanged);
+        unsubscribe();
         clearInterval(ping);
         wake?.();
       });
@@ -112,7 +111,7 @@ export const alertRoutes = router
           wake = null;
         }
       } finally {
-        deps.bus.off('alerts-changed', onAlertsChanged);
+        unsubscribe();
         clearInterval(ping);
       }
     });
