@@ -1,6 +1,7 @@
 import type { TWebhook } from '@tocsin/contract/webhooks';
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/messages';
+import { useUserOptions } from '../../features/users/api/get-user-options';
 import { useWebhooks } from '../../features/webhooks/api/get-webhooks';
 import { WebhookForm } from '../../features/webhooks/components/webhook-form';
 import { WebhooksTable } from '../../features/webhooks/components/webhooks-table';
@@ -13,6 +14,8 @@ export function Component() {
   const user = useUser();
   const webhooks = useWebhooks();
   const [editing, setEditing] = useState<TWebhook | null>(null);
+  // The owner picker is for superusers; the users feature owns that endpoint.
+  const owners = useUserOptions({ enabled: user.is_superuser });
 
   return (
     <section>
@@ -25,8 +28,17 @@ export function Component() {
       {webhooks.isPending && <p role="status">Loading webhooks…</p>}
       {webhooks.isError && <ErrorMessage>{getErrorMessage(webhooks.error)}</ErrorMessage>}
       {webhooks.data && <WebhooksTable webhooks={webhooks.data.items} onEdit={setEditing} />}
-      {editing && <WebhookForm key={editing.id} webhook={editing} isSuperuser={user.is_superuser} onDone={() => setEditing(null)} />}
-      <WebhookForm isSuperuser={user.is_superuser} />
+      {owners.isError && <ErrorMessage>{getErrorMessage(owners.error)}</ErrorMessage>}
+      {editing && (
+        <WebhookForm
+          key={editing.id}
+          webhook={editing}
+          isSuperuser={user.is_superuser}
+          owners={owners.data}
+          onDone={() => setEditing(null)}
+        />
+      )}
+      <WebhookForm isSuperuser={user.is_superuser} owners={owners.data} />
     </section>
   );
 }

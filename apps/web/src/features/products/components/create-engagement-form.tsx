@@ -6,7 +6,6 @@ import { getErrorMessage } from '../../../lib/api-client';
 import { useCreateEngagement } from '../api/create-engagement';
 
 /** GET /api/users/options answers these two fields of each active user. */
-export type TLeadOption = TUserOption;
 
 /** Today in the person's own time zone, as the yyyy-mm-dd a date input holds. */
 function today(): string {
@@ -16,7 +15,7 @@ function today(): string {
 }
 
 /** "Add engagement" on a product page. The possible leads are passed in (the route loads them). */
-export function CreateEngagementForm({ productId, leads }: { productId: number; leads: readonly TLeadOption[] }) {
+export function CreateEngagementForm({ productId, leads }: { productId: number; leads: readonly TUserOption[] }) {
   const id = useId();
   const create = useCreateEngagement();
   const [name, setName] = useState('');

@@ -2,9 +2,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { TUserOption } from '@tocsin/contract/auth';
 import { api } from '../../../lib/api-client';
 
-/** GET /api/users/options: every active user's id and username, for lead pickers (any logged-in user). */
-export type { TUserOption };
-
+/** GET /api/users/options: every active user's id and username, for pickers (engagement lead, webhook owner). */
 export const getUserOptions = (): Promise<TUserOption[]> => api.get<TUserOption[]>('/api/users/options');
 
 export const getUserOptionsQueryOptions = () =>
@@ -13,4 +11,4 @@ export const getUserOptionsQueryOptions = () =>
     queryFn: getUserOptions,
   });
 
-export const useUserOptions = () => useQuery(getUserOptionsQueryOptions());
+export const useUserOptions = ({ enabled = true }: { enabled?: boolean } = {}) => useQuery({ ...getUserOptionsQueryOptions(), enabled });

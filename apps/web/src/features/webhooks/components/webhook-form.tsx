@@ -1,3 +1,4 @@
+import type { TUserOption } from '@tocsin/contract/auth';
 /**
  * Add or edit a webhook. Saving sends a `ping` first: when the endpoint refuses, its error is shown
  * here and nothing is saved. The header value and signing secret are write-only (empty keeps them).
@@ -7,7 +8,6 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ErrorMessage, SuccessMessage } from '../../../components/messages';
 import { getErrorMessage } from '../../../lib/api-client';
 import { useCreateWebhook } from '../api/create-webhook';
-import { useOwnerOptions } from '../api/get-owner-options';
 import { useUpdateWebhook } from '../api/update-webhook';
 
 type TFields = { name: string; url: string; header_name: string; header_value: string; signing_secret: string; owner: string };
@@ -28,11 +28,14 @@ function toFields(webhook?: TWebhook): TFields {
 export function WebhookForm({
   webhook,
   isSuperuser,
+  owners,
   onDone,
 }: {
   /** The webhook to edit; absent to add one. */
   webhook?: TWebhook;
   isSuperuser: boolean;
+  /** Users a superuser may choose as owner (undefined while loading, or for other users). */
+  owners?: readonly TUserOption[];
   /** Called after a successful edit, or when editing is cancelled. */
   onDone?: () => void;
 }) {
@@ -41,7 +44,6 @@ export function WebhookForm({
   const isEdit = webhook !== undefined;
   const create = useCreateWebhook();
   const update = useUpdateWebhook();
-  const owners = useOwnerOptions({ enabled: isSuperuser });
   const [fields, setFields] = useState<TFields>(() => toFields(webhook));
   const [clearSecret, setClearSecret] = useState(false);
   const mutation = isEdit ? update : create;
@@ -159,10 +161,10 @@ export function WebhookForm({
           <select {...field('owner')} aria-describedby={`${id}-owner-help`}>
             <option value={SYSTEM_OWNER}>System (receives system notifications)</option>
             {/* Keep the current owner selectable even if the list has not loaded yet. */}
-            {webhook?.owner_id != null && !owners.data?.some((o) => o.id === webhook.owner_id) && (
+            {webhook?.owner_id != null && !owners?.some((o) => o.id === webhook.owner_id) && (
               <option value={String(webhook.owner_id)}>{webhook.owner_username ?? `User ${webhook.owner_id}`}</option>
             )}
-            {owners.data?.map((o) => (
+            {owners?.map((o) => (
               <option key={o.id} value={String(o.id)}>
                 {o.username}
               </option>
@@ -171,7 +173,6 @@ export function WebhookForm({
           <span id={`${id}-owner-help`} className="field-hint">
             A user's webhook receives that user's personal notifications.
           </span>
-          {owners.isError && <ErrorMessage>{getErrorMessage(owners.error)}</ErrorMessage>}
         </div>
       )}
       <div className="form-actions">
