@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installDependencies, pnpm, root, run } from './lib.mjs';
+import { startPostgres } from './pg-cluster.mjs';
 
 const out = path.join(root, '.test-out');
 fs.rmSync(out, { recursive: true, force: true });
@@ -28,6 +29,24 @@ function ensureChromium() {
 ensureChromium();
 installDependencies();
 
+// PostgreSQL: the one given in TEST_DATABASE_URL, or a throw-away cluster of our own (stopped at the end).
+let postgres = null;
+let testDatabaseUrl = process.env.TEST_DATABASE_URL;
+if (!testDatabaseUrl) {
+  try {
+    postgres = await startPostgres();
+    testDatabaseUrl = postgres.url;
+    console.log(`Started a throw-away PostgreSQL at ${postgres.url}`);
+  } catch (err) {
+    console.error(`Could not start PostgreSQL for the tests: ${err.message}`);
+  }
+}
+const stopPostgres = () => {
+  if (postgres) postgres.stop();
+  postgres = null;
+};
+process.on('exit', stopPostgres);
+
 const results = [];
 function check(name, status) {
   results.push({ name, passed: 0, failed: status === 0 ? 0 : 1, skipped: 0, note: status === 0 ? 'ok' : 'FAILED' });
@@ -38,17 +57,16 @@ check('typecheck', pnpm(['-r', 'typecheck']));
 const built = pnpm(['--filter', '@tocsin/web', 'build']);
 check('build (web)', built);
 
-for (const project of ['packages/contract', 'apps/bff', 'apps/web']) {
-  const dir = path.join(root, project);
-  const hasTests =
-    fs.existsSync(dir) &&
-    fs.readdirSync(dir, { recursive: true }).some((f) => /\.test\.tsx?$/.test(String(f)) && !String(f).includes('node_modules'));
-  if (!hasTests) continue;
-  const report = path.join(out, `${project.replace('/', '-')}.json`);
+/** One Vitest run of a project; its JSON report gives the counts. */
+function runVitest(name, dir, env = {}) {
+  const report = path.join(out, `${name.replace(/[^a-z0-9]+/gi, '-')}.json`);
   const status = run(
     'corepack',
     ['pnpm', 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
-    { cwd: dir },
+    {
+      cwd: dir,
+      env,
+    },
   );
   let passed = 0;
   let failed = 0;
@@ -62,8 +80,18 @@ for (const project of ['packages/contract', 'apps/bff', 'apps/web']) {
     failed = 1; // the runner crashed before reporting
   }
   if (status !== 0 && failed === 0) failed = 1; // e.g. a suite that failed to load
-  results.push({ name: `vitest ${project}`, passed, failed, skipped, note: status === 0 ? 'ok' : 'FAILED' });
+  results.push({ name, passed, failed, skipped, note: status === 0 ? 'ok' : 'FAILED' });
 }
+
+runVitest('vitest packages/contract', path.join(root, 'packages/contract'));
+runVitest('vitest apps/bff (SQLite)', path.join(root, 'apps/bff'));
+if (testDatabaseUrl) {
+  runVitest('vitest apps/bff (PostgreSQL)', path.join(root, 'apps/bff'), { TEST_DATABASE_URL: testDatabaseUrl });
+} else {
+  // Never a silent skip: no PostgreSQL is a failure of the run.
+  results.push({ name: 'vitest apps/bff (PostgreSQL)', passed: 0, failed: 1, skipped: 0, note: 'FAILED (no PostgreSQL)' });
+}
+runVitest('vitest apps/web', path.join(root, 'apps/web'));
 
 if (built === 0) {
   const report = path.join(out, 'e2e.json');
@@ -84,6 +112,8 @@ if (built === 0) {
   if (status !== 0 && failed === 0) failed = 1;
   results.push({ name: 'playwright e2e', passed, failed, skipped, note: status === 0 ? 'ok' : 'FAILED' });
 }
+
+stopPostgres();
 
 console.log('\nSummary');
 for (const r of results) {

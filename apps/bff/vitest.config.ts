@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     testTimeout: 20_000,
-    hookTimeout: 20_000,
+    hookTimeout: 30_000,
+    // On a PostgreSQL run (TEST_DATABASE_URL), migrate a template database once for every test to clone.
+    globalSetup: ['src/test-setup/global-postgres.ts'],
   },
 });

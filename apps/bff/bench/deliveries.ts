@@ -5,6 +5,8 @@
  *      and the server's peak memory (VmHWM from /proc/<pid>/status, and the highest sampled VmRSS).
  *   B. The same with 10% of the receivers answering 503: time until every healthy delivery arrived,
  *      compared with A (a failing receiver must not slow the healthy ones).
+ *   C. The same with 1 of the 20 receivers never answering (a hanging receiver): it holds only its capped
+ *      share of the worker's slots (max(2, WORKER_CONCURRENCY / 8)), so the healthy ones keep their throughput.
  * The rows are inserted once the server is up (a second writer on the WAL database), so the time
  * measured is the pipeline's, not the server's start. Figures are printed, never asserted.
  * Run: `pnpm --filter @tocsin/bff bench -- --only deliveries [--small]`, or `tsx bench/deliveries.ts`.
@@ -17,7 +19,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '../src/db/client';
+import { sql } from 'drizzle-orm';
+import type { TDeliveryInsert } from '../src/db/hot-paths';
+import { insertRow } from '../src/db/rows';
+import { events, webhooks } from '../src/db/schema';
+import { openSqliteDatabase } from '../src/db/sqlite';
 
 const BFF_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,7 +35,7 @@ type TReceiver = {
   onRequest?: () => void;
 };
 
-/** Answers at once: 503 for paths under /fail/, 200 otherwise. Counts unique X-Tocsin-Delivery ids. */
+/** Answers at once: 503 for paths under /fail/, never for paths under /hang/, 200 otherwise. Counts unique X-Tocsin-Delivery ids. */
 async function startReceiver(): Promise<TReceiver> {
   const received = new Map<string, number>();
   const byPath = new Map<string, number>();
@@ -39,6 +45,7 @@ async function startReceiver(): Promise<TReceiver> {
     req.on('end', () => {
       const path = req.url ?? '/';
       byPath.set(path, (byPath.get(path) ?? 0) + 1);
+      if (path.startsWith('/hang/')) return;
       if (path.startsWith('/fail/')) {
         res.writeHead(503, { 'content-type': 'text/plain' });
         res.end('unavailable');
@@ -117,58 +124,75 @@ async function stopServer(server: TServer): Promise<number> {
   return performance.now() - t0;
 }
 
-/** Insert `total` deliveries of one event spread round-robin over the webhooks, in one transaction. */
-function queueDeliveries(dbPath: string, hookIds: number[], total: number): number {
-  const handle = openDatabase(dbPath);
+/** Open the scenario's SQLite file (migrated), run `fn` with it, close it. */
+async function withDatabase<T>(dbPath: string, fn: (db: ReturnType<typeof openSqliteDatabase>['db']) => Promise<T>): Promise<T> {
+  const handle = openSqliteDatabase(dbPath);
   try {
-    const now = Date.now();
-    const eventId = Number(
-      handle.sqlite
-        .prepare(
-          `insert into events (name, routed_as, title, description, url, icon, source, created_at)
-           values ('scan_added', 'scan_added', 'Benchmark scan', 'A scan with findings', '/alerts', 'scan', 'Scan Added', ?)`,
-        )
-        .run(now).lastInsertRowid,
-    );
-    const insert = handle.sqlite.prepare(
-      `insert into deliveries (uuid, event_id, channel, target_kind, webhook_id, status, attempts, next_attempt_at, created_at, updated_at)
-       values (?, ?, 'webhooks', 'webhook', ?, 'queued', 0, ?, ?, ?)`,
-    );
-    handle.sqlite.transaction(() => {
-      for (let i = 0; i < total; i++) insert.run(randomUUID(), eventId, hookIds[i % hookIds.length] as number, now, now, now);
-    })();
-    return Date.now();
+    return await fn(handle.db);
   } finally {
-    handle.sqlite.close();
+    await handle.db.close();
   }
 }
 
-function prepareDatabase(
+/**
+ * Insert `total` deliveries of one event spread round-robin over the webhooks, in one transaction, with the
+ * set-based insert that dispatch uses (db.hot.insertDeliveries).
+ */
+function queueDeliveries(dbPath: string, hookIds: number[], total: number): Promise<number> {
+  return withDatabase(dbPath, async (db) => {
+    const now = Date.now();
+    await db.transaction(async (tx) => {
+      const event = await insertRow(tx, events, {
+        name: 'scan_added',
+        routedAs: 'scan_added',
+        title: 'Benchmark scan',
+        description: 'A scan with findings',
+        url: '/alerts',
+        icon: 'scan',
+        source: 'Scan Added',
+        createdAt: now,
+      });
+      const rows: TDeliveryInsert[] = Array.from({ length: total }, (_, i) => [
+        randomUUID(),
+        'webhooks',
+        'webhook',
+        null,
+        hookIds[i % hookIds.length] as number,
+      ]);
+      for (let i = 0; i < rows.length; i += 1000) await tx.hot.insertDeliveries(tx, event.id, now, rows.slice(i, i + 1000));
+    });
+    return Date.now();
+  });
+}
+
+async function prepareDatabase(
   dir: string,
   name: string,
   receiverUrl: string,
   healthy: number,
   failing: number,
-): { dbPath: string; hookIds: number[] } {
+  failure: TFailure,
+): Promise<{ dbPath: string; hookIds: number[]; failingIds: Set<number> }> {
   const dbPath = path.join(dir, `${name}.db`);
-  const handle = openDatabase(dbPath);
-  try {
-    handle.sqlite.prepare('update system_settings set webhooks_enabled = 1, webhooks_timeout_seconds = 10 where id = 1').run();
-    const insert = handle.sqlite.prepare('insert into webhooks (name, url, status, created_at) values (?, ?, ?, ?)');
+  return withDatabase(dbPath, async (db) => {
+    await db.run(sql`update system_settings set webhooks_enabled = 1, webhooks_timeout_seconds = 10 where id = 1`);
     const hookIds: number[] = [];
+    const failingIds = new Set<number>();
     const total = healthy + failing;
     // Failing endpoints spread among the healthy ones, so their rows are interleaved in the due-time order.
     const failingAt = new Set(Array.from({ length: failing }, (_, k) => Math.floor((k * total) / failing)));
     for (let i = 0; i < total; i++) {
       const isFailing = failingAt.has(i);
-      const url = `${receiverUrl}/${isFailing ? 'fail' : 'ok'}/${i}`;
-      hookIds.push(Number(insert.run(`${name}-${i}`, url, 'active', Date.now()).lastInsertRowid));
+      const url = `${receiverUrl}/${isFailing ? failure : 'ok'}/${i}`;
+      const hook = await insertRow(db, webhooks, { name: `${name}-${i}`, url, status: 'active', createdAt: Date.now() });
+      hookIds.push(hook.id);
+      if (isFailing) failingIds.add(hook.id);
     }
-    return { dbPath, hookIds };
-  } finally {
-    handle.sqlite.close();
-  }
+    return { dbPath, hookIds, failingIds };
+  });
 }
+
+type TFailure = 'fail' | 'hang';
 
 type TRunResult = { seconds: number; rate: number; hwmMb: number; peakRssMb: number; stopMs: number };
 
@@ -179,15 +203,18 @@ async function runScenario(opts: {
   total: number;
   healthyEndpoints: number;
   failingEndpoints: number;
+  /** How the failing endpoints fail: 503 at once, or no answer at all. */
+  failure?: TFailure;
 }): Promise<TRunResult & { expectedHealthy: number; failingRequests: number; failingStates: string; waiting: number }> {
-  const { dbPath, hookIds } = prepareDatabase(opts.dir, opts.name, opts.receiver.url, opts.healthyEndpoints, opts.failingEndpoints);
-  const failingIds = new Set<number>();
-  {
-    const handle = openDatabase(dbPath);
-    for (const row of handle.sqlite.prepare("select id from webhooks where url like '%/fail/%'").all() as { id: number }[])
-      failingIds.add(row.id);
-    handle.sqlite.close();
-  }
+  const failure = opts.failure ?? 'fail';
+  const { dbPath, hookIds, failingIds } = await prepareDatabase(
+    opts.dir,
+    opts.name,
+    opts.receiver.url,
+    opts.healthyEndpoints,
+    opts.failingEndpoints,
+    failure,
+  );
   const expectedHealthy = Array.from({ length: opts.total }, (_, i) => hookIds[i % hookIds.length] as number).filter(
     (id) => !failingIds.has(id),
   ).length;
@@ -202,7 +229,7 @@ async function runScenario(opts: {
 
   opts.receiver.received.clear();
   opts.receiver.byPath.clear();
-  const queuedAt = queueDeliveries(dbPath, hookIds, opts.total);
+  const queuedAt = await queueDeliveries(dbPath, hookIds, opts.total);
   let doneAt = 0;
   await new Promise<void>((resolve, reject) => {
     const timeout = setTimeout(
@@ -225,22 +252,17 @@ async function runScenario(opts: {
   if (status) peakRssKb = Math.max(peakRssKb, status.rssKb);
 
   let failingRequests = 0;
-  for (const [p, n] of opts.receiver.byPath) if (p.startsWith('/fail/')) failingRequests += n;
-  const handle = openDatabase(dbPath);
-  const states = handle.sqlite.prepare("select status, count(*) as n from webhooks where url like '%/fail/%' group by status").all() as {
-    status: string;
-    n: number;
-  }[];
-  const waiting = (
-    handle.sqlite
-      .prepare(
-        "select count(*) as n from deliveries where status in ('queued', 'retrying') and webhook_id in (select id from webhooks where url like '%/fail/%')",
-      )
-      .get() as {
-      n: number;
-    }
-  ).n;
-  handle.sqlite.close();
+  for (const [p, n] of opts.receiver.byPath) if (p.startsWith(`/${failure}/`)) failingRequests += n;
+  const { states, waiting } = await withDatabase(dbPath, async (db) => ({
+    states: await db.all<{ status: string; n: number }>(
+      sql`select status, count(*) as n from webhooks where url like ${`%/${failure}/%`} group by status order by status`,
+    ),
+    waiting:
+      (
+        await db.get<{ n: number }>(sql`select count(*) as n from deliveries
+          where status in ('queued', 'retrying') and webhook_id in (select id from webhooks where url like ${`%/${failure}/%`})`)
+      )?.n ?? 0,
+  }));
   const stopMs = await stopServer(server);
 
   const seconds = (doneAt - queuedAt) / 1000;
@@ -289,6 +311,24 @@ export async function runDeliveriesBench(): Promise<void> {
     console.log(
       `   server peak memory: VmHWM ${b.hwmMb.toFixed(0)} MB, highest sampled RSS ${b.peakRssMb.toFixed(0)} MB; SIGTERM → exit in ${b.stopMs.toFixed(0)} ms`,
     );
+
+    const c = await runScenario({
+      dir,
+      name: 'one-hanging',
+      receiver,
+      total,
+      healthyEndpoints: 19,
+      failingEndpoints: 1,
+      failure: 'hang',
+    });
+    console.log(`C. 1 of the 20 receivers never answers (${(total - c.expectedHealthy).toLocaleString('en')} of the deliveries)`);
+    console.log(
+      `   all ${c.expectedHealthy.toLocaleString('en')} healthy deliveries arrived ${c.seconds.toFixed(2)} s after queueing = ${Math.round(c.rate).toLocaleString('en')}/s (A: ${Math.round(a.rate).toLocaleString('en')}/s)`,
+    );
+    console.log(
+      `   the hanging receiver holds ${c.failingRequests} requests (its capped share of the slots); ${c.waiting.toLocaleString('en')} deliveries wait for it`,
+    );
+    console.log(`   SIGTERM → exit in ${c.stopMs.toFixed(0)} ms (the hanging sends are cancelled after the grace period and put back)`);
   } finally {
     await receiver.close();
     fs.rmSync(dir, { recursive: true, force: true });

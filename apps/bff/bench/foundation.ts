@@ -16,9 +16,12 @@ import { createApp, createDeps } from '../src/app';
 import type { Deps } from '../src/app-context';
 import { hashPassword } from '../src/auth/passwords';
 import { generateApiKey } from '../src/auth/sessions';
-import { openDatabase, type Sqlite } from '../src/db/client';
+import { openSqliteDatabase } from '../src/db/sqlite';
 import { parseEnv } from '../src/env';
+import { createInProcessBus } from '../src/notifications/bus';
 import { dispatchEvent } from '../src/notifications/dispatch';
+
+type Sqlite = ReturnType<typeof openSqliteDatabase>['sqlite'];
 
 export type TFoundationOptions = {
   /** 10× less data (and fewer runs): a quick check that the bench works. */
@@ -96,6 +99,12 @@ function summarize(samples: readonly number[]): TStats {
 }
 
 const elapsedMs = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = process.hrtime.bigint();
+  const value = await fn();
+  return { ms: elapsedMs(start), value };
+}
 
 function timeSync<T>(fn: () => T): { ms: number; value: T } {
   const start = process.hrtime.bigint();
@@ -219,8 +228,7 @@ function insertAlerts(sqlite: Sqlite, total: number, batch: number, startMs: num
   for (let from = 0; from < total; from += batch) insertBatch(from, Math.min(total, from + batch));
 }
 
-async function seedDatabase(deps: Deps, sizes: TSizes, log: (line: string) => void): Promise<TSeed> {
-  const { sqlite } = deps;
+async function seedDatabase(deps: Deps, sqlite: Sqlite, sizes: TSizes, log: (line: string) => void): Promise<TSeed> {
   const now = deps.now();
   const random = createRandom(20_240_601);
   // One real scrypt hash shared by every account: logins are not measured, and 10,000 scrypt runs would take minutes.
@@ -390,18 +398,18 @@ export async function runFoundationBench(options: TFoundationOptions): Promise<v
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const handle = openDatabase(file);
+  const handle = openSqliteDatabase(file);
   try {
     // Retention off: the default (999 newest per user) would trim the 100,000-alert list this bench is about.
     // The worker and scheduler are not started (createApp does not start them), so nothing else writes meanwhile.
     const env = parseEnv({ NODE_ENV: 'production' }, { DATABASE_PATH: file, SEED_DEMO: false, WORKER_ENABLED: false, ALERT_RETENTION: -1 });
-    const deps = createDeps(handle, env);
+    const deps = createDeps({ db: handle.db, bus: createInProcessBus() }, env);
     const app = createApp(deps);
-    const { sqlite } = deps;
+    const { sqlite } = handle;
 
     console.log(`\nSeeding ${file} (SQLite, WAL, synchronous=NORMAL, as openDatabase sets it)`);
     const seedStart = process.hrtime.bigint();
-    const seed = await seedDatabase(deps, sizes, log);
+    const seed = await seedDatabase(deps, sqlite, sizes, log);
     checkpoint(sqlite);
     const seedMs = elapsedMs(seedStart);
     log(`total seeding: ${(seedMs / 1000).toFixed(1)} s; database file ${(fs.statSync(file).size / 1024 / 1024).toFixed(0)} MiB`);
@@ -469,7 +477,7 @@ export async function runFoundationBench(options: TFoundationOptions): Promise<v
         const before = maxId();
         const f = timeSync(() => floorRun(recipients, deps.now()));
         deleteAfter.run(before);
-        const d = timeSync(() => dispatchEvent(deps, { event: FAN_OUT_EVENT, title, description, url, productId }));
+        const d = await timeAsync(() => dispatchEvent(deps, { event: FAN_OUT_EVENT, title, description, url, productId }));
         deleteAfter.run(before);
         if (d.value.alertsCreated !== count || d.value.duplicate) {
           throw new Error(`dispatchEvent for product ${productId} created ${d.value.alertsCreated} alerts, expected ${count}.`);

@@ -1,21 +1,19 @@
-/** What every route and service receives: the database, the parsed env, the alert bus and a clock. */
-import type { EventEmitter } from 'node:events';
-import type { Db, Sqlite } from './db/client';
+/** What every route and service receives: the database, the bus, the parsed env, a clock and this instance's id. */
+import type { Database } from './db/database';
 import type { users } from './db/schema';
 import type { Env } from './env';
+import type { Bus } from './notifications/bus';
 
 export type UserRow = typeof users.$inferSelect;
 
-/** In-process bus: 'alerts-changed' (see notifications/alert-bus.ts) and 'deliveries-queued' (wakes the worker). */
-export type AlertBus = EventEmitter;
-
 export type Deps = {
-  db: Db;
-  sqlite: Sqlite;
+  db: Database;
+  bus: Bus;
   env: Env;
-  bus: AlertBus;
   /** Unix ms; tests may replace it. */
   now: () => number;
+  /** This process, on delivery leases: a restarted instance takes its own leases back at once. */
+  instanceId: string;
 };
 
 export type Auth = {
@@ -23,6 +21,11 @@ export type Auth = {
   via: 'session' | 'token';
   sessionId: string | null;
   csrfToken: string | null;
+  /** When the session ends (unix ms); live streams close then. Null for API tokens. */
+  sessionExpiresAt: number | null;
 };
 
 export type AppEnv = { Variables: { deps: Deps; auth: Auth | null } };
+
+/** The same deps with `db` replaced by a transaction, for services called inside it. */
+export const withDb = (deps: Deps, db: Database): Deps => (db === deps.db ? deps : { ...deps, db });

@@ -1,14 +1,14 @@
 /** createApp() builds the whole HTTP app for the server and for tests. */
 
-import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Deps } from './app-context';
 import { loadAuth } from './auth/middleware';
-import type { DbHandle } from './db/client';
+import type { TStore } from './db/open';
 import type { Env } from './env';
 import { errorResponse, HttpError } from './lib/errors';
 import { alertRoutes } from './routes/alerts';
@@ -24,13 +24,18 @@ import { productRoutes } from './routes/products';
 import { systemSettingsRoutes } from './routes/system-settings';
 import { userRoutes } from './routes/users';
 import { webhooksRoutes } from './routes/webhooks';
+import { jobRoutes } from './scheduler/routes';
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
 
-export function createDeps(handle: DbHandle, env: Env): Deps {
-  const bus = new EventEmitter();
-  bus.setMaxListeners(0);
-  return { db: handle.db, sqlite: handle.sqlite, env, bus, now: () => Date.now() };
+export function createDeps(store: Pick<TStore, 'db' | 'bus'>, env: Env): Deps {
+  return {
+    db: store.db,
+    bus: store.bus,
+    env,
+    now: () => Date.now(),
+    instanceId: env.INSTANCE_ID ?? `${os.hostname()}:${env.PORT}`,
+  };
 }
 
 export function createApp(deps: Deps) {
@@ -66,6 +71,7 @@ export function createApp(deps: Deps) {
   app.route('/api/system-settings', systemSettingsRoutes);
   app.route('/api/webhooks', webhooksRoutes);
   app.route('/api/deliveries', deliveriesRoutes);
+  app.route('/api/jobs', jobRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

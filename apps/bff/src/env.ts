@@ -9,15 +9,27 @@ export const ZEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Public base URL used in links inside notifications (emails, Slack, webhooks). */
   PUBLIC_URL: z.string().url().optional(),
+  /** PostgreSQL (`postgres://user:pass@host:5432/db`) for replicas; when unset, the SQLite file at DATABASE_PATH. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//i, 'must be a postgres:// URL (leave it unset to use the SQLite file)')
+    .optional(),
+  /** Connections each replica may hold in its PostgreSQL pool (plus one for LISTEN). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** SQLite database file; created and migrated at start. */
   DATABASE_PATH: z.string().default('./data/tocsin.db'),
+  /** This instance's stable name (defaults to host:port): a restarted instance takes back its own delivery leases at once. */
+  INSTANCE_ID: z.string().min(1).max(100).optional(),
   /** Built SPA to serve; empty disables static serving (API only). */
   WEB_DIST: z.string().default(''),
   /** Seed demo users, products and alerts on the first start of an empty database. */
   SEED_DEMO: ZBool.default(true),
   /** Each user keeps at most this many newest alerts; -1 keeps everything. */
   ALERT_RETENTION: z.coerce.number().int().min(-1).default(999),
-  ALERT_RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** How often retention trims lists: often, so that lists stay near the cap. */
+  ALERT_RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Live alert streams one user may hold open at once, across every replica (more tabs fall back to polling). */
+  STREAM_LIMIT_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
   /** Failed logins for one username before it is locked, and for how long. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
@@ -40,6 +52,25 @@ export const ZEnv = z.object({
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   DELIVERY_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5000),
   DELIVERY_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  /** Run scheduled jobs in this process (each runs once per period across all replicas either way). */
+  JOBS_ENABLED: ZBool.default(true),
+  /** Time zone of daily jobs (SLA) and of dates in notices, e.g. Europe/Berlin. */
+  TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone name such as UTC or Europe/Berlin'),
+  /** HTTP server limits: time to send headers / a whole request, open connections, and the drain on shutdown. */
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(15),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(10).default(10_000),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(10),
   /** Scheduler of time-based events: how often it runs, and the engagement rules it applies. */
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** An open engagement starting within this many days raises upcoming_engagement (once). */

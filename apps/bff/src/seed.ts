@@ -4,10 +4,13 @@
  * On later starts the demo logins are listed again for as long as their demo passwords still work.
  */
 import { CHANNEL_BITS, EVENT_NAMES, type TRole } from '@tocsin/contract/catalogue';
+import type { TEngagement } from '@tocsin/contract/products';
 import { sql } from 'drizzle-orm';
-import type { Deps, UserRow } from './app-context';
+import { type Deps, type UserRow, withDb } from './app-context';
 import { hashPassword, verifyPassword } from './auth/passwords';
-import { engagements, notificationSettings, productMembers, products, productTypeMembers, productTypes } from './db/schema';
+import type { Database } from './db/database';
+import { insertRow } from './db/rows';
+import { engagements, productMembers, products, productTypeMembers, productTypes } from './db/schema';
 import { dispatchEvent, type TDispatchInput } from './notifications/dispatch';
 import { engagementAddedEvent, engagementClosedEvent, productAddedEvent, productTypeAddedEvent } from './services/domain-events';
 import { getEngagement } from './services/engagements';
@@ -83,33 +86,31 @@ const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /**
  * Seed once, into an empty users table. Returns the demo logins to print: on the first start all of them;
  * on later starts those whose demo password still works (so changed passwords are never printed); else null.
+ * Everything, the demo events included, is written in one transaction: a failure leaves the database empty,
+ * so the next start seeds again.
  */
 export async function seedDemoData(deps: Deps): Promise<{ logins: TDemoLogin[] } | null> {
-  const count = deps.db.get<{ n: number }>(sql`select count(*) as n from users`)?.n ?? 0;
-  if (count > 0) return findWorkingDemoLogins(deps);
+  if ((await countUsers(deps.db)) > 0) return findWorkingDemoLogins(deps);
 
   const hashes = await Promise.all(DEMO_USERS.map((u) => hashPassword(u.password)));
   const now = deps.now();
-  const created = deps.db.transaction((tx) => {
-    // Another process may have seeded meanwhile (two instances starting on one file).
-    if ((tx.get<{ n: number }>(sql`select count(*) as n from users`)?.n ?? 0) > 0) return null;
+  const isSeeded = await deps.db.transaction(async (tx) => {
+    // Another instance may be seeding the same database (replicas starting together): taking the settings row
+    // first makes them take turns (SQLite's writer lock does it already), and the later one finds users here.
+    await tx.run(sql`update system_settings set updated_at = updated_at where id = 1`);
+    if ((await countUsers(tx)) > 0) return false;
 
     // Settings first, so every user created below gets the template copied into their personal record.
     const settingsRows = [
-      ...SYSTEM_ALERT_EVENTS.map((event) => ({ scope: 'system', event, channels: ALERT })),
-      ...EVENT_NAMES.map((event) => ({ scope: 'template', event, channels: ALERT })),
+      ...SYSTEM_ALERT_EVENTS.map((event) => sql`('system', ${event}, ${ALERT})`),
+      ...EVENT_NAMES.map((event) => sql`('template', ${event}, ${ALERT})`),
     ];
-    tx.insert(notificationSettings)
-      .values(settingsRows)
-      .onConflictDoUpdate({
-        target: [notificationSettings.scope, notificationSettings.userKey, notificationSettings.productKey, notificationSettings.event],
-        set: { channels: sql`excluded.channels` },
-      })
-      .run();
+    await tx.run(sql`insert into notification_settings (scope, event, channels) values ${sql.join(settingsRows, sql`, `)}
+      on conflict (scope, user_key, product_key, event) do update set channels = excluded.channels`);
 
     const byName: Record<string, UserRow> = {};
-    DEMO_USERS.forEach((u, i) => {
-      byName[u.username] = insertUserWithTemplate(tx, {
+    for (const [i, u] of DEMO_USERS.entries()) {
+      byName[u.username] = await insertUserWithTemplate(tx, {
         username: u.username,
         email: `${u.username}@tocsin.example`,
         firstName: u.firstName,
@@ -119,29 +120,19 @@ export async function seedDemoData(deps: Deps): Promise<{ logins: TDemoLogin[] }
         globalRole: u.globalRole ?? null,
         createdAt: now,
       });
-    });
+    }
 
     const typeIds: Record<string, number> = {};
-    for (const t of PRODUCT_TYPES) {
-      typeIds[t.name] = tx
-        .insert(productTypes)
-        .values({ ...t, createdAt: now })
-        .returning({ id: productTypes.id })
-        .get().id;
-    }
+    for (const t of PRODUCT_TYPES) typeIds[t.name] = (await insertRow(tx, productTypes, { ...t, createdAt: now })).id;
     const productIds: Record<string, number> = {};
     for (const p of PRODUCTS) {
-      productIds[p.name] = tx
-        .insert(products)
-        .values({ name: p.name, description: p.description, productTypeId: typeIds[p.type]!, createdAt: now })
-        .returning({ id: products.id })
-        .get().id;
+      productIds[p.name] = (
+        await insertRow(tx, products, { name: p.name, description: p.description, productTypeId: typeIds[p.type]!, createdAt: now })
+      ).id;
     }
 
-    tx.insert(productTypeMembers)
-      .values({ userId: byName.alice!.id, productTypeId: typeIds['Web Applications']!, role: 'Maintainer' })
-      .run();
-    tx.insert(productMembers).values({ userId: byName.bob!.id, productId: productIds['iOS App']!, role: 'Writer' }).run();
+    await insertRow(tx, productTypeMembers, { userId: byName.alice!.id, productTypeId: typeIds['Web Applications']!, role: 'Maintainer' });
+    await insertRow(tx, productMembers, { userId: byName.bob!.id, productId: productIds['iOS App']!, role: 'Writer' });
 
     // Dates around today, so the scheduler finds an upcoming and a stale engagement too.
     const engagementRows = [
@@ -171,35 +162,37 @@ export async function seedDemoData(deps: Deps): Promise<{ logins: TDemoLogin[] }
         status: 'In Progress',
       },
     ];
-    const engagementIds = engagementRows.map(
-      (e) =>
-        tx
-          .insert(engagements)
-          .values({
-            name: e.name,
-            productId: productIds[e.product]!,
-            leadId: byName[e.lead]!.id,
-            targetStart: isoDate(e.start),
-            targetEnd: isoDate(e.end),
-            status: e.status,
-            createdAt: now,
-          })
-          .returning({ id: engagements.id })
-          .get().id,
-    );
-    return { byName, typeIds, productIds, engagementIds };
-  });
-  if (!created) return findWorkingDemoLogins(deps);
+    const engagementIds: number[] = [];
+    for (const e of engagementRows) {
+      const row = await insertRow(tx, engagements, {
+        name: e.name,
+        productId: productIds[e.product]!,
+        leadId: byName[e.lead]!.id,
+        targetStart: isoDate(e.start),
+        targetEnd: isoDate(e.end),
+        status: e.status,
+        createdAt: now,
+      });
+      engagementIds.push(row.id);
+    }
 
-  for (const input of buildDemoEvents(deps, created)) dispatchEvent(deps, input);
+    const txDeps = withDb(deps, tx);
+    for (const input of await buildDemoEvents(txDeps, { byName, typeIds, productIds, engagementIds })) await dispatchEvent(txDeps, input);
+    return true;
+  });
+  if (!isSeeded) return findWorkingDemoLogins(deps);
   return { logins: DEMO_USERS.map(({ username, password, note }) => ({ username, password, note })) };
 }
 
+async function countUsers(db: Database): Promise<number> {
+  return (await db.get<{ n: number }>(sql`select count(*) as n from users`))?.n ?? 0;
+}
+
 /** The story told by the demo bell: the setup, then a few scans, an SLA breach, a mention and a review request. */
-function buildDemoEvents(
+async function buildDemoEvents(
   deps: Deps,
   seeded: { byName: Record<string, UserRow>; typeIds: Record<string, number>; productIds: Record<string, number>; engagementIds: number[] },
-): TDispatchInput[] {
+): Promise<TDispatchInput[]> {
   const admin = seeded.byName.admin!;
   const alice = seeded.byName.alice!;
   const bob = seeded.byName.bob!;
@@ -218,7 +211,8 @@ function buildDemoEvents(
       ),
     );
   }
-  const engagementList = seeded.engagementIds.map((id) => getEngagement(deps, admin, id));
+  const engagementList: TEngagement[] = [];
+  for (const id of seeded.engagementIds) engagementList.push(await getEngagement(deps, admin, id));
   for (const e of engagementList) list.push(engagementAddedEvent(e, admin));
 
   const portal = seeded.productIds['Customer Portal']!;
@@ -280,15 +274,15 @@ function buildDemoEvents(
 
   // The stale VPN audit is closed by its lead, so the bell shows a close as well.
   const vpnAuditId = seeded.engagementIds[3]!;
-  deps.db.run(sql`update engagements set status = 'Completed' where id = ${vpnAuditId}`);
-  list.push(engagementClosedEvent(getEngagement(deps, admin, vpnAuditId), admin));
+  await deps.db.run(sql`update engagements set status = 'Completed' where id = ${vpnAuditId}`);
+  list.push(engagementClosedEvent(await getEngagement(deps, admin, vpnAuditId), admin));
   return list;
 }
 
 async function findWorkingDemoLogins(deps: Deps): Promise<{ logins: TDemoLogin[] } | null> {
   const logins: TDemoLogin[] = [];
   for (const u of DEMO_USERS) {
-    const row = findUserByUsername(deps, u.username);
+    const row = await findUserByUsername(deps, u.username);
     if (row?.isActive && (await verifyPassword(u.password, row.passwordHash))) {
       logins.push({ username: u.username, password: u.password, note: u.note });
     }

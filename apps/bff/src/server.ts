@@ -1,42 +1,69 @@
-/** Start Tocsin: open and migrate the database, seed demo data once, serve API + SPA on one port, run the worker and the scheduler. */
+/**
+ * Start Tocsin: open and migrate the database (SQLite file or PostgreSQL), seed demo data once, serve API + SPA on
+ * one port, and run the delivery worker, the job runner and the live streams.
+ *
+ * Shutdown (SIGTERM/SIGINT) behaves like a service behind a load balancer: stop accepting connections and
+ * claiming work, end live streams (browsers reconnect elsewhere), let in-flight requests and sends finish
+ * within SHUTDOWN_GRACE_SECONDS, put back what did not, then exit.
+ */
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp, createDeps } from './app';
-import { openDatabase } from './db/client';
+import { openStore } from './db/open';
 import { startWorker } from './delivery/worker';
 import { parseEnv } from './env';
-import { startRetention } from './notifications/retention';
-import { startScheduler } from './scheduler/scheduler';
+import { forgetOwnStreams, getLiveStreamHub } from './notifications/live-streams';
+import { getJobRunner } from './scheduler/jobs';
 import { seedDemoData } from './seed';
 
 const env = parseEnv();
-const handle = openDatabase(env.DATABASE_PATH);
-const deps = createDeps(handle, env);
+const store = await openStore({ databaseUrl: env.DATABASE_URL, databasePath: env.DATABASE_PATH, poolMax: env.DATABASE_POOL_MAX });
+const deps = createDeps(store, env);
 
+await forgetOwnStreams(deps);
 const seeded = env.SEED_DEMO ? await seedDemoData(deps) : null;
 const app = createApp(deps);
-const retention = startRetention(deps);
 const worker = env.WORKER_ENABLED ? startWorker(deps) : null;
-const scheduler = startScheduler(deps);
+const jobs = getJobRunner(deps);
+if (env.JOBS_ENABLED) jobs.start();
 
-const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
-  const url = env.PUBLIC_URL ?? `http://${info.address === '::' ? 'localhost' : info.address}:${info.port}`;
-  console.log(`Tocsin is running at ${url}  (database: ${env.DATABASE_PATH})`);
-  if (seeded) {
-    console.log('Demo logins (username / password):');
-    for (const l of seeded.logins) console.log(`  ${l.username.padEnd(10)} ${l.password.padEnd(20)} ${l.note}`);
-  }
-});
+const server = serve(
+  {
+    fetch: app.fetch,
+    hostname: env.HOST,
+    port: env.PORT,
+    serverOptions: {
+      // Slow-loris protection: a client gets this long to send its headers, and its whole request.
+      headersTimeout: env.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeout: env.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      keepAliveTimeout: 5_000,
+    },
+  },
+  (info) => {
+    const url = env.PUBLIC_URL ?? `http://${info.address === '::' ? 'localhost' : info.address}:${info.port}`;
+    console.log(`Tocsin is running at ${url}  (database: ${store.location}; instance: ${deps.instanceId})`);
+    if (seeded) {
+      console.log('Demo logins (username / password):');
+      for (const l of seeded.logins) console.log(`  ${l.username.padEnd(10)} ${l.password.padEnd(20)} ${l.note}`);
+    }
+  },
+) as Server;
+server.maxConnections = env.HTTP_MAX_CONNECTIONS;
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal} received: finishing in-flight deliveries, then exiting.`);
-  retention.stop();
-  scheduler.stop();
-  server.close();
-  await worker?.stop();
-  handle.sqlite.close();
+  const graceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
+  console.log(`${signal} received: draining requests and deliveries (at most ${env.SHUTDOWN_GRACE_SECONDS} s), then exiting.`);
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await getLiveStreamHub(deps).closeAll();
+  const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+  deadline.unref();
+  await Promise.all([closed, jobs.stop(), worker?.stop()]);
+  clearTimeout(deadline);
+  await store.close();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,36 +1,34 @@
-/** Test helpers: every test gets its own SQLite file in a temp folder. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+/**
+ * Test helpers: every test gets its own database — a fresh SQLite file in a temp folder, or, when the suite runs
+ * on PostgreSQL (TEST_DATABASE_URL, set by the test command), a fresh database cloned from a migrated template
+ * (see test-setup/postgres.ts). The same tests run on both.
+ */
 import type { TSession, TUser } from '@tocsin/contract/auth';
 import type { TRole } from '@tocsin/contract/catalogue';
 import { createApp, createDeps } from './app';
 import type { Deps, UserRow } from './app-context';
 import { CSRF_HEADER, generateApiKey, SESSION_COOKIE } from './auth/sessions';
-import { openDatabase } from './db/client';
+import type { TStore } from './db/open';
+import { insertRow } from './db/rows';
 import { apiTokens, engagements, productMembers, products, productTypeMembers, productTypes } from './db/schema';
 import { type Env, testEnv } from './env';
 import { createUser as createUserAccount, toUserDto } from './services/users';
+import { openTestStore } from './test-setup/store';
 
 type ProductTypeRow = typeof productTypes.$inferSelect;
 type ProductRow = typeof products.$inferSelect;
 type EngagementRow = typeof engagements.$inferSelect;
 
-export function createTestDeps(overrides: Partial<Env> = {}): Deps & { cleanup: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tocsin-test-'));
-  const handle = openDatabase(path.join(dir, 'test.db'));
-  const deps = createDeps(handle, testEnv(overrides));
-  return {
-    ...deps,
-    cleanup: () => {
-      handle.sqlite.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+export type TTestDeps = Deps & { cleanup: () => Promise<void>; store: Pick<TStore, 'db' | 'bus' | 'location'> };
+
+export async function createTestDeps(overrides: Partial<Env> = {}): Promise<TTestDeps> {
+  const { store, cleanup } = await openTestStore();
+  const deps = createDeps(store, testEnv(overrides));
+  return { ...deps, store, cleanup };
 }
 
-export function createTestApp(overrides: Partial<Env> = {}) {
-  const deps = createTestDeps(overrides);
+export async function createTestApp(overrides: Partial<Env> = {}) {
+  const deps = await createTestDeps(overrides);
   const app = createApp(deps);
   return { app, deps };
 }
@@ -68,47 +66,43 @@ export async function createUser(deps: Deps, input: TTestUserInput): Promise<Use
     globalRole: input.globalRole,
     slackEmail: input.slackEmail,
   });
-  for (const m of input.productTypes ?? []) addProductTypeMember(deps, user.id, m.id, m.role);
-  for (const m of input.products ?? []) addProductMember(deps, user.id, m.id, m.role);
+  for (const m of input.productTypes ?? []) await addProductTypeMember(deps, user.id, m.id, m.role);
+  for (const m of input.products ?? []) await addProductMember(deps, user.id, m.id, m.role);
   return user;
 }
 
-export function addProductTypeMember(deps: Deps, userId: number, productTypeId: number, role: TRole = 'Reader') {
-  deps.db.insert(productTypeMembers).values({ userId, productTypeId, role }).run();
+export async function addProductTypeMember(deps: Deps, userId: number, productTypeId: number, role: TRole = 'Reader') {
+  await insertRow(deps.db, productTypeMembers, { userId, productTypeId, role });
 }
 
-export function addProductMember(deps: Deps, userId: number, productId: number, role: TRole = 'Reader') {
-  deps.db.insert(productMembers).values({ userId, productId, role }).run();
+export async function addProductMember(deps: Deps, userId: number, productId: number, role: TRole = 'Reader') {
+  await insertRow(deps.db, productMembers, { userId, productId, role });
 }
 
 /** Insert a product type directly (no event is emitted). */
-export function insertProductType(deps: Deps, name: string, description = ''): ProductTypeRow {
-  return deps.db.insert(productTypes).values({ name, description, createdAt: deps.now() }).returning().get();
+export function insertProductType(deps: Deps, name: string, description = ''): Promise<ProductTypeRow> {
+  return insertRow(deps.db, productTypes, { name, description, createdAt: deps.now() });
 }
 
 /** Insert a product directly (no event is emitted). */
-export function insertProduct(deps: Deps, name: string, productTypeId: number, description = ''): ProductRow {
-  return deps.db.insert(products).values({ name, description, productTypeId, createdAt: deps.now() }).returning().get();
+export function insertProduct(deps: Deps, name: string, productTypeId: number, description = ''): Promise<ProductRow> {
+  return insertRow(deps.db, products, { name, description, productTypeId, createdAt: deps.now() });
 }
 
 /** Insert an engagement directly (no event is emitted). */
 export function insertEngagement(
   deps: Deps,
   input: { name: string; productId: number; leadId?: number | null; targetStart?: string; targetEnd?: string; status?: string },
-): EngagementRow {
-  return deps.db
-    .insert(engagements)
-    .values({
-      name: input.name,
-      productId: input.productId,
-      leadId: input.leadId ?? null,
-      targetStart: input.targetStart ?? '2026-01-01',
-      targetEnd: input.targetEnd ?? '2026-01-31',
-      status: input.status ?? 'Not Started',
-      createdAt: deps.now(),
-    })
-    .returning()
-    .get();
+): Promise<EngagementRow> {
+  return insertRow(deps.db, engagements, {
+    name: input.name,
+    productId: input.productId,
+    leadId: input.leadId ?? null,
+    targetStart: input.targetStart ?? '2026-01-01',
+    targetEnd: input.targetEnd ?? '2026-01-31',
+    status: input.status ?? 'Not Started',
+    createdAt: deps.now(),
+  });
 }
 
 type TTestApp = { request: (input: string, init?: RequestInit) => Response | Promise<Response> };
@@ -189,8 +183,8 @@ export function tokenClient(app: TTestApp, user: UserRow, key: string): TTestCli
 }
 
 /** Create an API token for a user directly and return a client using it. */
-export function createTokenClient(app: TTestApp, deps: Deps, user: UserRow, name = 'test'): TTestClient {
+export async function createTokenClient(app: TTestApp, deps: Deps, user: UserRow, name = 'test'): Promise<TTestClient> {
   const { key, prefix, keyHash } = generateApiKey();
-  deps.db.insert(apiTokens).values({ userId: user.id, name, prefix, keyHash, createdAt: deps.now() }).run();
+  await insertRow(deps.db, apiTokens, { userId: user.id, name, prefix, keyHash, createdAt: deps.now() });
   return tokenClient(app, user, key);
 }

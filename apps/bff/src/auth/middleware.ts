@@ -17,11 +17,11 @@ export const loadAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (header) {
     const match = /^Token\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw unauthorized('Use the header "Authorization: Token <your API key>".');
-    auth = findTokenAuth(deps, match[1]);
+    auth = await findTokenAuth(deps, match[1]);
     if (!auth) throw unauthorized('This API token is not valid. Create a new one on your profile page.');
   } else {
     const cookie = getCookie(c, SESSION_COOKIE);
-    if (cookie) auth = findSessionAuth(deps, cookie);
+    if (cookie) auth = await findSessionAuth(deps, cookie);
     if (auth && !SAFE_METHODS.has(c.req.method) && c.req.header(CSRF_HEADER) !== auth.csrfToken) {
       throw new HttpError(403, 'csrf_failed', 'The form is out of date (CSRF check failed). Reload the page and try again.');
     }

@@ -25,21 +25,21 @@ export const viewsProductTypeSql = (userIdSql: SQL, productTypeIdSql: SQL) => sq
   or exists (select 1 from product_members rbac_pm join products rbac_p on rbac_p.id = rbac_pm.product_id
              where rbac_pm.user_id = ${userIdSql} and rbac_p.product_type_id = ${productTypeIdSql}))`;
 
-export function canViewProduct(deps: Deps, user: UserRow, productId: number): boolean {
+export async function canViewProduct(deps: Deps, user: UserRow, productId: number): Promise<boolean> {
   if (canViewEverything(user)) {
-    return deps.db.get<{ ok: number }>(sql`select 1 as ok from products where id = ${productId}`) !== undefined;
+    return (await deps.db.get(sql`select 1 as ok from products where id = ${productId}`)) !== undefined;
   }
-  const row = deps.db.get<{ ok: number }>(
+  const row = await deps.db.get(
     sql`select 1 as ok from products where id = ${productId} and ${viewsProductSql(sql`${user.id}`, sql`${productId}`)}`,
   );
   return row !== undefined;
 }
 
-export function canViewProductType(deps: Deps, user: UserRow, productTypeId: number): boolean {
+export async function canViewProductType(deps: Deps, user: UserRow, productTypeId: number): Promise<boolean> {
   if (canViewEverything(user)) {
-    return deps.db.get<{ ok: number }>(sql`select 1 as ok from product_types where id = ${productTypeId}`) !== undefined;
+    return (await deps.db.get(sql`select 1 as ok from product_types where id = ${productTypeId}`)) !== undefined;
   }
-  const row = deps.db.get<{ ok: number }>(
+  const row = await deps.db.get(
     sql`select 1 as ok from product_types where id = ${productTypeId} and ${viewsProductTypeSql(sql`${user.id}`, sql`${productTypeId}`)}`,
   );
   return row !== undefined;

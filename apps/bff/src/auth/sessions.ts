@@ -1,8 +1,9 @@
 /** Cookie sessions (stored hashed) and personal API tokens (stored hashed, shown once). */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Auth, Deps } from '../app-context';
-import { apiTokens, sessions, users } from '../db/schema';
+import { columnsOf, decodeRow, insertRow } from '../db/rows';
+import { sessions, users } from '../db/schema';
 
 export const SESSION_COOKIE = 'tocsin_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -10,31 +11,31 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
-export function createSession(deps: Deps, userId: number): { cookieValue: string; csrfToken: string; expiresAt: number } {
+export async function createSession(deps: Deps, userId: number): Promise<{ cookieValue: string; csrfToken: string; expiresAt: number }> {
   const cookieValue = randomToken();
   const csrfToken = randomToken(24);
   const expiresAt = deps.now() + deps.env.SESSION_TTL_HOURS * 3600_000;
-  deps.db
-    .insert(sessions)
-    .values({ id: sha256(cookieValue), userId, csrfToken, expiresAt, createdAt: deps.now() })
-    .run();
+  await insertRow(deps.db, sessions, { id: sha256(cookieValue), userId, csrfToken, expiresAt, createdAt: deps.now() });
   return { cookieValue, csrfToken, expiresAt };
 }
 
-export function deleteSession(deps: Deps, sessionId: string) {
-  deps.db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+/** End one session (logout); its user's live streams hear of it once the delete is committed. */
+export async function deleteSession(deps: Deps, sessionId: string): Promise<void> {
+  const ended = await deps.db.all<{ userId: number }>(sql`delete from sessions where id = ${sessionId} returning user_id as "userId"`);
+  await deps.bus.publish(deps.db, { type: 'sessions-ended', userIds: ended.map((r) => r.userId) });
 }
 
-export function findSessionAuth(deps: Deps, cookieValue: string): Auth | null {
+export async function findSessionAuth(deps: Deps, cookieValue: string): Promise<Auth | null> {
   const id = sha256(cookieValue);
-  const row = deps.db
-    .select({ user: users, csrfToken: sessions.csrfToken })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, deps.now())))
-    .get();
-  if (!row?.user.isActive) return null;
-  return { user: row.user, via: 'session', sessionId: id, csrfToken: row.csrfToken };
+  const row = await deps.db.get<Record<string, unknown>>(sql`select ${columnsOf(users)}, s.csrf_token as "csrfToken",
+      s.expires_at as "sessionExpiresAt"
+    from sessions s join users on users.id = s.user_id
+    where s.id = ${id} and s.expires_at > ${deps.now()}`);
+  if (!row) return null;
+  const { csrfToken, sessionExpiresAt, ...userColumns } = row;
+  const user = decodeRow(users, userColumns);
+  if (!user.isActive) return null;
+  return { user, via: 'session', sessionId: id, csrfToken: csrfToken as string, sessionExpiresAt: sessionExpiresAt as number };
 }
 
 /** A new API key: `tcs_` + 32 random bytes. Only its sha256 is stored. */
@@ -43,14 +44,14 @@ export function generateApiKey(): { key: string; prefix: string; keyHash: string
   return { key, prefix: key.slice(0, 10), keyHash: sha256(key) };
 }
 
-export function findTokenAuth(deps: Deps, key: string): Auth | null {
-  const row = deps.db
-    .select({ user: users, tokenId: apiTokens.id })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(eq(apiTokens.keyHash, sha256(key)))
-    .get();
-  if (!row?.user.isActive) return null;
-  deps.db.update(apiTokens).set({ lastUsedAt: deps.now() }).where(eq(apiTokens.id, row.tokenId)).run();
-  return { user: row.user, via: 'token', sessionId: null, csrfToken: null };
+export async function findTokenAuth(deps: Deps, key: string): Promise<Auth | null> {
+  const row = await deps.db.get<Record<string, unknown>>(sql`select ${columnsOf(users)}, t.id as "tokenId"
+    from api_tokens t join users on users.id = t.user_id
+    where t.key_hash = ${sha256(key)}`);
+  if (!row) return null;
+  const { tokenId, ...userColumns } = row;
+  const user = decodeRow(users, userColumns);
+  if (!user.isActive) return null;
+  await deps.db.run(sql`update api_tokens set last_used_at = ${deps.now()} where id = ${tokenId as number}`);
+  return { user, via: 'token', sessionId: null, csrfToken: null, sessionExpiresAt: null };
 }

@@ -280,6 +280,8 @@ export const deliveries = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull().default(now),
     leaseUntil: integer('lease_until'),
+    /** The instance holding the lease (INSTANCE_ID): on restart it takes back its own rows at once. */
+    leaseOwner: text('lease_owner'),
     lastError: text('last_error'),
     responseCode: integer('response_code'),
     /** JSON of the rendered message, filled by the worker on first attempt when null. */
@@ -325,3 +327,45 @@ export const loginThrottle = sqliteTable('login_throttle', {
   lockedUntil: integer('locked_until'),
   updatedAt: integer('updated_at').notNull().default(now),
 });
+
+/**
+ * Open live alert streams, across every replica: the per-user limit counts these. A replica refreshes the
+ * expiry of its own rows while they are open, so the rows of a replica that died lapse on their own.
+ */
+export const liveStreams = sqliteTable(
+  'live_streams',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    instance: text('instance').notNull(),
+    openedAt: integer('opened_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('live_streams_user').on(t.userId, t.expiresAt), index('live_streams_instance').on(t.instance)],
+);
+
+/**
+ * One row per scheduled job and period: inserting it is how one replica (and only one) wins the period.
+ * Manual runs ("Run now") get a period of their own. status: running | ok | failed.
+ */
+export const jobRuns = sqliteTable(
+  'job_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    job: text('job').notNull(),
+    period: text('period').notNull(),
+    /** schedule | manual */
+    trigger: text('trigger').notNull(),
+    instance: text('instance').notNull(),
+    status: text('status').notNull(),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+    eventsRaised: integer('events_raised').notNull().default(0),
+    summary: text('summary'),
+    error: text('error'),
+    triggeredBy: integer('triggered_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [uniqueIndex('job_runs_job_period').on(t.job, t.period), index('job_runs_job_started').on(t.job, t.startedAt)],
+);

@@ -2,35 +2,39 @@
  * Crash safety, end to end: the real server (src/server.ts) sends webhook deliveries to a loopback
  * receiver, is killed with SIGKILL mid-batch, and restarted on the same database. Every delivery
  * must reach the receiver at least once (duplicates are allowed: de-duplicate by X-Tocsin-Delivery).
+ * It runs on the database of the test run: a SQLite file, or a PostgreSQL database (TEST_DATABASE_URL).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/client';
+import type { Database } from '../db/database';
+import { insertRow, insertRows, updateRows } from '../db/rows';
 import { deliveries, events, systemSettings, webhooks } from '../db/schema';
+import { openTestStore, TEST_DIALECT } from '../test-setup/store';
 import { startHttpReceiver, type THttpReceiver } from './test-peers/http-receiver';
 
 const BFF_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TOTAL = 600;
 
-let dir: string;
+let cleanup: (() => Promise<void>) | null = null;
 let receiver: THttpReceiver | null = null;
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  const running = children.splice(0);
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.all(running.map(exited));
   await receiver?.close();
   receiver = null;
-  fs.rmSync(dir, { recursive: true, force: true });
+  await cleanup?.();
+  cleanup = null;
 });
 
 /** `node --import tsx src/server.ts`: one process, so SIGKILL really kills the server (the tsx CLI would fork a child). */
-function startServer(dbPath: string): { child: ChildProcess; output: () => string } {
+function startServer(location: string): { child: ChildProcess; output: () => string } {
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: BFF_DIR,
@@ -39,13 +43,16 @@ function startServer(dbPath: string): { child: ChildProcess; output: () => strin
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: '0',
-      DATABASE_PATH: dbPath,
+      ...(TEST_DIALECT === 'postgres' ? { DATABASE_URL: location } : { DATABASE_PATH: location }),
       WEB_DIST: '',
       SEED_DEMO: 'false',
+      // The same name on both runs: the restarted server is the instance that was killed.
+      INSTANCE_ID: 'crash-test',
       WORKER_CONCURRENCY: '8',
       WORKER_POLL_MS: '100',
-      // Short leases (with the 1 s webhook timeout: 3 s) so the rows in flight at the kill are claimable soon after the restart.
-      WORKER_LEASE_SECONDS: '1',
+      // Leases far longer than the test: the rows in flight at the kill come back only because the restarted
+      // instance takes back its own leases at start (lapsed leases of another instance: worker.test.ts).
+      WORKER_LEASE_SECONDS: '600',
       DELIVERY_BACKOFF_BASE_MS: '50',
       DELIVERY_BACKOFF_MAX_MS: '500',
     },
@@ -66,18 +73,21 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-async function until(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-describe('crash safety', () => {
+async function countByStatus(db: Database): Promise<Record<string, number>> {
+  const counts = await db.all<{ status: string; n: number }>(sql`select status, count(*) as n from deliveries group by status`);
+  return Object.fromEntries(counts.map((c) => [c.status, c.n]));
+}
+
+describe(`crash safety (${TEST_DIALECT})`, () => {
   it('delivers every queued and in-flight delivery after a SIGKILL mid-batch and a restart', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tocsin-crash-'));
-    const dbPath = path.join(dir, 'tocsin.db');
     const seen = new Map<string, number>();
     let killAt: { count: number; kill: () => void } | null = null;
     receiver = await startHttpReceiver({
@@ -93,29 +103,24 @@ describe('crash safety', () => {
       },
     });
 
+    // A fresh database; this test reads it while the servers run (WAL on SQLite, a pool on PostgreSQL).
+    const opened = await openTestStore();
+    cleanup = opened.cleanup;
+    const db = opened.store.db;
     const expected = new Set<string>();
     {
-      const handle = openDatabase(dbPath);
       const now = Date.now();
-      handle.db.update(systemSettings).set({ webhooksEnabled: true, webhooksTimeoutSeconds: 1 }).run();
-      const hook = handle.db
-        .insert(webhooks)
-        .values({ name: 'receiver', url: `${receiver.url}/in`, createdAt: now })
-        .returning()
-        .get();
-      const event = handle.db
-        .insert(events)
-        .values({
-          name: 'scan_added',
-          routedAs: 'scan_added',
-          title: 'Crash test',
-          url: '/alerts',
-          icon: 'scan',
-          source: 'Scan Added',
-          createdAt: now,
-        })
-        .returning()
-        .get();
+      await updateRows(db, systemSettings, { webhooksEnabled: true, webhooksTimeoutSeconds: 1 }, eq(systemSettings.id, 1));
+      const hook = await insertRow(db, webhooks, { name: 'receiver', url: `${receiver.url}/in`, createdAt: now });
+      const event = await insertRow(db, events, {
+        name: 'scan_added',
+        routedAs: 'scan_added',
+        title: 'Crash test',
+        url: '/alerts',
+        icon: 'scan',
+        source: 'Scan Added',
+        createdAt: now,
+      });
       const rows = Array.from({ length: TOTAL }, () => {
         const uuid = randomUUID();
         expected.add(uuid);
@@ -130,16 +135,11 @@ describe('crash safety', () => {
           updatedAt: now,
         };
       });
-      for (let i = 0; i < rows.length; i += 200)
-        handle.db
-          .insert(deliveries)
-          .values(rows.slice(i, i + 200))
-          .run();
-      handle.sqlite.close();
+      for (let i = 0; i < rows.length; i += 200) await insertRows(db, deliveries, rows.slice(i, i + 200));
     }
 
     // First run: kill -9 once about a third has arrived.
-    const first = startServer(dbPath);
+    const first = startServer(opened.store.location);
     killAt = { count: Math.floor(TOTAL / 3), kill: () => first.child.kill('SIGKILL') };
     await until(
       () => first.child.signalCode !== null || first.child.exitCode !== null,
@@ -150,21 +150,13 @@ describe('crash safety', () => {
     const receivedBeforeRestart = seen.size;
     expect(receivedBeforeRestart).toBeLessThan(TOTAL);
 
-    {
-      const handle = openDatabase(dbPath);
-      const counts = handle.sqlite.prepare('select status, count(*) as n from deliveries group by status').all() as {
-        status: string;
-        n: number;
-      }[];
-      handle.sqlite.close();
-      const byStatus = Object.fromEntries(counts.map((c) => [c.status, c.n]));
-      // The kill left rows in flight (leased) and rows not yet claimed.
-      expect(byStatus.sending ?? 0).toBeGreaterThan(0);
-      expect(byStatus.queued ?? 0).toBeGreaterThan(0);
-    }
+    // The kill left rows in flight (leased) and rows not yet claimed.
+    const afterKill = await countByStatus(db);
+    expect(afterKill.sending ?? 0).toBeGreaterThan(0);
+    expect(afterKill.queued ?? 0).toBeGreaterThan(0);
 
-    // Restart on the same database: queued rows go at once, the killed in-flight ones when their lease expires.
-    const second = startServer(dbPath);
+    // Restart on the same database: the queued rows and the killed instance's in-flight ones go at once.
+    const second = startServer(opened.store.location);
     await until(
       () => seen.size >= TOTAL,
       30_000,
@@ -174,18 +166,17 @@ describe('crash safety', () => {
     expect(missing).toEqual([]);
     expect([...seen.keys()].every((id) => expected.has(id))).toBe(true);
 
-    // Rows that were in flight at the kill and had reached the receiver are sent again once their lease expires.
-    const reader = new Database(dbPath, { readonly: true });
-    try {
-      const countUnsent = () => (reader.prepare("select count(*) as n from deliveries where status != 'sent'").get() as { n: number }).n;
-      await until(
-        () => countUnsent() === 0,
-        15_000,
-        () => `every row recorded as sent (${countUnsent()} left)`,
-      );
-    } finally {
-      reader.close();
-    }
+    // Rows that were in flight at the kill (and may have reached the receiver) are sent again and recorded as sent.
+    let unsent = TOTAL;
+    await until(
+      async () => {
+        const byStatus = await countByStatus(db);
+        unsent = TOTAL - (byStatus.sent ?? 0);
+        return unsent === 0;
+      },
+      15_000,
+      () => `every row recorded as sent (${unsent} left); server said: ${second.output()}`,
+    );
     // A graceful stop exits 0.
     second.child.kill('SIGTERM');
     expect(await exited(second.child)).toEqual({ code: 0, signal: null });

@@ -4,23 +4,14 @@
  */
 import type { TExternalChannel } from '@tocsin/contract/catalogue';
 import { ALERT_LIMITS } from '@tocsin/contract/catalogue';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
-import { alerts, users } from '../db/schema';
-import { publishAlertsChanged } from '../notifications/alert-bus';
+import { insertRows } from '../db/rows';
+import { alerts } from '../db/schema';
+import { getChannelAdapter } from './channels/registry';
 
 export const FAILURE_NOTICE_INTERVAL_MS = 3_600_000;
 export const DELIVERY_LOG_PATH = '/deliveries';
-
-export const FAILURE_SOURCES: Record<TExternalChannel, string> = {
-  mail: 'Email Notification',
-  slack: 'Slack Notification',
-  msteams: 'Microsoft Teams Notification',
-  webhooks: 'Webhook Notification',
-};
-
-const ICONS: Record<TExternalChannel, string> = { mail: 'mail', slack: 'slack', msteams: 'msteams', webhooks: 'webhooks' };
-const CHANNEL_WORDS: Record<TExternalChannel, string> = { mail: 'Email', slack: 'Slack', msteams: 'Microsoft Teams', webhooks: 'Webhook' };
 
 /** `mail:system`, `slack:user:12`, `webhook:3`: one key per destination, whatever the event. */
 export function toDestinationKey(row: { channel: string; targetKind: string; userId: number | null; webhookId: number | null }): string {
@@ -42,26 +33,23 @@ const cut = (value: string, max: number) => (value.length > max ? `${value.slice
 
 /**
  * Raise the alert unless one was raised for this destination within the hour.
- * Returns the superusers alerted (empty when suppressed); emits 'alerts-changed' for them.
+ * Returns the superusers alerted (empty when suppressed); their alert lists change (bus 'alerts-changed').
  */
-export function raiseFailureNotice(deps: Deps, notice: TFailureNotice): number[] {
+export async function raiseFailureNotice(deps: Deps, notice: TFailureNotice): Promise<number[]> {
   const now = deps.now();
-  const alerted = deps.db.transaction((tx) => {
+  const { words, source, icon } = getChannelAdapter(notice.channel).notice;
+  return deps.db.transaction(async (tx) => {
     // Insert or take over the key only when the previous notice is an hour old: the check and the claim are one statement.
-    const claimed = tx.run(
+    const claimed = await tx.run(
       sql`insert into failure_notices (destination_key, last_raised_at) values (${notice.destinationKey}, ${now})
-          on conflict(destination_key) do update set last_raised_at = excluded.last_raised_at
+          on conflict (destination_key) do update set last_raised_at = excluded.last_raised_at
           where failure_notices.last_raised_at <= ${now - FAILURE_NOTICE_INTERVAL_MS}`,
     );
-    if (claimed.changes === 0) return [];
-    const superusers = tx
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.isSuperuser, true), eq(users.isActive, true)))
-      .all()
-      .map((u) => u.id);
+    if (claimed === 0) return [];
+    const superusers = (await tx.all<{ id: number }>(sql`select id from users where is_superuser = 1 and is_active = 1 order by id`)).map(
+      (u) => u.id,
+    );
     if (superusers.length === 0) return [];
-    const words = CHANNEL_WORDS[notice.channel];
     const title = cut(`${words} notification failed: ${notice.destination}`, ALERT_LIMITS.title);
     const description = cut(
       `Tocsin could not deliver "${notice.eventTitle}" to ${notice.destination} by ${words}.\n\n` +
@@ -70,22 +58,12 @@ export function raiseFailureNotice(deps: Deps, notice: TFailureNotice): number[]
       ALERT_LIMITS.description,
     );
     const url = `${DELIVERY_LOG_PATH}?status=failed&channel=${notice.channel}`;
-    tx.insert(alerts)
-      .values(
-        superusers.map((userId) => ({
-          userId,
-          eventId: null,
-          title,
-          description,
-          url,
-          source: FAILURE_SOURCES[notice.channel],
-          icon: ICONS[notice.channel],
-          createdAt: now,
-        })),
-      )
-      .run();
+    await insertRows(
+      tx,
+      alerts,
+      superusers.map((userId) => ({ userId, eventId: null, title, description, url, source, icon, createdAt: now })),
+    );
+    await deps.bus.publish(tx, { type: 'alerts-changed', userIds: superusers });
     return superusers;
   });
-  publishAlertsChanged(deps.bus, alerted);
-  return alerted;
 }

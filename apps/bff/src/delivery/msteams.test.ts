@@ -1,18 +1,18 @@
 /** Microsoft Teams channel against a loopback incoming-webhook receiver. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDeps, createUser } from '../test-utils';
+import { createTestDeps, createUser, type TTestDeps } from '../test-utils';
 import { sendTestNotification } from './test-notification';
 import { getDelivery, insertDelivery, insertEvent, updateSystemSettings } from './test-peers/fixtures';
 import { startHttpReceiver, type THttpReceiver } from './test-peers/http-receiver';
 import { runDueDeliveries } from './worker';
 
-let deps: ReturnType<typeof createTestDeps>;
+let deps: TTestDeps;
 let teams: THttpReceiver;
 
 beforeEach(async () => {
   teams = await startHttpReceiver({ respond: { status: 200, body: '1' } });
-  deps = createTestDeps({ DELIVERY_BACKOFF_BASE_MS: 10, DELIVERY_BACKOFF_MAX_MS: 50, PUBLIC_URL: 'https://tocsin.test' });
-  updateSystemSettings(deps, {
+  deps = await createTestDeps({ DELIVERY_BACKOFF_BASE_MS: 10, DELIVERY_BACKOFF_MAX_MS: 50, PUBLIC_URL: 'https://tocsin.test' });
+  await updateSystemSettings(deps, {
     msteamsEnabled: true,
     msteamsUrl: `${teams.url}/webhookb2/abc`,
     teamName: 'Acme',
@@ -21,13 +21,13 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await teams.close();
-  deps.cleanup();
+  await deps.cleanup();
 });
 
 describe('Microsoft Teams deliveries', () => {
   it('posts an Adaptive Card message to the incoming webhook', async () => {
-    const event = insertEvent(deps, { title: 'SLA breach', description: 'Finding 12 breached its SLA', url: '/products/2' });
-    const d = insertDelivery(deps, { eventId: event.id, channel: 'msteams', targetKind: 'system' });
+    const event = await insertEvent(deps, { title: 'SLA breach', description: 'Finding 12 breached its SLA', url: '/products/2' });
+    const d = await insertDelivery(deps, { eventId: event.id, channel: 'msteams', targetKind: 'system' });
     await runDueDeliveries(deps);
     expect(teams.requests).toHaveLength(1);
     const req = teams.requests[0]!;
@@ -46,30 +46,33 @@ describe('Microsoft Teams deliveries', () => {
     expect(card.version).toBe('1.4');
     expect(card.body.map((b) => b.text)).toEqual(expect.arrayContaining(['SLA breach', 'Finding 12 breached its SLA', 'Do not forward.']));
     expect(card.actions[0]).toMatchObject({ type: 'Action.OpenUrl', url: 'https://tocsin.test/products/2' });
-    expect(getDelivery(deps, d.id)).toMatchObject({ status: 'sent', responseCode: 200 });
+    expect(await getDelivery(deps, d.id)).toMatchObject({ status: 'sent', responseCode: 200 });
   });
 
   it('never sends a personal Teams notification, whatever the row says', async () => {
     const alice = await createUser(deps, { username: 'alice' });
-    const event = insertEvent(deps);
-    const d = insertDelivery(deps, { eventId: event.id, channel: 'msteams', targetKind: 'user', userId: alice.id });
+    const event = await insertEvent(deps);
+    const d = await insertDelivery(deps, { eventId: event.id, channel: 'msteams', targetKind: 'user', userId: alice.id });
     await runDueDeliveries(deps);
     expect(teams.requests).toHaveLength(0);
-    const row = getDelivery(deps, d.id);
+    const row = await getDelivery(deps, d.id);
     expect(row).toMatchObject({ status: 'failed', attempts: 1 });
     expect(row.lastError).toBe('Microsoft Teams only has a shared channel: personal Teams notifications are never sent.');
   });
 
   it('retries a 5xx and fails a 4xx at once', async () => {
+    // A stopped clock: the retry is not due within the first run, however long its statements take.
+    let clock = Date.now();
+    deps.now = () => clock;
     teams.respondWith({ status: 502, body: 'bad gateway' });
-    const event = insertEvent(deps);
-    const d = insertDelivery(deps, { eventId: event.id, channel: 'msteams', targetKind: 'system' });
+    const event = await insertEvent(deps);
+    const d = await insertDelivery(deps, { eventId: event.id, channel: 'msteams', targetKind: 'system' });
     await runDueDeliveries(deps);
-    expect(getDelivery(deps, d.id)).toMatchObject({ status: 'retrying', responseCode: 502 });
+    expect(await getDelivery(deps, d.id)).toMatchObject({ status: 'retrying', responseCode: 502 });
     teams.respondWith({ status: 400, body: 'Bad payload' });
-    await new Promise((r) => setTimeout(r, 60));
+    clock += 60;
     await runDueDeliveries(deps);
-    const row = getDelivery(deps, d.id);
+    const row = await getDelivery(deps, d.id);
     expect(row).toMatchObject({ status: 'failed', responseCode: 400, attempts: 2 });
     expect(row.lastError).toMatch(/HTTP 400.*Bad payload/);
   });

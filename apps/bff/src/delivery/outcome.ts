@@ -16,6 +16,11 @@ export type TSendOutcome =
       retryAfterMs?: number;
       /** Webhooks only: the failure counts against the endpoint's health (network, 5xx, 429, 4xx). */
       isEndpointFailure?: boolean;
+      /**
+       * The destination rests until then (a webhook after an error): the retry, and every other delivery
+       * waiting for it, is due no sooner.
+       */
+      restUntil?: number;
     };
 
 export const transient = (error: string, extra: Partial<Extract<TSendOutcome, { ok: false }>> = {}): TSendOutcome => ({

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDeps, insertEngagement, insertProduct, insertProductType } from '../test-utils';
+import { createTestDeps, insertEngagement, insertProduct, insertProductType, type TTestDeps } from '../test-utils';
 import {
   escapeHtml,
   loadEventContext,
@@ -127,8 +127,11 @@ describe('renderWebhookPayload', () => {
 });
 
 describe('links and context', () => {
-  let deps: ReturnType<typeof createTestDeps>;
-  afterEach(() => deps?.cleanup());
+  let deps: TTestDeps | undefined;
+  afterEach(async () => {
+    await deps?.cleanup();
+    deps = undefined;
+  });
 
   it('keeps absolute URLs and joins paths to the base', () => {
     expect(toAbsoluteUrl('https://a.test', '/x')).toBe('https://a.test/x');
@@ -136,22 +139,23 @@ describe('links and context', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 
-  it('loads names from an engagement up to its product type', () => {
-    deps = createTestDeps();
-    const pt = insertProductType(deps, 'Web');
-    const product = insertProduct(deps, 'Shop', pt.id);
-    const eng = insertEngagement(deps, { name: 'Q3', productId: product.id });
-    expect(loadEventContext(deps, { productTypeId: null, productId: null, engagementId: eng.id })).toEqual({
+  it('loads names from an engagement up to its product type', async () => {
+    const d = await createTestDeps();
+    deps = d;
+    const pt = await insertProductType(d, 'Web');
+    const product = await insertProduct(d, 'Shop', pt.id);
+    const eng = await insertEngagement(d, { name: 'Q3', productId: product.id });
+    expect(await loadEventContext(d, { productTypeId: null, productId: null, engagementId: eng.id })).toEqual({
       productType: { id: pt.id, name: 'Web' },
       product: { id: product.id, name: 'Shop' },
       engagement: { id: eng.id, name: 'Q3' },
     });
-    expect(loadEventContext(deps, { productTypeId: pt.id, productId: null, engagementId: null })).toEqual({
+    expect(await loadEventContext(d, { productTypeId: pt.id, productId: null, engagementId: null })).toEqual({
       productType: { id: pt.id, name: 'Web' },
       product: null,
       engagement: null,
     });
-    expect(loadEventContext(deps, { productTypeId: null, productId: 999, engagementId: null })).toEqual({
+    expect(await loadEventContext(d, { productTypeId: null, productId: 999, engagementId: null })).toEqual({
       productType: null,
       product: null,
       engagement: null,

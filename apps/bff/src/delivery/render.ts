@@ -1,13 +1,14 @@
 /**
- * Per-channel rendering of an event: mail (subject, text, html), Slack Block Kit, a Teams Adaptive
- * Card message and the webhook JSON payload. Pure functions of the event, its context names and the
- * system settings; the worker stores the result in deliveries.content before the first send, so a
- * retry sends exactly what the first attempt sent. Every user-provided string is escaped for its medium.
+ * Per-channel rendering of an event, the templates the channel adapters (channels/*.ts) render with: mail
+ * (subject, text, html), Slack Block Kit, a Teams Adaptive Card message and the webhook JSON payload.
+ * Pure functions of the event, its context names and the system settings; the claim stores the result in
+ * deliveries.content before the first send, so a retry sends exactly what the first attempt sent.
+ * Every user-provided string is escaped for its medium.
  */
-import { findEventInfo, type TExternalChannel } from '@tocsin/contract/catalogue';
-import { eq } from 'drizzle-orm';
+import { findEventInfo } from '@tocsin/contract/catalogue';
+import { sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
-import { engagements, type events, products, productTypes } from '../db/schema';
+import type { events } from '../db/schema';
 
 export type TRenderEvent = Pick<
   typeof events.$inferSelect,
@@ -266,38 +267,20 @@ export function renderWebhookPayload(event: TRenderEvent, ctx: TEventContext, s:
   return payload;
 }
 
-export function renderDeliveryContent(
-  channel: TExternalChannel,
-  event: TRenderEvent,
-  ctx: TEventContext,
-  s: TRenderSettings,
-  deliveryUuid: string,
-): TDeliveryContent {
-  switch (channel) {
-    case 'mail':
-      return renderMail(event, ctx, s);
-    case 'slack':
-      return renderSlack(event, ctx, s);
-    case 'msteams':
-      return renderTeams(event, ctx, s);
-    case 'webhooks':
-      return { channel: 'webhooks', event: event.name, body: renderWebhookPayload(event, ctx, s, deliveryUuid) };
-  }
-}
-
 // ---------------------------------------------------------------------------
 // Context lookup
 
 /** Names of what the event concerns; missing rows (deleted since) are simply left out. */
-export function loadEventContext(deps: Deps, event: Pick<TRenderEvent, 'productTypeId' | 'productId' | 'engagementId'>): TEventContext {
+export async function loadEventContext(
+  deps: Deps,
+  event: Pick<TRenderEvent, 'productTypeId' | 'productId' | 'engagementId'>,
+): Promise<TEventContext> {
   let engagement: TContextItem | null = null;
   let productId = event.productId;
   if (event.engagementId !== null) {
-    const row = deps.db
-      .select({ id: engagements.id, name: engagements.name, productId: engagements.productId })
-      .from(engagements)
-      .where(eq(engagements.id, event.engagementId))
-      .get();
+    const row = await deps.db.get<{ id: number; name: string; productId: number }>(
+      sql`select id, name, product_id as "productId" from engagements where id = ${event.engagementId}`,
+    );
     if (row) {
       engagement = { id: row.id, name: row.name };
       productId ??= row.productId;
@@ -306,11 +289,9 @@ export function loadEventContext(deps: Deps, event: Pick<TRenderEvent, 'productT
   let product: TContextItem | null = null;
   let productTypeId = event.productTypeId;
   if (productId !== null) {
-    const row = deps.db
-      .select({ id: products.id, name: products.name, productTypeId: products.productTypeId })
-      .from(products)
-      .where(eq(products.id, productId))
-      .get();
+    const row = await deps.db.get<{ id: number; name: string; productTypeId: number }>(
+      sql`select id, name, product_type_id as "productTypeId" from products where id = ${productId}`,
+    );
     if (row) {
       product = { id: row.id, name: row.name };
       productTypeId ??= row.productTypeId;
@@ -318,12 +299,8 @@ export function loadEventContext(deps: Deps, event: Pick<TRenderEvent, 'productT
   }
   let productType: TContextItem | null = null;
   if (productTypeId !== null) {
-    const row = deps.db
-      .select({ id: productTypes.id, name: productTypes.name })
-      .from(productTypes)
-      .where(eq(productTypes.id, productTypeId))
-      .get();
-    if (row) productType = row;
+    const row = await deps.db.get<TContextItem>(sql`select id, name from product_types where id = ${productTypeId}`);
+    if (row) productType = { id: row.id, name: row.name };
   }
   return { productType, product, engagement };
 }

@@ -3,8 +3,9 @@
  * SMTP_* environment variables applied on top (the environment wins when a variable is set).
  */
 import type { TExternalChannel } from '@tocsin/contract/catalogue';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
+import { findRow } from '../db/rows';
 import { systemSettings } from '../db/schema';
 import type { Env } from '../env';
 
@@ -27,15 +28,16 @@ export function getSmtpOverrides(env: Env): Partial<Pick<TSystemSettings, TSmtpO
   return overrides;
 }
 
-/** The row the database was created with (openDatabase inserts it); re-created here if someone deleted it. */
-function readRow(deps: Deps): typeof systemSettings.$inferSelect {
-  const row = deps.db.select().from(systemSettings).where(eq(systemSettings.id, 1)).get();
+/** The row the database was created with (opening it inserts it); re-created here if someone deleted it. */
+async function readRow(deps: Deps): Promise<typeof systemSettings.$inferSelect> {
+  const row = await findRow(deps.db, systemSettings, eq(systemSettings.id, 1));
   if (row) return row;
-  return deps.db.insert(systemSettings).values({ id: 1 }).onConflictDoNothing().returning().get() ?? readRow(deps);
+  await deps.db.run(sql`insert into system_settings (id) values (1) on conflict do nothing`);
+  return readRow(deps);
 }
 
-export function getSystemSettings(deps: Deps): TSystemSettings {
-  const row = readRow(deps);
+export async function getSystemSettings(deps: Deps): Promise<TSystemSettings> {
+  const row = await readRow(deps);
   const tls = TLS_MODES.includes(row.smtpTlsMode as TSmtpTlsMode) ? (row.smtpTlsMode as TSmtpTlsMode) : 'none';
   return { ...row, smtpTlsMode: tls, ...getSmtpOverrides(deps.env) };
 }
@@ -50,8 +52,8 @@ export function enabledChannelsOf(settings: TSystemSettings): Set<TExternalChann
 }
 
 /** External channels switched on in System Settings (dispatch only queues these; the UI only shows these columns). */
-export function getEnabledChannels(deps: Deps): Set<TExternalChannel> {
-  return enabledChannelsOf(getSystemSettings(deps));
+export async function getEnabledChannels(deps: Deps): Promise<Set<TExternalChannel>> {
+  return enabledChannelsOf(await getSystemSettings(deps));
 }
 
 /** Base of every link in a notification: PUBLIC_URL, or the address the server listens on. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDeps } from '../test-utils';
-import { getDelivery, getWebhook, insertDelivery, insertEvent, insertWebhook } from './test-peers/fixtures';
+import { createTestDeps, type TTestDeps } from '../test-utils';
+import { getDelivery, getWebhook, insertDelivery, insertEvent, insertWebhook, waitFor } from './test-peers/fixtures';
 import {
   checkWebhookAvailability,
   deactivateWebhook,
@@ -111,23 +111,23 @@ describe('checkWebhookAvailability', () => {
 });
 
 describe('reactivateWebhook / deactivateWebhook', () => {
-  let deps: ReturnType<typeof createTestDeps>;
+  let deps: TTestDeps;
   afterEach(() => deps.cleanup());
 
-  it('reactivate clears the history and makes waiting deliveries due now; deactivate makes them due to fail now', () => {
-    deps = createTestDeps();
+  it('reactivate clears the history and makes waiting deliveries due now; deactivate makes them due to fail now', async () => {
+    deps = await createTestDeps();
     let woken = 0;
-    deps.bus.on('deliveries-queued', () => woken++);
+    deps.bus.subscribe('deliveries-queued', () => woken++);
     const now = deps.now();
-    const hook = insertWebhook(deps, {
+    const hook = await insertWebhook(deps, {
       url: 'http://127.0.0.1:9/',
       status: 'inactive_tmp',
       firstErrorAt: now - 1000,
       lastErrorAt: now - 1000,
       note: 'HTTP 503',
     });
-    const event = insertEvent(deps);
-    const waiting = insertDelivery(deps, {
+    const event = await insertEvent(deps);
+    const waiting = await insertDelivery(deps, {
       eventId: event.id,
       channel: 'webhooks',
       targetKind: 'webhook',
@@ -136,7 +136,7 @@ describe('reactivateWebhook / deactivateWebhook', () => {
       attempts: 1,
       nextAttemptAt: now + HOUR,
     });
-    const sent = insertDelivery(deps, {
+    const sent = await insertDelivery(deps, {
       eventId: event.id,
       channel: 'webhooks',
       targetKind: 'webhook',
@@ -145,15 +145,18 @@ describe('reactivateWebhook / deactivateWebhook', () => {
       nextAttemptAt: now - HOUR,
     });
 
-    const row = reactivateWebhook(deps, hook.id);
+    const row = await reactivateWebhook(deps, hook.id);
     expect(row).toMatchObject({ status: 'active', firstErrorAt: null, lastErrorAt: null, note: null });
-    expect(getDelivery(deps, waiting.id).nextAttemptAt).toBeLessThanOrEqual(deps.now());
-    expect(getDelivery(deps, sent.id).nextAttemptAt).toBe(now - HOUR);
+    expect((await getDelivery(deps, waiting.id)).nextAttemptAt).toBeLessThanOrEqual(deps.now());
+    expect((await getDelivery(deps, sent.id)).nextAttemptAt).toBe(now - HOUR);
+    // The bus is heard after the commit (through PostgreSQL's NOTIFY on a PostgreSQL run).
+    await waitFor(() => woken >= 1);
     expect(woken).toBe(1);
 
-    deactivateWebhook(deps, hook.id, 'Deactivated by admin');
-    expect(getWebhook(deps, hook.id)).toMatchObject({ status: 'inactive_permanent', note: 'Deactivated by admin' });
+    await deactivateWebhook(deps, hook.id, 'Deactivated by admin');
+    expect(await getWebhook(deps, hook.id)).toMatchObject({ status: 'inactive_permanent', note: 'Deactivated by admin' });
+    await waitFor(() => woken >= 2);
     expect(woken).toBe(2);
-    expect(() => reactivateWebhook(deps, 9999)).toThrow(/was not found/);
+    await expect(reactivateWebhook(deps, 9999)).rejects.toThrow(/was not found/);
   });
 });

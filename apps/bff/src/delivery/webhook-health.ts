@@ -4,12 +4,15 @@
  *   active_tmp ──no error for 24 h──► active
  *   any temporary failure while the first error is more than 24 h old ──► inactive_permanent
  *   4xx other than 429 ──► inactive_permanent (only a person reactivates it)
- * The transition functions are pure; the helpers below them persist the result.
+ * The transition functions are pure; the helpers below them persist the result (the deliveries waiting for an
+ * endpoint are moved by queue.ts).
  */
-import { and, eq, inArray } from 'drizzle-orm';
-import type { Deps } from '../app-context';
-import { deliveries, webhooks } from '../db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { type Deps, withDb } from '../app-context';
+import { findRow, updateRows } from '../db/rows';
+import { webhooks } from '../db/schema';
 import { notFound } from '../lib/errors';
+import { makeWebhookDeliveriesDue } from './queue';
 
 export const WEBHOOK_STATUSES = ['active', 'active_tmp', 'inactive_tmp', 'inactive_permanent'] as const;
 export type TWebhookStatus = (typeof WEBHOOK_STATUSES)[number];
@@ -88,75 +91,55 @@ export function healthOf(row: Pick<WebhookRow, 'status' | 'firstErrorAt' | 'last
 }
 
 /** Store a request's outcome on the endpoint; returns the new health. `note` explains the last error. */
-export function recordWebhookOutcome(
+export async function recordWebhookOutcome(
   deps: Deps,
   webhookId: number,
   event: TWebhookHealthEvent,
   note: string | null,
   now: number,
-): TWebhookHealth | null {
-  return deps.db.transaction((tx) => {
-    const row = tx.select().from(webhooks).where(eq(webhooks.id, webhookId)).get();
+): Promise<TWebhookHealth | null> {
+  return deps.db.transaction(async (tx) => {
+    // Lock the row first (a no-op update): outcomes for one endpoint, from concurrent sends here or on another
+    // replica, then apply one after the other instead of overwriting each other.
+    if ((await tx.run(sql`update webhooks set status = status where id = ${webhookId}`)) === 0) return null;
+    const row = await findRow(tx, webhooks, eq(webhooks.id, webhookId));
     if (!row) return null;
     const before = healthOf(row);
     const after = transitionWebhookHealth(before, event, now);
     const isSame = after.status === before.status && after.firstErrorAt === before.firstErrorAt && after.lastErrorAt === before.lastErrorAt;
     if (!isSame || (event !== 'succeeded' && note !== row.note)) {
-      tx.update(webhooks)
-        .set({ ...after, note: event === 'succeeded' ? (after.status === 'active' ? null : row.note) : note })
-        .where(eq(webhooks.id, webhookId))
-        .run();
+      const nextNote = event === 'succeeded' ? (after.status === 'active' ? null : row.note) : note;
+      await updateRows(tx, webhooks, { ...after, note: nextNote }, eq(webhooks.id, webhookId));
     }
     return after;
   });
 }
 
 /** Store a time-based transition found by checkWebhookAvailability. */
-export function storeWebhookHealth(deps: Deps, webhookId: number, health: TWebhookHealth): void {
-  deps.db
-    .update(webhooks)
-    .set({ ...health, ...(health.status === 'active' ? { note: null } : {}) })
-    .where(eq(webhooks.id, webhookId))
-    .run();
+export async function storeWebhookHealth(deps: Deps, webhookId: number, health: TWebhookHealth): Promise<void> {
+  await updateRows(deps.db, webhooks, { ...health, ...(health.status === 'active' ? { note: null } : {}) }, eq(webhooks.id, webhookId));
 }
 
 /**
- * A person reactivates an endpoint: back to active with a clean history, and deliveries
- * waiting for it are due now (the caller wakes the worker through deps.bus 'deliveries-queued').
+ * A person reactivates an endpoint: back to active with a clean history, and deliveries waiting for it are
+ * due now (the workers are woken).
  */
-export function reactivateWebhook(deps: Deps, webhookId: number): WebhookRow {
-  const now = deps.now();
-  const row = deps.db.transaction((tx) => {
-    const updated = tx
-      .update(webhooks)
-      .set({ status: 'active', firstErrorAt: null, lastErrorAt: null, note: null })
-      .where(eq(webhooks.id, webhookId))
-      .returning()
-      .get();
-    if (!updated) throw notFound(`Webhook ${webhookId}`);
-    tx.update(deliveries)
-      .set({ nextAttemptAt: now, updatedAt: now })
-      .where(and(eq(deliveries.webhookId, webhookId), inArray(deliveries.status, ['queued', 'retrying'])))
-      .run();
-    return updated;
-  });
-  deps.bus.emit('deliveries-queued');
-  return row;
+export async function reactivateWebhook(deps: Deps, webhookId: number): Promise<WebhookRow> {
+  return setWebhookStatusByHand(deps, webhookId, { status: 'active', firstErrorAt: null, lastErrorAt: null, note: null });
 }
 
-/** A person switches an endpoint off: inactive_permanent; its pending deliveries fail when the worker reaches them. */
-export function deactivateWebhook(deps: Deps, webhookId: number, note = 'Deactivated by a superuser.'): WebhookRow {
-  const now = deps.now();
-  const row = deps.db.transaction((tx) => {
-    const updated = tx.update(webhooks).set({ status: 'inactive_permanent', note }).where(eq(webhooks.id, webhookId)).returning().get();
+/** A person switches an endpoint off: inactive_permanent; its pending deliveries fail when the worker reaches them, now. */
+export async function deactivateWebhook(deps: Deps, webhookId: number, note = 'Deactivated by a superuser.'): Promise<WebhookRow> {
+  return setWebhookStatusByHand(deps, webhookId, { status: 'inactive_permanent', note });
+}
+
+async function setWebhookStatusByHand(deps: Deps, webhookId: number, patch: Partial<WebhookRow>): Promise<WebhookRow> {
+  return deps.db.transaction(async (tx) => {
+    const [updated] = await updateRows(tx, webhooks, patch, eq(webhooks.id, webhookId));
     if (!updated) throw notFound(`Webhook ${webhookId}`);
     // Pending deliveries are settled now rather than at their (possibly distant) retry time.
-    tx.update(deliveries)
-      .set({ nextAttemptAt: now, updatedAt: now })
-      .where(and(eq(deliveries.webhookId, webhookId), inArray(deliveries.status, ['queued', 'retrying'])))
-      .run();
+    await makeWebhookDeliveriesDue(withDb(deps, tx), webhookId);
+    await deps.bus.publish(tx, { type: 'deliveries-queued' });
     return updated;
   });
-  deps.bus.emit('deliveries-queued');
-  return row;
 }

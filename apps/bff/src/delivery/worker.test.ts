@@ -1,28 +1,37 @@
 /** The worker: concurrency, isolation between destinations, leases, stop, final failures and their alerts. */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findRows } from '../db/rows';
 import { alerts, deliveries, deliveryAttempts } from '../db/schema';
-import { createTestDeps, createUser } from '../test-utils';
-import { claimDueDeliveries } from './claim';
+import { createTestDeps, createUser, type TTestDeps } from '../test-utils';
+import { computeLeases, renderDeliveryContent } from './channels/registry';
 import { FAILURE_NOTICE_INTERVAL_MS } from './failure-notices';
-import { retryDeliveryNow } from './retry';
-import { getSystemSettings } from './settings';
-import { drainDeliveries, getDelivery, insertDelivery, insertEvent, insertWebhook, updateSystemSettings } from './test-peers/fixtures';
+import { claim, retryDeliveryNow } from './queue';
+import { getPublicBaseUrl, getSystemSettings } from './settings';
+import {
+  drainDeliveries,
+  getDelivery,
+  insertDelivery,
+  insertEvent,
+  insertWebhook,
+  updateSystemSettings,
+  waitFor,
+} from './test-peers/fixtures';
 import { startHttpReceiver, type THttpReceiver } from './test-peers/http-receiver';
 import { startSlackStandIn } from './test-peers/slack';
 import { startSmtpReceiver } from './test-peers/smtp';
-import { computeLeases, runDueDeliveries, startWorker } from './worker';
+import { perDestinationCap, runDueDeliveries, startWorker } from './worker';
 
-let deps: ReturnType<typeof createTestDeps>;
+let deps: TTestDeps;
 const closers: (() => Promise<void>)[] = [];
 
-beforeEach(() => {
-  deps = createTestDeps({ DELIVERY_BACKOFF_BASE_MS: 10, DELIVERY_BACKOFF_MAX_MS: 40, DELIVERY_MAX_ATTEMPTS: 3, WORKER_POLL_MS: 50 });
-  updateSystemSettings(deps, { webhooksEnabled: true, webhooksTimeoutSeconds: 5 });
+beforeEach(async () => {
+  deps = await createTestDeps({ DELIVERY_BACKOFF_BASE_MS: 10, DELIVERY_BACKOFF_MAX_MS: 40, DELIVERY_MAX_ATTEMPTS: 3, WORKER_POLL_MS: 50 });
+  await updateSystemSettings(deps, { webhooksEnabled: true, webhooksTimeoutSeconds: 5 });
 });
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
-  deps.cleanup();
+  await deps.cleanup();
 });
 
 async function receiver(opts: Parameters<typeof startHttpReceiver>[0] = {}): Promise<THttpReceiver> {
@@ -33,18 +42,21 @@ async function receiver(opts: Parameters<typeof startHttpReceiver>[0] = {}): Pro
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
+async function queue(hookId: number, count: number, eventId?: number) {
+  const event = eventId ?? (await insertEvent(deps)).id;
+  const rows = [];
+  for (let i = 0; i < count; i++) {
+    rows.push(await insertDelivery(deps, { eventId: event, channel: 'webhooks', targetKind: 'webhook', webhookId: hookId }));
   }
+  return rows;
 }
 
-function queue(hookId: number, count: number, eventId = insertEvent(deps).id) {
-  return Array.from({ length: count }, () =>
-    insertDelivery(deps, { eventId, channel: 'webhooks', targetKind: 'webhook', webhookId: hookId }),
+/** How many of the rows have this status now. */
+async function countWithStatus(ids: readonly number[], status: string): Promise<number> {
+  const row = await deps.db.get<{ n: number }>(
+    sql`select count(*) as n from deliveries where status = ${status} and ${deps.db.fragments.inIds(sql`id`, ids)}`,
   );
+  return row?.n ?? 0;
 }
 
 describe('final failures and superuser alerts', () => {
@@ -54,44 +66,49 @@ describe('final failures and superuser alerts', () => {
     await createUser(deps, { username: 'retired', isSuperuser: true, isActive: false });
     const plain = await createUser(deps, { username: 'plain' });
     const changed: number[][] = [];
-    deps.bus.on('alerts-changed', (ids: number[]) => changed.push(ids));
+    deps.bus.subscribe('alerts-changed', (m) => changed.push(m.userIds));
 
     const down = await receiver({ respond: { status: 500 } });
-    const hook = insertWebhook(deps, { name: 'SIEM', url: down.url, status: 'active' });
+    const hook = await insertWebhook(deps, { name: 'SIEM', url: down.url, status: 'active' });
     // The endpoint rests 60 s after each failure; keep it "active" between attempts so the retries are quick.
-    const keepActive = () => deps.sqlite.prepare("update webhooks set status = 'active', first_error_at = null where id = ?").run(hook.id);
-    const [a, b] = queue(hook.id, 2, insertEvent(deps, { title: 'Scan added' }).id);
-    for (let i = 0; i < 10 && [a, b].some((d) => getDelivery(deps, d!.id).status !== 'failed'); i++) {
-      keepActive();
-      deps.sqlite.prepare("update deliveries set next_attempt_at = 0 where status = 'retrying'").run();
+    const keepActive = () => deps.db.run(sql`update webhooks set status = 'active', first_error_at = null where id = ${hook.id}`);
+    const [a, b] = await queue(hook.id, 2, (await insertEvent(deps, { title: 'Scan added' })).id);
+    for (let i = 0; i < 10 && (await countWithStatus([a!.id, b!.id], 'failed')) < 2; i++) {
+      await keepActive();
+      // Due again at once; a row that met the endpoint already resting was put back untried (queued) for later.
+      await deps.db.run(sql`update deliveries set next_attempt_at = 0 where status in ('queued', 'retrying')`);
       await runDueDeliveries(deps);
     }
-    expect(getDelivery(deps, a!.id)).toMatchObject({ status: 'failed', attempts: 3 });
-    expect(getDelivery(deps, b!.id)).toMatchObject({ status: 'failed', attempts: 3 });
-    expect(getDelivery(deps, a!.id).lastError).toMatch(/^Gave up after 3 attempts\. Last error: The webhook answered HTTP 500/);
+    expect(await getDelivery(deps, a!.id)).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(await getDelivery(deps, b!.id)).toMatchObject({ status: 'failed', attempts: 3 });
+    expect((await getDelivery(deps, a!.id)).lastError).toMatch(/^Gave up after 3 attempts\. Last error: The webhook answered HTTP 500/);
 
     // Two failures for one destination within the hour: one alert each for root and admin, none for others.
-    const rows = deps.db.select().from(alerts).all();
+    const rows = await findRows(deps.db, alerts, undefined, { orderBy: sql`${alerts.id}` });
     expect(rows.map((r) => r.userId).sort()).toEqual([root.id, admin.id].sort());
     expect(rows[0]).toMatchObject({ source: 'Webhook Notification', icon: 'webhooks', url: '/deliveries?status=failed&channel=webhooks' });
     expect(rows[0]?.title).toMatch(/Webhook notification failed: webhook "SIEM"/);
     expect(rows[0]?.description).toMatch(/Scan added[\s\S]*HTTP 500/);
     expect(rows.some((r) => r.userId === plain.id)).toBe(false);
+    // Heard after the commit (on PostgreSQL through NOTIFY, a moment later).
+    await waitFor(() => changed.length > 0);
     expect(changed).toEqual([[root.id, admin.id].sort((x, y) => x - y)]);
 
     // Another destination failing in the same hour gets its own alert.
-    const system = insertDelivery(deps, { eventId: a!.eventId, channel: 'slack', targetKind: 'system' });
+    const system = await insertDelivery(deps, { eventId: a!.eventId, channel: 'slack', targetKind: 'system' });
     await runDueDeliveries(deps);
-    expect(getDelivery(deps, system.id).lastError).toBe('Slack notifications are disabled in System Settings, so this was not sent.');
-    expect(deps.db.select().from(alerts).where(eq(alerts.source, 'Slack Notification')).all()).toHaveLength(2);
+    expect((await getDelivery(deps, system.id)).lastError).toBe(
+      'Slack notifications are disabled in System Settings, so this was not sent.',
+    );
+    expect(await findRows(deps.db, alerts, eq(alerts.source, 'Slack Notification'))).toHaveLength(2);
 
     // An hour later the webhook may alert again.
     const later = Date.now() + FAILURE_NOTICE_INTERVAL_MS + 1000;
     deps.now = () => later;
-    deps.sqlite.prepare("update webhooks set status = 'inactive_permanent' where id = ?").run(hook.id);
-    queue(hook.id, 1);
+    await deps.db.run(sql`update webhooks set status = 'inactive_permanent' where id = ${hook.id}`);
+    await queue(hook.id, 1);
     await runDueDeliveries(deps);
-    expect(deps.db.select().from(alerts).where(eq(alerts.source, 'Webhook Notification')).all()).toHaveLength(4);
+    expect(await findRows(deps.db, alerts, eq(alerts.source, 'Webhook Notification'))).toHaveLength(4);
   });
 });
 
@@ -102,9 +119,12 @@ describe('isolation', () => {
     const slack = await startSlackStandIn();
     closers.push(slack.close);
     const hook = await receiver();
-    const slackDeps = createTestDeps({ SLACK_API_URL: slack.url, DELIVERY_BACKOFF_BASE_MS: 10, DELIVERY_MAX_ATTEMPTS: 3 });
-    closers.push(async () => slackDeps.cleanup());
-    updateSystemSettings(slackDeps, {
+    const slackDeps = await createTestDeps({ SLACK_API_URL: slack.url, DELIVERY_BACKOFF_BASE_MS: 10, DELIVERY_MAX_ATTEMPTS: 3 });
+    closers.push(() => slackDeps.cleanup());
+    // A stopped clock: the failing mail is not retried within the run, however long the other sends take.
+    const now = Date.now();
+    slackDeps.now = () => now;
+    await updateSystemSettings(slackDeps, {
       mailEnabled: true,
       mailTo: 'sec@example.test',
       smtpHost: '127.0.0.1',
@@ -116,17 +136,17 @@ describe('isolation', () => {
       msteamsUrl: `${hook.url}/teams`,
       webhooksEnabled: true,
     });
-    const endpoint = insertWebhook(slackDeps, { url: `${hook.url}/hook` });
-    const event = insertEvent(slackDeps);
-    const mail = insertDelivery(slackDeps, { eventId: event.id, channel: 'mail', targetKind: 'system' });
+    const endpoint = await insertWebhook(slackDeps, { url: `${hook.url}/hook` });
+    const event = await insertEvent(slackDeps);
+    const mail = await insertDelivery(slackDeps, { eventId: event.id, channel: 'mail', targetKind: 'system' });
     const others = [
-      insertDelivery(slackDeps, { eventId: event.id, channel: 'slack', targetKind: 'system' }),
-      insertDelivery(slackDeps, { eventId: event.id, channel: 'msteams', targetKind: 'system' }),
-      insertDelivery(slackDeps, { eventId: event.id, channel: 'webhooks', targetKind: 'webhook', webhookId: endpoint.id }),
+      await insertDelivery(slackDeps, { eventId: event.id, channel: 'slack', targetKind: 'system' }),
+      await insertDelivery(slackDeps, { eventId: event.id, channel: 'msteams', targetKind: 'system' }),
+      await insertDelivery(slackDeps, { eventId: event.id, channel: 'webhooks', targetKind: 'webhook', webhookId: endpoint.id }),
     ];
     await runDueDeliveries(slackDeps);
-    for (const d of others) expect(getDelivery(slackDeps, d.id).status).toBe('sent');
-    expect(getDelivery(slackDeps, mail.id).status).toBe('retrying');
+    for (const d of others) expect((await getDelivery(slackDeps, d.id)).status).toBe('sent');
+    expect((await getDelivery(slackDeps, mail.id)).status).toBe('retrying');
     expect(slack.posts).toHaveLength(1);
     expect(hook.requests.map((r) => r.path).sort()).toEqual(['/hook', '/teams']);
   });
@@ -135,25 +155,91 @@ describe('isolation', () => {
     const hanging = await receiver({ respond: 'hang' });
     const failing = await receiver({ respond: { status: 503 } });
     const healthy = await receiver();
-    updateSystemSettings(deps, { webhooksTimeoutSeconds: 3 });
-    const hangHook = insertWebhook(deps, { url: hanging.url });
-    const failHook = insertWebhook(deps, { url: failing.url });
-    const okHook = insertWebhook(deps, { url: healthy.url });
-    queue(hangHook.id, 3);
-    queue(failHook.id, 30);
-    const good = queue(okHook.id, 60);
+    await updateSystemSettings(deps, { webhooksTimeoutSeconds: 3 });
+    const hangHook = await insertWebhook(deps, { url: hanging.url });
+    const failHook = await insertWebhook(deps, { url: failing.url });
+    const okHook = await insertWebhook(deps, { url: healthy.url });
+    await queue(hangHook.id, 3);
+    await queue(failHook.id, 30);
+    const good = (await queue(okHook.id, 60)).map((d) => d.id);
 
     const started = Date.now();
     const worker = startWorker(deps, { concurrency: 4, stopGraceMs: 50 });
     try {
-      await waitFor(() => good.every((d) => getDelivery(deps, d.id).status === 'sent'), 2500);
+      await waitFor(async () => (await countWithStatus(good, 'sent')) === good.length, 2500);
       // Well before the hanging endpoint's 3 s timeout.
       expect(Date.now() - started).toBeLessThan(2500);
       expect(healthy.requests).toHaveLength(60);
       // The 503 endpoint went inactive_tmp after its first answers; the rest of its rows wait, unsent.
       expect(failing.requests.length).toBeLessThanOrEqual(4);
-      const waiting = deps.db.select().from(deliveries).where(eq(deliveries.webhookId, failHook.id)).all();
+      const waiting = await findRows(deps.db, deliveries, eq(deliveries.webhookId, failHook.id));
       expect(waiting.every((d) => d.status === 'queued' || d.status === 'retrying')).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('caps the sends in flight per endpoint: a hanging one holds only its share, the healthy ones get every other slot', async () => {
+    const concurrency = 16;
+    const cap = perDestinationCap(concurrency);
+    expect(cap).toBe(2);
+    const hanging = await receiver({ respond: 'hang' });
+    await updateSystemSettings(deps, { webhooksTimeoutSeconds: 5 });
+    const hangHook = await insertWebhook(deps, { url: hanging.url });
+    // The hanging endpoint's rows are the oldest: without the cap they would fill the first claim.
+    const hung = (await queue(hangHook.id, 20)).map((d) => d.id);
+    const healthy: THttpReceiver[] = [];
+    const good: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await receiver();
+      healthy.push(r);
+      const hook = await insertWebhook(deps, { url: r.url });
+      good.push(...(await queue(hook.id, 15)).map((d) => d.id));
+    }
+
+    const started = Date.now();
+    const worker = startWorker(deps, { concurrency, stopGraceMs: 50 });
+    try {
+      await waitFor(async () => (await countWithStatus(good, 'sent')) === good.length, 4000, 'every healthy delivery sent');
+      // All 90 sent while the hanging endpoint's requests were still hanging (its timeout is 5 s).
+      expect(Date.now() - started).toBeLessThan(4000);
+      for (const r of healthy) expect(r.requests).toHaveLength(15);
+      // The hanging endpoint holds exactly its capped slots; its other rows were never claimed.
+      expect(hanging.requests).toHaveLength(cap);
+      expect(await countWithStatus(hung, 'sending')).toBe(cap);
+      expect(await countWithStatus(hung, 'queued')).toBe(hung.length - cap);
+      const attempted = await deps.db.get<{ n: number }>(
+        sql`select count(*) as n from deliveries where ${deps.db.fragments.inIds(sql`id`, hung)} and attempts > 0`,
+      );
+      expect(attempted?.n).toBe(0);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
+
+describe('isolation of a hanging channel service', () => {
+  it('caps a hanging Teams webhook like an endpoint: the deliveries behind its backlog still go', async () => {
+    const teams = await receiver({ respond: 'hang' });
+    const healthy = await receiver();
+    await updateSystemSettings(deps, { msteamsEnabled: true, msteamsUrl: `${teams.url}/teams` });
+    const event = await insertEvent(deps);
+    // The Teams rows are the oldest: without the cap they would take every slot until Teams' 15 s timeout.
+    const stuck: number[] = [];
+    for (let i = 0; i < 10; i++)
+      stuck.push((await insertDelivery(deps, { eventId: event.id, channel: 'msteams', targetKind: 'system' })).id);
+    const good: number[] = [];
+    for (let h = 0; h < 3; h++) {
+      const hook = await insertWebhook(deps, { url: `${healthy.url}/${h}` });
+      good.push(...(await queue(hook.id, 10, event.id)).map((d) => d.id));
+    }
+    const concurrency = 8;
+    const worker = startWorker(deps, { concurrency, stopGraceMs: 50 });
+    try {
+      await waitFor(async () => (await countWithStatus(good, 'sent')) === good.length, 5000, 'every webhook delivery sent');
+      expect(healthy.requests).toHaveLength(30);
+      expect(teams.requests).toHaveLength(perDestinationCap(concurrency));
+      expect(await countWithStatus(stuck, 'queued')).toBe(stuck.length - perDestinationCap(concurrency));
     } finally {
       await worker.stop();
     }
@@ -163,88 +249,119 @@ describe('isolation', () => {
 describe('leases and crash recovery', () => {
   it('claims a sending row whose lease expired, and leaves one with a live lease alone', async () => {
     const r = await receiver();
-    const hook = insertWebhook(deps, { url: r.url });
-    const [expired, live] = queue(hook.id, 2);
-    deps.sqlite.prepare("update deliveries set status = 'sending', lease_until = ? where id = ?").run(deps.now() - 1, expired!.id);
-    deps.sqlite.prepare("update deliveries set status = 'sending', lease_until = ? where id = ?").run(deps.now() + 60_000, live!.id);
+    const hook = await insertWebhook(deps, { url: r.url });
+    const [expired, live] = await queue(hook.id, 2);
+    await deps.db.run(sql`update deliveries set status = 'sending', lease_until = ${deps.now() - 1} where id = ${expired!.id}`);
+    await deps.db.run(sql`update deliveries set status = 'sending', lease_until = ${deps.now() + 60_000} where id = ${live!.id}`);
     const stats = await runDueDeliveries(deps);
     expect(stats.sent).toBe(1);
-    expect(getDelivery(deps, expired!.id).status).toBe('sent');
-    expect(getDelivery(deps, live!.id).status).toBe('sending');
+    expect((await getDelivery(deps, expired!.id)).status).toBe('sent');
+    expect((await getDelivery(deps, live!.id)).status).toBe('sending');
     expect(r.requests.map((q) => q.headers['x-tocsin-delivery'])).toEqual([expired!.uuid]);
   });
 
-  it("leases each row for at least its channel's slowest send", () => {
-    const event = insertEvent(deps);
-    const hook = insertWebhook(deps, { url: 'http://127.0.0.1:9/' });
-    const w = insertDelivery(deps, { eventId: event.id, channel: 'webhooks', targetKind: 'webhook', webhookId: hook.id });
-    const m = insertDelivery(deps, { eventId: event.id, channel: 'mail', targetKind: 'system' });
-    const settings = getSystemSettings(deps); // webhook timeout: 5 s
+  it("leases each row for at least its channel's slowest send, under this instance's name", async () => {
+    const event = await insertEvent(deps);
+    const hook = await insertWebhook(deps, { url: 'http://127.0.0.1:9/' });
+    const w = await insertDelivery(deps, { eventId: event.id, channel: 'webhooks', targetKind: 'webhook', webhookId: hook.id });
+    const m = await insertDelivery(deps, { eventId: event.id, channel: 'mail', targetKind: 'system' });
+    const settings = await getSystemSettings(deps); // webhook timeout: 5 s
     const now = deps.now();
-    const claimed = claimDueDeliveries(deps, 10, settings, computeLeases(1000, settings));
+    const render = { teamName: settings.teamName, disclaimer: settings.disclaimer, baseUrl: getPublicBaseUrl(deps.env) };
+    const claimed = await claim(deps, {
+      limit: 10,
+      leases: computeLeases(1000, settings),
+      inFlight: new Map(),
+      perDestination: 10,
+      render: (channel, e, context, uuid) => renderDeliveryContent(channel, e, context, render, uuid),
+    });
     const leaseOf = (id: number) => claimed.find((c) => c.id === id)!.leaseUntil - now;
     expect(leaseOf(w.id)).toBeGreaterThanOrEqual(7000);
     expect(leaseOf(w.id)).toBeLessThan(7000 + 1000);
     expect(leaseOf(m.id)).toBeGreaterThanOrEqual(47_000);
-    expect(getDelivery(deps, w.id)).toMatchObject({ status: 'sending', leaseUntil: claimed.find((c) => c.id === w.id)!.leaseUntil });
+    expect(await getDelivery(deps, w.id)).toMatchObject({
+      status: 'sending',
+      leaseUntil: claimed.find((c) => c.id === w.id)!.leaseUntil,
+      leaseOwner: deps.instanceId,
+    });
     // The channel's own need; the configured minimum is applied on top (max of the two).
     expect(computeLeases(60_000, settings).byChannel.webhooks).toBe(7000);
   });
 
   it('an outcome from a claimer that lost its lease changes nothing', async () => {
     const r = await receiver({ respond: () => ({ status: 200 }) });
-    const hook = insertWebhook(deps, { url: r.url });
-    const [d] = queue(hook.id, 1);
+    const hook = await insertWebhook(deps, { url: r.url });
+    const [d] = await queue(hook.id, 1);
     // Another claimer takes the row over (a new lease) while the first is still sending.
     const otherLease = deps.now() + 600_000;
-    r.respondWith(() => {
-      deps.sqlite.prepare('update deliveries set lease_until = ? where id = ?').run(otherLease, d!.id);
+    r.respondWith(async () => {
+      await deps.db.run(sql`update deliveries set lease_until = ${otherLease} where id = ${d!.id}`);
       return { status: 200 };
     });
     const stats = await runDueDeliveries(deps);
     expect(stats.lost).toBe(1);
-    expect(getDelivery(deps, d!.id)).toMatchObject({ status: 'sending', leaseUntil: otherLease, attempts: 0 });
+    expect(await getDelivery(deps, d!.id)).toMatchObject({ status: 'sending', leaseUntil: otherLease, attempts: 0 });
   });
 
   it('graceful stop finishes quick sends and puts back the ones still hanging, lease cleared', async () => {
     const slow = await receiver({ respond: 'hang' });
     const quick = await receiver();
-    const hook = insertWebhook(deps, { url: slow.url });
-    const quickHook = insertWebhook(deps, { url: quick.url });
-    const hung = queue(hook.id, 2);
+    const hook = await insertWebhook(deps, { url: slow.url });
+    const quickHook = await insertWebhook(deps, { url: quick.url });
+    const hung = await queue(hook.id, 2);
     const worker = startWorker(deps, { concurrency: 8, stopGraceMs: 200 });
     await slow.waitForRequests(2);
-    const quickOne = queue(quickHook.id, 1)[0]!;
+    const quickOne = (await queue(quickHook.id, 1))[0]!;
     worker.wake();
     await quick.waitForRequests(1);
     const t0 = Date.now();
     await worker.stop();
     expect(Date.now() - t0).toBeLessThan(2000);
     for (const d of hung) {
-      expect(getDelivery(deps, d.id)).toMatchObject({ status: 'queued', leaseUntil: null, attempts: 0 });
+      expect(await getDelivery(deps, d.id)).toMatchObject({ status: 'queued', leaseUntil: null, leaseOwner: null, attempts: 0 });
     }
-    await waitFor(() => getDelivery(deps, quickOne.id).status === 'sent');
-    expect(deps.db.select().from(deliveryAttempts).all()).toHaveLength(1);
+    await waitFor(async () => (await getDelivery(deps, quickOne.id)).status === 'sent');
+    expect(await findRows(deps.db, deliveryAttempts)).toHaveLength(1);
     // After the restart they are sent.
     slow.respondWith({ status: 200 });
     await runDueDeliveries(deps);
-    for (const d of hung) expect(getDelivery(deps, d.id).status).toBe('sent');
+    for (const d of hung) expect((await getDelivery(deps, d.id)).status).toBe('sent');
+  });
+
+  it('a restarted instance takes back its own leased rows at once, and leaves other instances’ live leases alone', async () => {
+    const r = await receiver();
+    const hook = await insertWebhook(deps, { url: r.url });
+    const [mine, theirs] = await queue(hook.id, 2);
+    // As a killed instance leaves them: mid-send, with leases that lapse only in ten minutes.
+    const leaseUntil = deps.now() + 600_000;
+    await deps.db.run(sql`update deliveries set status = 'sending', lease_until = ${leaseUntil}, lease_owner = ${deps.instanceId}
+      where id = ${mine!.id}`);
+    await deps.db.run(sql`update deliveries set status = 'sending', lease_until = ${leaseUntil}, lease_owner = 'another-replica'
+      where id = ${theirs!.id}`);
+    const worker = startWorker(deps, { pollMs: 60_000 });
+    try {
+      await waitFor(async () => (await getDelivery(deps, mine!.id)).status === 'sent', 2000);
+      expect(r.requests.map((q) => q.headers['x-tocsin-delivery'])).toEqual([mine!.uuid]);
+      expect(await getDelivery(deps, theirs!.id)).toMatchObject({ status: 'sending', leaseUntil, leaseOwner: 'another-replica' });
+    } finally {
+      await worker.stop();
+    }
   });
 });
 
 describe('the running worker', () => {
   it('wakes on deliveries-queued well before its poll interval', async () => {
     const r = await receiver();
-    const hook = insertWebhook(deps, { url: r.url });
+    const hook = await insertWebhook(deps, { url: r.url });
     const worker = startWorker(deps, { pollMs: 60_000 });
     try {
       await sleep(50);
-      const [d] = queue(hook.id, 1);
+      const [d] = await queue(hook.id, 1);
       const t0 = Date.now();
-      deps.bus.emit('deliveries-queued');
+      await deps.bus.publish(deps.db, { type: 'deliveries-queued' });
       await r.waitForRequests(1, 2000);
       expect(Date.now() - t0).toBeLessThan(1000);
-      await waitFor(() => getDelivery(deps, d!.id).status === 'sent');
+      await waitFor(async () => (await getDelivery(deps, d!.id)).status === 'sent');
     } finally {
       await worker.stop();
     }
@@ -253,29 +370,29 @@ describe('the running worker', () => {
   it('retries on its own at the backoff time and survives an error thrown while sending', async () => {
     let calls = 0;
     const r = await receiver({ signingSecret: 's', respond: () => (++calls === 1 ? { status: 500 } : { status: 200 }) });
-    const hook = insertWebhook(deps, { url: r.url, signingSecret: 's' });
-    const event = insertEvent(deps);
+    const hook = await insertWebhook(deps, { url: r.url, signingSecret: 's' });
+    const event = await insertEvent(deps);
     // Damaged content: signing it throws inside the adapter.
-    const broken = insertDelivery(deps, {
+    const broken = await insertDelivery(deps, {
       eventId: event.id,
       channel: 'webhooks',
       targetKind: 'webhook',
       webhookId: hook.id,
       content: JSON.stringify({ channel: 'webhooks', event: 'x' }),
     });
-    const [d] = queue(hook.id, 1, event.id);
+    const [d] = await queue(hook.id, 1, event.id);
     const worker = startWorker(deps, { pollMs: 60_000 });
     try {
       // The 500 makes the endpoint rest 60 s: pretend that time passed by clearing its state each time.
-      await waitFor(() => {
-        deps.sqlite.prepare("update webhooks set status = 'active' where id = ? and status = 'inactive_tmp'").run(hook.id);
-        deps.sqlite.prepare("update deliveries set next_attempt_at = 0 where status = 'retrying' and id = ?").run(d!.id);
+      await waitFor(async () => {
+        await deps.db.run(sql`update webhooks set status = 'active' where id = ${hook.id} and status = 'inactive_tmp'`);
+        await deps.db.run(sql`update deliveries set next_attempt_at = 0 where status = 'retrying' and id = ${d!.id}`);
         worker.wake();
-        return getDelivery(deps, d!.id).status === 'sent';
+        return (await getDelivery(deps, d!.id)).status === 'sent';
       });
-      const brokenAttempts = deps.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, broken.id)).all();
+      const brokenAttempts = await findRows(deps.db, deliveryAttempts, eq(deliveryAttempts.deliveryId, broken.id));
       expect(brokenAttempts[0]?.error).toMatch(/Unexpected error in Tocsin while sending/);
-      expect(getDelivery(deps, broken.id).status).not.toBe('sending');
+      expect((await getDelivery(deps, broken.id)).status).not.toBe('sending');
     } finally {
       await worker.stop();
     }
@@ -285,21 +402,22 @@ describe('the running worker', () => {
 describe('retryDeliveryNow', () => {
   it('puts a failed delivery back in the queue with a fresh attempt budget and wakes the worker', async () => {
     const r = await receiver({ respond: { status: 400 } });
-    const hook = insertWebhook(deps, { url: r.url });
-    const [d] = queue(hook.id, 1);
+    const hook = await insertWebhook(deps, { url: r.url });
+    const [d] = await queue(hook.id, 1);
     await runDueDeliveries(deps);
-    expect(getDelivery(deps, d!.id).status).toBe('failed');
+    expect((await getDelivery(deps, d!.id)).status).toBe('failed');
     let woken = 0;
-    deps.bus.on('deliveries-queued', () => woken++);
-    deps.sqlite.prepare("update webhooks set status = 'active' where id = ?").run(hook.id);
+    deps.bus.subscribe('deliveries-queued', () => woken++);
+    await deps.db.run(sql`update webhooks set status = 'active' where id = ${hook.id}`);
     r.respondWith({ status: 200 });
-    const row = retryDeliveryNow(deps, d!.id);
+    const row = await retryDeliveryNow(deps, d!.id);
     expect(row).toMatchObject({ status: 'queued', attempts: 0 });
+    await waitFor(() => woken > 0);
     expect(woken).toBe(1);
     await drainDeliveries(deps);
-    expect(getDelivery(deps, d!.id).status).toBe('sent');
-    expect(deps.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, d!.id)).all()).toHaveLength(2);
-    expect(() => retryDeliveryNow(deps, d!.id)).toThrow(/Only failed or retrying deliveries can be retried; this one is sent/);
-    expect(() => retryDeliveryNow(deps, 999_999)).toThrow(/was not found/);
+    expect((await getDelivery(deps, d!.id)).status).toBe('sent');
+    expect(await findRows(deps.db, deliveryAttempts, eq(deliveryAttempts.deliveryId, d!.id))).toHaveLength(2);
+    await expect(retryDeliveryNow(deps, d!.id)).rejects.toThrow(/Only failed or retrying deliveries can be retried; this one is sent/);
+    await expect(retryDeliveryNow(deps, 999_999)).rejects.toThrow(/was not found/);
   });
 });

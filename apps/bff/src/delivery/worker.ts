@@ -2,22 +2,31 @@
  * The delivery worker, inside the BFF process: claims due deliveries with a lease, sends them
  * concurrently (at most WORKER_CONCURRENCY at once) and records each outcome.
  *
- * It wakes on deps.bus 'deliveries-queued', when a send finishes (to refill the free slot), at the
- * next due time it knows of, and every WORKER_POLL_MS otherwise. Claiming is by due time only,
- * so rows waiting for a backoff or for a resting endpoint never block the ones behind them.
- * Crash safety comes from the lease: a 'sending' row whose lease passed is due again.
+ * It wakes on the bus's 'deliveries-queued' (from any replica on PostgreSQL), when a send finishes (to refill
+ * the free slot), at the next due time it knows of, and every WORKER_POLL_MS otherwise. Claiming is by due
+ * time only, so rows waiting for a backoff or for a resting endpoint never block the ones behind them.
+ *
+ * One destination never takes every slot: at most max(2, concurrency / 8) sends are in flight per destination
+ * (a webhook endpoint, or the service behind each other channel: the SMTP server, Slack, the Teams webhook),
+ * and the rows of a destination at its cap are left for later. A hanging receiver holds its few slots until
+ * its timeout; every other destination keeps the rest. The cap is per process: each replica has its own.
+ *
+ * Crash safety comes from the lease: a 'sending' row whose lease passed is due again, and a restarted
+ * instance takes back its own leased rows at once (queue.releaseOwnLeases).
  */
 import { setMaxListeners } from 'node:events';
 import type { Deps } from '../app-context';
-import { closeMailTransports, MAIL_SEND_TIMEOUT_MS } from './channels/mail';
-import { TEAMS_TIMEOUT_MS } from './channels/msteams';
-import { SLACK_TIMEOUT_MS } from './channels/slack';
-import { claimDueDeliveries, findNextDueAt, type TClaimedDelivery, type TLeases } from './claim';
+import type { TSendContext } from './channels/adapter';
+import { closeMailTransports } from './channels/mail';
+import { computeLeases, renderDeliveryContent } from './channels/registry';
+import { claim, destinationOf, findNextDueAt, releaseOwnLeases, type TClaimedDelivery } from './queue';
 import { processDelivery, type TDeliveryResult } from './send';
-import { getSystemSettings, type TSystemSettings } from './settings';
+import { getPublicBaseUrl, getSystemSettings, type TSystemSettings } from './settings';
 
 export type TWorkerOptions = {
   concurrency?: number;
+  /** Sends allowed in flight per destination; max(2, concurrency / 8) by default. */
+  perDestination?: number;
   leaseMs?: number;
   pollMs?: number;
   /** On stop, how long in-flight sends may finish before they are cancelled and put back. */
@@ -30,31 +39,18 @@ export const DEFAULT_STOP_GRACE_MS = 5_000;
 
 const emptyStats = (): TRunStats => ({ claimed: 0, sent: 0, retrying: 0, failed: 0, deferred: 0, released: 0, lost: 0 });
 
-/**
- * A lease must outlast the slowest possible send of its channel, or a row still being sent would look
- * abandoned and be claimed (and sent) again: WORKER_LEASE_SECONDS, raised per channel when needed.
- */
-export function computeLeases(configuredMs: number, settings: TSystemSettings): TLeases {
-  return {
-    minMs: configuredMs,
-    byChannel: {
-      mail: MAIL_SEND_TIMEOUT_MS + LEASE_MARGIN_MS,
-      slack: 2 * SLACK_TIMEOUT_MS + LEASE_MARGIN_MS, // users.lookupByEmail, then chat.postMessage
-      msteams: TEAMS_TIMEOUT_MS + LEASE_MARGIN_MS,
-      webhooks: Math.max(1, settings.webhooksTimeoutSeconds) * 1000 + LEASE_MARGIN_MS,
-    },
-  };
-}
-
-const LEASE_MARGIN_MS = 2_000;
+/** The default cap of sends in flight per destination. */
+export const perDestinationCap = (concurrency: number): number => Math.max(2, Math.floor(concurrency / 8));
 
 /** The claim-and-send machinery shared by the long-running worker and runDueDeliveries. */
 class DeliveryEngine {
   readonly stats = emptyStats();
   private readonly inFlight = new Map<number, Promise<void>>();
-  private readonly webhookProbes = new Set<number>();
+  private readonly byDestination = new Map<string, number>();
+  private readonly probes = new Set<string>();
   private readonly controller = new AbortController();
   private readonly concurrency: number;
+  private readonly perDestination: number;
   private readonly leaseMs: number;
   private readonly minBatch: number;
 
@@ -64,6 +60,7 @@ class DeliveryEngine {
     private readonly onSettled: () => void = () => {},
   ) {
     this.concurrency = Math.max(1, opts.concurrency ?? deps.env.WORKER_CONCURRENCY);
+    this.perDestination = Math.max(1, opts.perDestination ?? perDestinationCap(this.concurrency));
     this.leaseMs = opts.leaseMs ?? deps.env.WORKER_LEASE_SECONDS * 1000;
     this.minBatch = Math.max(1, Math.floor(this.concurrency / 4));
     // Every send in flight listens to this signal.
@@ -83,12 +80,19 @@ class DeliveryEngine {
    * While sends are in flight it waits for a quarter of the slots to free up: one claim transaction
    * per batch rather than per finished send. `claimed < requested` means nothing more is due now.
    */
-  fill(): { requested: number; claimed: number } {
+  async fill(): Promise<{ requested: number; claimed: number }> {
     const free = this.freeSlots;
     if (free <= 0 || this.controller.signal.aborted) return { requested: 0, claimed: 0 };
     if (this.inFlight.size > 0 && free < this.minBatch) return { requested: 0, claimed: 0 };
-    const settings = getSystemSettings(this.deps);
-    const rows = claimDueDeliveries(this.deps, free, settings, computeLeases(this.leaseMs, settings));
+    const settings = await getSystemSettings(this.deps);
+    const renderSettings = { teamName: settings.teamName, disclaimer: settings.disclaimer, baseUrl: getPublicBaseUrl(this.deps.env) };
+    const rows = await claim(this.deps, {
+      limit: free,
+      leases: computeLeases(this.leaseMs, settings),
+      inFlight: this.byDestination,
+      perDestination: this.perDestination,
+      render: (channel, event, context, uuid) => renderDeliveryContent(channel, event, context, renderSettings, uuid),
+    });
     this.stats.claimed += rows.length;
     for (const row of rows) {
       // Only possible when a send outlived its lease: the new claim will be retried when that lease passes.
@@ -99,7 +103,9 @@ class DeliveryEngine {
   }
 
   private start(row: TClaimedDelivery, settings: TSystemSettings) {
-    const ctx = { settings, signal: this.controller.signal, webhookProbes: this.webhookProbes };
+    const ctx: TSendContext = { settings, signal: this.controller.signal, probes: this.probes };
+    const destination = destinationOf(row);
+    this.byDestination.set(destination, (this.byDestination.get(destination) ?? 0) + 1);
     const done = processDelivery(this.deps, row, ctx)
       .then(
         (result) => {
@@ -113,6 +119,9 @@ class DeliveryEngine {
       )
       .finally(() => {
         this.inFlight.delete(row.id);
+        const left = (this.byDestination.get(destination) ?? 1) - 1;
+        if (left > 0) this.byDestination.set(destination, left);
+        else this.byDestination.delete(destination);
         this.onSettled();
       });
     this.inFlight.set(row.id, done);
@@ -140,7 +149,7 @@ class DeliveryEngine {
 export async function runDueDeliveries(deps: Deps, opts: TWorkerOptions = {}): Promise<TRunStats> {
   const engine = new DeliveryEngine(deps, opts);
   for (;;) {
-    engine.fill();
+    await engine.fill();
     if (engine.size === 0) break;
     await engine.waitForAny();
   }
@@ -149,47 +158,66 @@ export async function runDueDeliveries(deps: Deps, opts: TWorkerOptions = {}): P
 
 export type TWorker = { stop(): Promise<void>; wake(): void; readonly stats: TRunStats };
 
+/**
+ * Start the long-running worker. It first takes back the rows this instance (deps.instanceId) had leased when it
+ * last stopped, then claims. stop() stops claiming, lets in-flight sends finish for a grace period, then cancels
+ * the rest and puts them back.
+ */
 export function startWorker(deps: Deps, opts: TWorkerOptions = {}): TWorker {
   const pollMs = opts.pollMs ?? deps.env.WORKER_POLL_MS;
   const stopGraceMs = opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   let isStopping = false;
+  let isStarted = false;
   let isPumpScheduled = false;
+  let pumping: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
 
   const engine = new DeliveryEngine(deps, opts, () => wake());
 
   function wake() {
-    if (isStopping || isPumpScheduled) return;
+    if (isStopping || !isStarted || isPumpScheduled) return;
     isPumpScheduled = true;
     // Coalesce: many sends settling in one tick lead to one claim.
-    setImmediate(pump);
+    setImmediate(() => {
+      // One claim at a time: a wake during a claim runs another right after it.
+      if (pumping) {
+        void pumping.then(() => {
+          isPumpScheduled = false;
+          wake();
+        });
+        return;
+      }
+      isPumpScheduled = false;
+      pumping = pump().finally(() => {
+        pumping = null;
+      });
+    });
   }
 
-  function pump() {
-    isPumpScheduled = false;
+  async function pump() {
     if (isStopping) return;
     let result = { requested: 0, claimed: 0 };
     try {
-      result = engine.fill();
+      result = await engine.fill();
     } catch (err) {
       console.error('[delivery] claiming deliveries failed; trying again shortly:', err);
     }
-    scheduleNext(result.requested > 0 && result.claimed < result.requested);
+    await scheduleNext(result.requested > 0 && result.claimed < result.requested);
   }
 
   /** Poll every pollMs; sooner when we know something becomes due before that. */
-  function scheduleNext(isQueueDrained: boolean) {
-    if (isStopping) return;
-    if (timer) clearTimeout(timer);
+  async function scheduleNext(isQueueDrained: boolean) {
     let delay = pollMs;
     if (isQueueDrained) {
       try {
-        const next = findNextDueAt(deps);
+        const next = await findNextDueAt(deps);
         if (next !== null) delay = Math.min(delay, Math.max(5, next - deps.now() + 1));
       } catch {
         // keep the poll interval
       }
     }
+    if (isStopping) return;
+    if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
       wake();
@@ -197,9 +225,16 @@ export function startWorker(deps: Deps, opts: TWorkerOptions = {}): TWorker {
     timer.unref();
   }
 
-  const onQueued = () => wake();
-  deps.bus.on('deliveries-queued', onQueued);
-  wake();
+  const unsubscribe = deps.bus.subscribe('deliveries-queued', () => wake());
+  // A restarted instance does not wait for its own leases to lapse.
+  const started = releaseOwnLeases(deps)
+    .catch((err) =>
+      console.error('[delivery] taking back the deliveries this instance had leased failed; they are due when their leases lapse:', err),
+    )
+    .then(() => {
+      isStarted = true;
+      wake();
+    });
 
   return {
     stats: engine.stats,
@@ -207,8 +242,11 @@ export function startWorker(deps: Deps, opts: TWorkerOptions = {}): TWorker {
     async stop() {
       if (isStopping) return;
       isStopping = true;
-      deps.bus.off('deliveries-queued', onQueued);
+      unsubscribe();
       if (timer) clearTimeout(timer);
+      await started;
+      // A claim under way finishes: its rows are in flight, and handled below like the others.
+      await pumping;
       if (engine.size > 0) {
         let graceTimer: NodeJS.Timeout | undefined;
         const grace = new Promise<void>((resolve) => {

@@ -1,56 +1,55 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { users } from '../db/schema';
-import { createTestDeps, createUser, insertProduct, insertProductType } from '../test-utils';
+import { createTestDeps, createUser, insertProduct, insertProductType, type TTestDeps } from '../test-utils';
 import { clearAlerts, countAlerts, removeAlerts, summarizeAlerts } from './alerts';
 import { dispatchEvent } from './dispatch';
 import { trimAlerts } from './retention';
 
-const realCount = (deps: ReturnType<typeof createTestDeps>, userId: number) =>
-  deps.db.get<{ n: number }>(sql`select count(*) as n from alerts where user_id = ${userId}`)?.n ?? 0;
+const realCount = async (deps: TTestDeps, userId: number) =>
+  (await deps.db.get<{ n: number }>(sql`select count(*) as n from alerts where user_id = ${userId}`))?.n ?? 0;
 
 describe('the bell count (alert_counts, kept by triggers)', () => {
-  let deps: ReturnType<typeof createTestDeps>;
+  let deps: TTestDeps;
   afterEach(() => deps.cleanup());
 
   it('equals the number of alerts in the list through dispatch, remove, clear, retention and user deletion', async () => {
-    deps = createTestDeps();
-    const pt = insertProductType(deps, 'Web');
-    const product = insertProduct(deps, 'Portal', pt.id);
+    deps = await createTestDeps();
+    const pt = await insertProductType(deps, 'Web');
+    const product = await insertProduct(deps, 'Portal', pt.id);
     const admin = await createUser(deps, { username: 'root', isSuperuser: true });
     const reader = await createUser(deps, { username: 'reader', products: [{ id: product.id }] });
-    deps.db.run(sql`insert into notification_settings (scope, event, channels) values ('system', 'scan_added', 1)`);
+    await deps.db.run(sql`insert into notification_settings (scope, event, channels) values ('system', 'scan_added', 1)`);
 
-    expect(countAlerts(deps, reader.id)).toBe(0);
-    for (let i = 0; i < 7; i++) dispatchEvent(deps, { event: 'scan_added', title: `Scan ${i}`, productId: product.id });
+    expect(await countAlerts(deps.db, reader.id)).toBe(0);
+    for (let i = 0; i < 7; i++) await dispatchEvent(deps, { event: 'scan_added', title: `Scan ${i}`, productId: product.id });
     for (const u of [admin, reader]) {
-      expect(countAlerts(deps, u.id)).toBe(7);
-      expect(countAlerts(deps, u.id)).toBe(realCount(deps, u.id));
+      expect(await countAlerts(deps.db, u.id)).toBe(7);
+      expect(await countAlerts(deps.db, u.id)).toBe(await realCount(deps, u.id));
     }
 
-    const newest = summarizeAlerts(deps, reader.id, 3);
+    const newest = await summarizeAlerts(deps, reader.id, 3);
     expect(newest.count).toBe(7);
-    const removed = removeAlerts(
+    const removed = await removeAlerts(
       deps,
       reader.id,
       newest.items.map((a) => a.id),
     );
     expect(removed).toEqual({ removed: 3, count: 4 });
-    expect(countAlerts(deps, admin.id)).toBe(7);
+    expect(await countAlerts(deps.db, admin.id)).toBe(7);
 
     // Another user's ids are ignored and do not move anybody's count.
-    const adminIds = summarizeAlerts(deps, admin.id, 2).items.map((a) => a.id);
-    expect(removeAlerts(deps, reader.id, adminIds)).toEqual({ removed: 0, count: 4 });
-    expect(countAlerts(deps, admin.id)).toBe(7);
+    const adminIds = (await summarizeAlerts(deps, admin.id, 2)).items.map((a) => a.id);
+    expect(await removeAlerts(deps, reader.id, adminIds)).toEqual({ removed: 0, count: 4 });
+    expect(await countAlerts(deps.db, admin.id)).toBe(7);
 
-    expect(trimAlerts(deps, 5)).toBe(2);
-    expect(countAlerts(deps, admin.id)).toBe(5);
-    expect(countAlerts(deps, reader.id)).toBe(4);
+    expect(await trimAlerts(deps, 5)).toBe(2);
+    expect(await countAlerts(deps.db, admin.id)).toBe(5);
+    expect(await countAlerts(deps.db, reader.id)).toBe(4);
 
-    expect(clearAlerts(deps, reader.id)).toEqual({ removed: 4, count: 0 });
-    expect(countAlerts(deps, reader.id)).toBe(realCount(deps, reader.id));
+    expect(await clearAlerts(deps, reader.id)).toEqual({ removed: 4, count: 0 });
+    expect(await countAlerts(deps.db, reader.id)).toBe(await realCount(deps, reader.id));
 
-    deps.db.delete(users).where(sql`id = ${admin.id}`).run();
-    expect(deps.db.get<{ n: number }>(sql`select count(*) as n from alert_counts where user_id = ${admin.id}`)?.n).toBe(0);
+    await deps.db.run(sql`delete from users where id = ${admin.id}`);
+    expect((await deps.db.get<{ n: number }>(sql`select count(*) as n from alert_counts where user_id = ${admin.id}`))?.n).toBe(0);
   });
 });

@@ -4,23 +4,15 @@
  * Ids grow with time, so "newest first" is `order by id desc` on the (user_id, id) index.
  */
 import type { TAlert, TAlertPage, TAlertStreamMessage, TAlertSummary, TRemovedAlerts } from '@tocsin/contract/alerts';
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
-import { alertCounts, alerts } from '../db/schema';
+import type { Database } from '../db/database';
 import { toIso } from '../lib/time';
-import { publishAlertsChanged } from './alert-bus';
+import { deleteAlertsInBatches } from './retention';
 
-type AlertRow = Pick<typeof alerts.$inferSelect, 'id' | 'title' | 'description' | 'url' | 'source' | 'icon' | 'createdAt'>;
+type AlertRow = { id: number; title: string; description: string; url: string; source: string; icon: string; createdAt: number };
 
-const alertColumns = {
-  id: alerts.id,
-  title: alerts.title,
-  description: alerts.description,
-  url: alerts.url,
-  source: alerts.source,
-  icon: alerts.icon,
-  createdAt: alerts.createdAt,
-};
+const ALERT_COLUMNS = sql`id, title, description, url, source, icon, created_at as "createdAt"`;
 
 export function toAlertDto(row: AlertRow): TAlert {
   return {
@@ -35,53 +27,66 @@ export function toAlertDto(row: AlertRow): TAlert {
 }
 
 /** The bell count: kept per user by triggers on alerts (table alert_counts), so it costs one key lookup. */
-export function countAlerts(deps: Deps, userId: number): number {
-  return deps.db.select({ n: alertCounts.n }).from(alertCounts).where(eq(alertCounts.userId, userId)).get()?.n ?? 0;
+export async function countAlerts(db: Database, userId: number): Promise<number> {
+  return (await db.get<{ n: number }>(sql`select n from alert_counts where user_id = ${userId}`))?.n ?? 0;
 }
 
-export function listAlerts(deps: Deps, userId: number, page: number, pageSize: number): TAlertPage {
-  const rows = deps.db
-    .select(alertColumns)
-    .from(alerts)
-    .where(eq(alerts.userId, userId))
-    .orderBy(desc(alerts.id))
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .all();
-  return { items: rows.map(toAlertDto), total: countAlerts(deps, userId), page, page_size: pageSize };
+export async function listAlerts(deps: Deps, userId: number, page: number, pageSize: number): Promise<TAlertPage> {
+  const rows = await deps.db.all<AlertRow>(sql`select ${ALERT_COLUMNS} from alerts where user_id = ${userId}
+    order by id desc limit ${pageSize} offset ${(page - 1) * pageSize}`);
+  return { items: rows.map(toAlertDto), total: await countAlerts(deps.db, userId), page, page_size: pageSize };
 }
 
 /**
  * Keyset page: the `limit` newest alerts older than `beforeId` (or the newest when null).
  * Constant cost however deep the caller scrolls, unlike offset pages.
  */
-export function listAlertsBefore(deps: Deps, userId: number, beforeId: number | null, limit: number): TAlert[] {
-  const where = beforeId === null ? eq(alerts.userId, userId) : and(eq(alerts.userId, userId), lt(alerts.id, beforeId));
-  return deps.db.select(alertColumns).from(alerts).where(where).orderBy(desc(alerts.id)).limit(limit).all().map(toAlertDto);
+export async function listAlertsBefore(deps: Deps, userId: number, beforeId: number | null, limit: number): Promise<TAlert[]> {
+  const older = beforeId === null ? sql`` : sql`and id < ${beforeId}`;
+  const rows = await deps.db.all<AlertRow>(sql`select ${ALERT_COLUMNS} from alerts where user_id = ${userId} ${older}
+    order by id desc limit ${limit}`);
+  return rows.map(toAlertDto);
 }
 
-export function summarizeAlerts(deps: Deps, userId: number, limit: number): TAlertSummary {
-  return { count: countAlerts(deps, userId), items: listAlertsBefore(deps, userId, null, limit) };
+export async function summarizeAlerts(deps: Deps, userId: number, limit: number): Promise<TAlertSummary> {
+  return { count: await countAlerts(deps.db, userId), items: await listAlertsBefore(deps, userId, null, limit) };
 }
 
-export function findAlertStreamMessage(deps: Deps, userId: number): TAlertStreamMessage {
-  const latest = deps.db.select({ id: alerts.id }).from(alerts).where(eq(alerts.userId, userId)).orderBy(desc(alerts.id)).limit(1).get();
-  return { count: countAlerts(deps, userId), latest_id: latest?.id ?? null };
+export async function findAlertStreamMessage(deps: Deps, userId: number): Promise<TAlertStreamMessage> {
+  return (await findAlertStreamMessages(deps.db, [userId])).get(userId) ?? { count: 0, latest_id: null };
+}
+
+/**
+ * The stream message of many users in one query (each a key lookup and an index seek): what a live fan-out
+ * to thousands of open streams costs instead of two queries per stream.
+ */
+export async function findAlertStreamMessages(db: Database, userIds: readonly number[]): Promise<Map<number, TAlertStreamMessage>> {
+  const messages = new Map<number, TAlertStreamMessage>();
+  if (userIds.length === 0) return messages;
+  const rows = await db.all<{ userId: number; n: number | null; latest: number | null }>(sql`
+    select u.id as "userId", c.n as n,
+      (select a.id from alerts a where a.user_id = u.id order by a.id desc limit 1) as latest
+    from users u left join alert_counts c on c.user_id = u.id
+    where ${db.fragments.inIds(sql`u.id`, userIds)}`);
+  for (const r of rows) messages.set(r.userId, { count: r.n ?? 0, latest_id: r.latest ?? null });
+  return messages;
 }
 
 /** Remove some of the user's alerts; ids of other users' alerts (or unknown ids) are ignored. */
-export function removeAlerts(deps: Deps, userId: number, ids: readonly number[]): TRemovedAlerts {
-  const removed = deps.db
-    .delete(alerts)
-    .where(and(eq(alerts.userId, userId), sql`${alerts.id} in (select j.value from json_each(${JSON.stringify(ids)}) j)`))
-    .run().changes;
-  if (removed > 0) publishAlertsChanged(deps.bus, [userId]);
-  return { removed, count: countAlerts(deps, userId) };
+export async function removeAlerts(deps: Deps, userId: number, ids: readonly number[]): Promise<TRemovedAlerts> {
+  return deps.db.transaction(async (db) => {
+    const removed = await db.run(sql`delete from alerts where user_id = ${userId} and ${db.fragments.inIds(sql`id`, ids)}`);
+    if (removed > 0) await deps.bus.publish(db, { type: 'alerts-changed', userIds: [userId] });
+    return { removed, count: await countAlerts(db, userId) };
+  });
 }
 
-/** Clear All Alerts: empties the caller's list. */
-export function clearAlerts(deps: Deps, userId: number): TRemovedAlerts {
-  const removed = deps.db.delete(alerts).where(eq(alerts.userId, userId)).run().changes;
-  if (removed > 0) publishAlertsChanged(deps.bus, [userId]);
-  return { removed, count: 0 };
+/**
+ * Clear All Alerts: empties the caller's list — everything up to the newest alert at the moment of the request,
+ * in bounded batches (retention.ts), so clearing 100,000 alerts never blocks the process.
+ */
+export async function clearAlerts(deps: Deps, userId: number): Promise<TRemovedAlerts> {
+  const newest = await deps.db.get<{ id: number }>(sql`select id from alerts where user_id = ${userId} order by id desc limit 1`);
+  const removed = newest ? await deleteAlertsInBatches(deps, userId, newest.id) : 0;
+  return { removed, count: await countAlerts(deps.db, userId) };
 }

@@ -2,19 +2,21 @@
  * dispatchEvent: an event, its alerts and its delivery rows, written in one transaction (design.md rule 5).
  * The work is set-based so that one event fanned out to thousands of users stays a handful of statements:
  * one query for the candidates (with their masks and RBAC verdict), the pure routing of recipients.ts,
- * one INSERT ... SELECT FROM json_each for the alerts and one for the deliveries.
+ * one set-based INSERT for the alerts and one for the deliveries (db/hot-paths.ts).
+ * Domain code raises its events inside the transaction of the change that causes them:
+ * `dispatchEvent(withDb(deps, tx), …)` joins that transaction, and the bus hears of it after the commit.
  */
 import { randomUUID } from 'node:crypto';
-import { ALERT_LIMITS, CHANNEL_BITS, findEventInfo, isCatalogueEvent, type TExternalChannel } from '@tocsin/contract/catalogue';
+import { ALERT_LIMITS, CHANNEL_BITS, findEventInfo, isCatalogueEvent } from '@tocsin/contract/catalogue';
 import type { TCreatedEvent, TCreateEventInput } from '@tocsin/contract/events';
-import { eq, type SQL, sql } from 'drizzle-orm';
-import type { Deps, UserRow } from '../app-context';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Deps, type UserRow, withDb } from '../app-context';
 import { canViewProduct, canViewProductType, viewsProductSql, viewsProductTypeSql } from '../auth/rbac';
-import type { Sqlite } from '../db/client';
-import { engagements, events } from '../db/schema';
+import { type Database, isTruthy } from '../db/database';
+import type { TDeliveryInsert } from '../db/hot-paths';
 import { badRequest, notFound } from '../lib/errors';
-import { publishAlertsChanged } from './alert-bus';
 import { enabledChannelsMask, routeEvent, type TRoutingCandidate } from './recipients';
+import { findEnabledChannels } from './settings';
 
 export type TDispatchInput = {
   event: string;
@@ -45,71 +47,25 @@ export function humaniseEventName(name: string): string {
   return truncate(label || 'Other', ALERT_LIMITS.source);
 }
 
-type TStatements = ReturnType<typeof prepareStatements>;
-const statementCache = new WeakMap<Sqlite, TStatements>();
-
-function prepareStatements(sqlite: Sqlite) {
-  return {
-    findDuplicate: sqlite.prepare<[number | null, string], { id: number; alertsCreated: number; deliveriesCreated: number }>(
-      `select id, alerts_created as alertsCreated, deliveries_created as deliveriesCreated
-       from events where created_by is ? and idempotency_key = ? order by id limit 1`,
-    ),
-    engagementProduct: sqlite.prepare<[number], { productId: number }>('select product_id as productId from engagements where id = ?'),
-    productType: sqlite.prepare<[number], { productTypeId: number }>('select product_type_id as productTypeId from products where id = ?'),
-    productTypeExists: sqlite.prepare<[number], { id: number }>('select id from product_types where id = ?'),
-    enabledChannels: sqlite.prepare<[], { mail: number; slack: number; msteams: number; webhooks: number }>(
-      `select mail_enabled as mail, slack_enabled as slack, msteams_enabled as msteams, webhooks_enabled as webhooks
-       from system_settings where id = 1`,
-    ),
-    systemMask: sqlite.prepare<[string], { channels: number }>(
-      `select channels from notification_settings where scope = 'system' and user_key = 0 and product_key = 0 and event = ?`,
-    ),
-    insertAlerts: sqlite.prepare<[number, string, string, string, string, string, number, string]>(
-      `insert into alerts (user_id, event_id, title, description, url, source, icon, created_at)
-       select j.value, ?, ?, ?, ?, ?, ?, ? from json_each(?) j`,
-    ),
-    userWebhooks: sqlite.prepare<[string], { id: number; ownerId: number }>(
-      `select id, owner_id as ownerId from webhooks
-       where owner_id in (select j.value from json_each(?) j) and status != 'inactive_permanent' order by id`,
-    ),
-    systemWebhooks: sqlite.prepare<[], { id: number }>(
-      `select id from webhooks where owner_id is null and status != 'inactive_permanent' order by id`,
-    ),
-    // Each element: [uuid, channel, target_kind, user_id, webhook_id].
-    insertDeliveries: sqlite.prepare<[number, number, number, number, string]>(
-      `insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, status, attempts, next_attempt_at, created_at, updated_at)
-       select j.value ->> 0, ?, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, 'queued', 0, ?, ?, ? from json_each(?) j`,
-    ),
-    updateCounts: sqlite.prepare<[number, number, number]>('update events set alerts_created = ?, deliveries_created = ? where id = ?'),
-  };
-}
-
-function statementsFor(sqlite: Sqlite): TStatements {
-  let statements = statementCache.get(sqlite);
-  if (!statements) {
-    statements = prepareStatements(sqlite);
-    statementCache.set(sqlite, statements);
-  }
-  return statements;
-}
-
 type TContext = { productTypeId: number | null; productId: number | null; engagementId: number | null };
 
 /** An engagement implies its product, a product its product type. Unknown ids are an error, not a silent broadcast. */
-function resolveContext(st: TStatements, input: TDispatchInput): TContext {
+async function resolveContext(db: Database, input: TDispatchInput): Promise<TContext> {
   const engagementId = input.engagementId ?? null;
   let productId = input.productId ?? null;
   let productTypeId = input.productTypeId ?? null;
   if (engagementId !== null) {
-    const row = st.engagementProduct.get(engagementId);
+    const row = await db.get<{ productId: number }>(sql`select product_id as "productId" from engagements where id = ${engagementId}`);
     if (!row) throw notFound(`engagement_id ${engagementId}`);
     productId = row.productId;
   }
   if (productId !== null) {
-    const row = st.productType.get(productId);
+    const row = await db.get<{ productTypeId: number }>(
+      sql`select product_type_id as "productTypeId" from products where id = ${productId}`,
+    );
     if (!row) throw notFound(`product_id ${productId}`);
     productTypeId = row.productTypeId;
-  } else if (productTypeId !== null && !st.productTypeExists.get(productTypeId)) {
+  } else if (productTypeId !== null && !(await db.get(sql`select id from product_types where id = ${productTypeId}`))) {
     throw notFound(`product_type_id ${productTypeId}`);
   }
   return { productTypeId, productId, engagementId };
@@ -119,7 +75,7 @@ type TCandidateRow = {
   userId: number;
   isSuperuser: number;
   isActive: number;
-  canView: number;
+  canView: number | boolean;
   personalMask: number;
   productMask: number;
 };
@@ -129,13 +85,13 @@ type TCandidateRow = {
  * and whether they may view its context. Users who cannot be reached are filtered out here already;
  * recipients.ts still applies every rule, so this filter only saves work.
  */
-function findCandidates(
-  deps: Deps,
+async function findCandidates(
+  db: Database,
   routedAs: string,
   context: TContext,
   recipients: number[] | null,
   systemHasAlert: boolean,
-): TRoutingCandidate[] {
+): Promise<TRoutingCandidate[]> {
   const { productId, productTypeId } = context;
   const hasContext = productId !== null || productTypeId !== null;
   const viewsContext: SQL =
@@ -143,15 +99,15 @@ function findCandidates(
       ? viewsProductSql(sql`u.id`, sql`${productId}`)
       : productTypeId !== null
         ? viewsProductTypeSql(sql`u.id`, sql`${productTypeId}`)
-        : sql`0`;
+        : sql`1 = 0`;
   const canView = sql`(u.is_superuser = 1 or u.global_role is not null or ${viewsContext})`;
   const ownMasks = sql`(coalesce(np.channels, 0) | coalesce(npp.channels, 0))`;
 
   let filter: SQL;
   // The RBAC verdict as a column; where the filter below already requires it, the constant 1 saves evaluating it twice.
-  let canViewColumn: SQL = hasContext ? canView : sql`u.is_superuser`;
+  let canViewColumn: SQL = hasContext ? sql`case when ${canView} then 1 else 0 end` : sql`u.is_superuser`;
   if (recipients !== null) {
-    filter = sql`u.id in (select j.value from json_each(${JSON.stringify(recipients)}) j)`;
+    filter = db.fragments.inIds(sql`u.id`, recipients);
   } else if (!hasContext) {
     filter = systemHasAlert ? sql`u.is_superuser = 1` : sql`u.is_superuser = 1 and ${ownMasks} != 0`;
   } else {
@@ -159,10 +115,10 @@ function findCandidates(
     canViewColumn = sql`1`;
   }
 
-  const rows = deps.db.all<TCandidateRow>(sql`
-    select u.id as userId, u.is_superuser as isSuperuser, u.is_active as isActive,
-      ${canViewColumn} as canView,
-      coalesce(np.channels, 0) as personalMask, coalesce(npp.channels, 0) as productMask
+  const rows = await db.all<TCandidateRow>(sql`
+    select u.id as "userId", u.is_superuser as "isSuperuser", u.is_active as "isActive",
+      ${canViewColumn} as "canView",
+      coalesce(np.channels, 0) as "personalMask", coalesce(npp.channels, 0) as "productMask"
     from users u
     left join notification_settings np
       on np.scope = 'personal' and np.user_key = u.id and np.product_key = 0 and np.event = ${routedAs}
@@ -173,16 +129,14 @@ function findCandidates(
     userId: r.userId,
     isSuperuser: r.isSuperuser === 1,
     isActive: r.isActive === 1,
-    canView: r.canView === 1,
+    canView: isTruthy(r.canView),
     personalMask: r.personalMask,
     productMask: r.productMask,
   }));
 }
 
-type TDeliveryRow = [uuid: string, channel: string, targetKind: string, userId: number | null, webhookId: number | null];
-
-function buildDeliveries(st: TStatements, users: Map<number, number>, systemMask: number): TDeliveryRow[] {
-  const rows: TDeliveryRow[] = [];
+async function buildDeliveries(db: Database, users: Map<number, number>, systemMask: number): Promise<TDeliveryInsert[]> {
+  const rows: TDeliveryInsert[] = [];
   const webhookUsers: number[] = [];
   for (const [userId, mask] of users) {
     // Rows are written even for users without a Slack email: the worker records why it could not send.
@@ -191,21 +145,31 @@ function buildDeliveries(st: TStatements, users: Map<number, number>, systemMask
     if (mask & CHANNEL_BITS.webhooks) webhookUsers.push(userId);
   }
   if (webhookUsers.length > 0) {
-    for (const hook of st.userWebhooks.all(JSON.stringify(webhookUsers))) {
-      rows.push([randomUUID(), 'webhooks', 'webhook', hook.ownerId, hook.id]);
-    }
+    const hooks = await db.all<{ id: number; ownerId: number }>(sql`select id, owner_id as "ownerId" from webhooks
+      where ${db.fragments.inIds(sql`owner_id`, webhookUsers)} and status != 'inactive_permanent' order by id`);
+    for (const hook of hooks) rows.push([randomUUID(), 'webhooks', 'webhook', hook.ownerId, hook.id]);
   }
   for (const channel of ['mail', 'slack', 'msteams'] as const) {
     if (systemMask & CHANNEL_BITS[channel]) rows.push([randomUUID(), channel, 'system', null, null]);
   }
   if (systemMask & CHANNEL_BITS.webhooks) {
-    for (const hook of st.systemWebhooks.all()) rows.push([randomUUID(), 'webhooks', 'webhook', null, hook.id]);
+    const hooks = await db.all<{ id: number }>(
+      sql`select id from webhooks where owner_id is null and status != 'inactive_permanent' order by id`,
+    );
+    for (const hook of hooks) rows.push([randomUUID(), 'webhooks', 'webhook', null, hook.id]);
   }
   return rows;
 }
 
-export function dispatchEvent(deps: Deps, input: TDispatchInput): TDispatchResult {
-  const st = statementsFor(deps.sqlite);
+type TDuplicateRow = { id: number; alertsCreated: number; deliveriesCreated: number };
+
+async function findDuplicate(db: Database, createdBy: number | null, idempotencyKey: string): Promise<TDuplicateRow | undefined> {
+  const byCreator = createdBy === null ? sql`created_by is null` : sql`created_by = ${createdBy}`;
+  return db.get<TDuplicateRow>(sql`select id, alerts_created as "alertsCreated", deliveries_created as "deliveriesCreated"
+    from events where ${byCreator} and idempotency_key = ${idempotencyKey} order by id limit 1`);
+}
+
+export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<TDispatchResult> {
   const info = findEventInfo(input.event);
   const routedAs = info.name;
   const title = truncate(input.title, ALERT_LIMITS.title);
@@ -218,60 +182,41 @@ export function dispatchEvent(deps: Deps, input: TDispatchInput): TDispatchResul
   const createdBy = input.createdBy ?? null;
   const idempotencyKey = input.idempotencyKey ?? null;
 
-  const run = deps.sqlite.transaction((): { result: TDispatchResult; alerted: number[] } => {
+  return deps.db.transaction(async (db): Promise<TDispatchResult> => {
     if (idempotencyKey !== null) {
-      const earlier = st.findDuplicate.get(createdBy, idempotencyKey);
-      if (earlier) {
-        return {
-          result: {
-            eventId: earlier.id,
-            alertsCreated: earlier.alertsCreated,
-            deliveriesCreated: earlier.deliveriesCreated,
-            duplicate: true,
-          },
-          alerted: [],
-        };
-      }
+      const earlier = await findDuplicate(db, createdBy, idempotencyKey);
+      if (earlier) return { ...duplicateResult(earlier) };
     }
-    const context = resolveContext(st, input);
+    const context = await resolveContext(db, input);
     const now = deps.now();
-    const inserted = deps.db
-      .insert(events)
-      .values({
-        name: input.event,
-        routedAs,
-        title,
-        description,
-        url,
-        icon,
-        source,
-        productTypeId: context.productTypeId,
-        productId: context.productId,
-        engagementId: context.engagementId,
-        recipients: recipients === null ? null : JSON.stringify(recipients),
-        alertOnly,
-        createdBy,
-        idempotencyKey,
-        createdAt: now,
-      })
-      .returning({ id: events.id })
-      .get();
+    // With an idempotency key, a concurrent request (another replica) may insert the same key first: the unique
+    // index decides, and the loser answers with the winner's event.
+    const inserted = await db.get<{ id: number }>(sql`insert into events (name, routed_as, title, description, url, icon, source,
+        product_type_id, product_id, engagement_id, recipients, alert_only, created_by, idempotency_key, created_at)
+      values (${input.event}, ${routedAs}, ${title}, ${description}, ${url}, ${icon}, ${source}, ${context.productTypeId},
+        ${context.productId}, ${context.engagementId}, ${recipients === null ? null : JSON.stringify(recipients)}, ${alertOnly},
+        ${createdBy}, ${idempotencyKey}, ${now})
+      on conflict (created_by, idempotency_key) do nothing
+      returning id`);
+    if (!inserted) {
+      const winner = idempotencyKey === null ? undefined : await findDuplicate(db, createdBy, idempotencyKey);
+      if (!winner) throw new Error('The event was neither inserted nor found by its idempotency key.');
+      return duplicateResult(winner);
+    }
     const eventId = inserted.id;
 
     // An empty recipients list sends nothing: no query needed.
     if (recipients !== null && recipients.length === 0) {
-      return { result: { eventId, alertsCreated: 0, deliveriesCreated: 0, duplicate: false }, alerted: [] };
+      return { eventId, alertsCreated: 0, deliveriesCreated: 0, duplicate: false };
     }
 
-    const switches = st.enabledChannels.get();
-    const enabledChannels = new Set<TExternalChannel>();
-    if (switches?.mail) enabledChannels.add('mail');
-    if (switches?.slack) enabledChannels.add('slack');
-    if (switches?.msteams) enabledChannels.add('msteams');
-    if (switches?.webhooks) enabledChannels.add('webhooks');
-    const systemMask = (st.systemMask.get(routedAs)?.channels ?? 0) & enabledChannelsMask(enabledChannels, alertOnly);
+    const enabledChannels = await findEnabledChannels(db);
+    const systemRow = await db.get<{ channels: number }>(
+      sql`select channels from notification_settings where scope = 'system' and user_key = 0 and product_key = 0 and event = ${routedAs}`,
+    );
+    const systemMask = (systemRow?.channels ?? 0) & enabledChannelsMask(enabledChannels, alertOnly);
 
-    const candidates = findCandidates(deps, routedAs, context, recipients, (systemMask & CHANNEL_BITS.alert) !== 0);
+    const candidates = await findCandidates(db, routedAs, context, recipients, (systemMask & CHANNEL_BITS.alert) !== 0);
     const routed = routeEvent({
       routedAs,
       hasContext: context.productId !== null || context.productTypeId !== null,
@@ -284,56 +229,58 @@ export function dispatchEvent(deps: Deps, input: TDispatchInput): TDispatchResul
 
     const alerted: number[] = [];
     for (const [userId, mask] of routed.users) if (mask & CHANNEL_BITS.alert) alerted.push(userId);
-    let alertsCreated = 0;
-    if (alerted.length > 0) {
-      alertsCreated = st.insertAlerts.run(eventId, title, description, url, source, icon, now, JSON.stringify(alerted)).changes;
-    }
-    const deliveries = buildDeliveries(st, routed.users, routed.systemMask);
-    let deliveriesCreated = 0;
-    if (deliveries.length > 0) {
-      deliveriesCreated = st.insertDeliveries.run(eventId, now, now, now, JSON.stringify(deliveries)).changes;
-    }
-    st.updateCounts.run(alertsCreated, deliveriesCreated, eventId);
-    return { result: { eventId, alertsCreated, deliveriesCreated, duplicate: false }, alerted };
+    const alertsCreated = await db.hot.insertAlerts(db, { eventId, title, description, url, source, icon, createdAt: now }, alerted);
+    const deliveries = await buildDeliveries(db, routed.users, routed.systemMask);
+    const deliveriesCreated = await db.hot.insertDeliveries(db, eventId, now, deliveries);
+    await db.run(sql`update events set alerts_created = ${alertsCreated}, deliveries_created = ${deliveriesCreated} where id = ${eventId}`);
+    await deps.bus.publish(db, { type: 'alerts-changed', userIds: alerted });
+    if (deliveriesCreated > 0) await deps.bus.publish(db, { type: 'deliveries-queued' });
+    return { eventId, alertsCreated, deliveriesCreated, duplicate: false };
   });
-
-  const { result, alerted } = run.immediate();
-  publishAlertsChanged(deps.bus, alerted);
-  if (result.deliveriesCreated > 0) deps.bus.emit('deliveries-queued');
-  return result;
 }
 
+const duplicateResult = (earlier: TDuplicateRow): TDispatchResult => ({
+  eventId: earlier.id,
+  alertsCreated: earlier.alertsCreated,
+  deliveriesCreated: earlier.deliveriesCreated,
+  duplicate: true,
+});
+
 /** Usernames (case-insensitive) to user ids; every unknown name is reported at once. */
-function findRecipientIds(deps: Deps, usernames: readonly string[]): number[] {
-  const rows = deps.db.all<{ name: string; id: number | null }>(sql`
-    select j.value as name, u.id as id from json_each(${JSON.stringify(usernames)}) j
-    left join users u on u.username = j.value collate nocase`);
-  const unknown = rows.filter((r) => r.id === null).map((r) => r.name);
+async function findRecipientIds(db: Database, usernames: readonly string[]): Promise<number[]> {
+  const ids: number[] = [];
+  const unknown: string[] = [];
+  for (const name of usernames) {
+    const row = await db.get<{ id: number }>(sql`select id from users where ${db.fragments.ciEquals(sql`username`, name)}`);
+    if (row) ids.push(row.id);
+    else unknown.push(name);
+  }
   if (unknown.length > 0) {
     throw badRequest(`recipients: no user named ${unknown.map((n) => `"${n}"`).join(', ')}.`, { path: 'recipients', unknown });
   }
-  return rows.map((r) => r.id as number);
+  return ids;
 }
 
 /**
  * POST /api/events: an integration (or a person) raises an event. The context ids must exist and be
  * visible to the caller; an invisible one answers like a missing one, so ids cannot be probed.
  */
-export function createEventFromApi(deps: Deps, caller: UserRow, body: TCreateEventInput): TCreatedEvent {
-  if (body.product_id !== undefined && !canViewProduct(deps, caller, body.product_id)) throw notFound(`product_id ${body.product_id}`);
-  if (body.product_type_id !== undefined && !canViewProductType(deps, caller, body.product_type_id)) {
+export async function createEventFromApi(deps: Deps, caller: UserRow, body: TCreateEventInput): Promise<TCreatedEvent> {
+  const db = deps.db;
+  if (body.product_id !== undefined && !(await canViewProduct(deps, caller, body.product_id))) {
+    throw notFound(`product_id ${body.product_id}`);
+  }
+  if (body.product_type_id !== undefined && !(await canViewProductType(deps, caller, body.product_type_id))) {
     throw notFound(`product_type_id ${body.product_type_id}`);
   }
   if (body.engagement_id !== undefined) {
-    const engagement = deps.db
-      .select({ productId: engagements.productId })
-      .from(engagements)
-      .where(eq(engagements.id, body.engagement_id))
-      .get();
-    if (!engagement || !canViewProduct(deps, caller, engagement.productId)) throw notFound(`engagement_id ${body.engagement_id}`);
+    const engagement = await db.get<{ productId: number }>(
+      sql`select product_id as "productId" from engagements where id = ${body.engagement_id}`,
+    );
+    if (!engagement || !(await canViewProduct(deps, caller, engagement.productId))) throw notFound(`engagement_id ${body.engagement_id}`);
   }
-  const recipients = body.recipients === undefined ? null : findRecipientIds(deps, body.recipients);
-  const result = dispatchEvent(deps, {
+  const recipients = body.recipients === undefined ? null : await findRecipientIds(db, body.recipients);
+  const result = await dispatchEvent(withDb(deps, db), {
     event: body.event,
     title: body.title,
     description: body.description,
@@ -348,7 +295,9 @@ export function createEventFromApi(deps: Deps, caller: UserRow, body: TCreateEve
     idempotencyKey: body.idempotency_key ?? null,
   });
   // A duplicate answers with the earlier event as it was stored, whatever this request's body said.
-  const stored = deps.db.select({ name: events.name, routedAs: events.routedAs }).from(events).where(eq(events.id, result.eventId)).get();
+  const stored = await db.get<{ name: string; routedAs: string }>(
+    sql`select name, routed_as as "routedAs" from events where id = ${result.eventId}`,
+  );
   return {
     id: result.eventId,
     event: stored?.name ?? body.event,

@@ -1,48 +1,59 @@
 /**
  * Alert retention: each user keeps at most env.ALERT_RETENTION newest alerts (-1 keeps everything).
- * Trimming runs on a timer, so a burst of events may leave a list briefly over the limit.
+ * It runs as a scheduled job (often: every ALERT_RETENTION_INTERVAL_SECONDS), so lists stay near the cap.
+ * Deletes go in bounded batches, each its own short transaction, with a yield to the event loop between
+ * them: trimming a million rows never blocks the process (or a replica's writers) for long.
+ * Users over the cap are found from alert_counts (a key range), not by counting every alert.
  */
+import { sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
-import { publishAlertsChanged } from './alert-bus';
+import type { Database } from '../db/database';
 
-export type TRetention = { stop(): void; runOnce(): number };
+/** Rows one delete statement (one transaction) removes at most. */
+export const DELETE_BATCH = 2_000;
+/** Users over the cap handled per pass before looking again. */
+const USERS_PER_PASS = 200;
 
-export function trimAlerts(deps: Deps, keep: number): number {
-  if (keep < 0) return 0;
-  const run = deps.sqlite.transaction(() => {
-    // Only users over the limit; for each, everything at or below the id of their (keep+1)-th newest alert goes.
-    const over = deps.sqlite
-      .prepare<[number, number], { userId: number; cutoff: number }>(
-        `select h.user_id as userId,
-           (select a.id from alerts a where a.user_id = h.user_id order by a.id desc limit 1 offset ?) as cutoff
-         from (select user_id from alerts group by user_id having count(*) > ?) h`,
-      )
-      .all(keep, keep);
-    if (over.length === 0) return { deleted: 0, userIds: [] as number[] };
-    const deleted = deps.sqlite
-      .prepare<[string]>(
-        `delete from alerts where id in (
-           select a.id from json_each(?) j
-           join alerts a on a.user_id = j.value ->> 0 and a.id <= j.value ->> 1)`,
-      )
-      .run(JSON.stringify(over.map((o) => [o.userId, o.cutoff]))).changes;
-    return { deleted, userIds: over.map((o) => o.userId) };
-  });
-  const { deleted, userIds } = run.immediate();
-  if (deleted > 0) publishAlertsChanged(deps.bus, userIds);
-  return deleted;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Delete the user's alerts with id <= `upToId` (all of them when null), in batches; publishes the change after
+ * each batch so open bells follow. Returns how many were deleted.
+ */
+export async function deleteAlertsInBatches(deps: Deps, userId: number, upToId: number | null): Promise<number> {
+  let deleted = 0;
+  const bound = upToId === null ? sql`` : sql`and id <= ${upToId}`;
+  for (;;) {
+    const n = await deps.db.transaction(async (tx: Database) => {
+      const removed = await tx.run(sql`delete from alerts where id in (
+        select id from alerts where user_id = ${userId} ${bound} order by id limit ${DELETE_BATCH})`);
+      if (removed > 0) await deps.bus.publish(tx, { type: 'alerts-changed', userIds: [userId] });
+      return removed;
+    });
+    deleted += n;
+    if (n < DELETE_BATCH) return deleted;
+    await yieldToEventLoop();
+  }
 }
 
-export function startRetention(deps: Deps): TRetention {
-  const runOnce = () => trimAlerts(deps, deps.env.ALERT_RETENTION);
-  if (deps.env.ALERT_RETENTION < 0) return { stop: () => {}, runOnce };
-  const timer = setInterval(() => {
-    try {
-      runOnce();
-    } catch (err) {
-      console.error('Alert retention failed; it will run again at the next interval:', err);
+/** Trim every list to its newest `keep` alerts. Returns how many alerts were deleted. */
+export async function trimAlerts(deps: Deps, keep: number): Promise<number> {
+  if (keep < 0) return 0;
+  let deleted = 0;
+  const done = new Set<number>();
+  for (;;) {
+    const over = await deps.db.all<{ userId: number }>(sql`select user_id as "userId" from alert_counts
+      where n > ${keep} order by n desc limit ${USERS_PER_PASS}`);
+    const todo = over.filter((o) => !done.has(o.userId));
+    if (todo.length === 0) return deleted;
+    for (const { userId } of todo) {
+      done.add(userId);
+      // Everything at or below the id of the (keep+1)-th newest alert goes.
+      const cutoff = await deps.db.get<{ id: number }>(
+        sql`select id from alerts where user_id = ${userId} order by id desc limit 1 offset ${keep}`,
+      );
+      if (cutoff) deleted += await deleteAlertsInBatches(deps, userId, cutoff.id);
+      await yieldToEventLoop();
     }
-  }, deps.env.ALERT_RETENTION_INTERVAL_SECONDS * 1000);
-  timer.unref();
-  return { stop: () => clearInterval(timer), runOnce };
+  }
 }

@@ -17,7 +17,9 @@ import {
 import type { TSaveSettingsBody, TSettingsMatrix, TSettingsRecord } from '@tocsin/contract/notification-settings';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
-import { notificationSettings, systemSettings } from '../db/schema';
+import type { Database } from '../db/database';
+import { findRows } from '../db/rows';
+import { notificationSettings } from '../db/schema';
 import { badRequest } from '../lib/errors';
 
 export type TRecordScope = TSettingsScope | 'product';
@@ -28,17 +30,11 @@ export type TRecordKey =
   | { scope: 'personal'; userId: number }
   | { scope: 'product'; userId: number; productId: number };
 
-export function findEnabledChannels(deps: Deps): Set<TExternalChannel> {
-  const row = deps.db
-    .select({
-      mail: systemSettings.mailEnabled,
-      slack: systemSettings.slackEnabled,
-      msteams: systemSettings.msteamsEnabled,
-      webhooks: systemSettings.webhooksEnabled,
-    })
-    .from(systemSettings)
-    .where(eq(systemSettings.id, 1))
-    .get();
+export async function findEnabledChannels(db: Database): Promise<Set<TExternalChannel>> {
+  const row = await db.get<{ mail: number; slack: number; msteams: number; webhooks: number }>(
+    sql`select mail_enabled as mail, slack_enabled as slack, msteams_enabled as msteams, webhooks_enabled as webhooks
+        from system_settings where id = 1`,
+  );
   const enabled = new Set<TExternalChannel>();
   if (row?.mail) enabled.add('mail');
   if (row?.slack) enabled.add('slack');
@@ -67,18 +63,14 @@ function recordCondition(key: TRecordKey) {
   );
 }
 
-function readMasks(deps: Deps, key: TRecordKey): Map<string, number> {
-  const rows = deps.db
-    .select({ event: notificationSettings.event, channels: notificationSettings.channels })
-    .from(notificationSettings)
-    .where(recordCondition(key))
-    .all();
+async function readMasks(db: Database, key: TRecordKey): Promise<Map<string, number>> {
+  const rows = await findRows(db, notificationSettings, recordCondition(key));
   return new Map(rows.map((r) => [r.event, r.channels]));
 }
 
-export function getSettingsRecord(deps: Deps, key: TRecordKey): TSettingsRecord {
+export async function getSettingsRecord(deps: Deps, key: TRecordKey): Promise<TSettingsRecord> {
   const events = findOfferedEvents(key.scope);
-  const masks = readMasks(deps, key);
+  const masks = await readMasks(deps.db, key);
   const settings: TSettingsMatrix = {};
   // Stored selections are reported even for hidden columns: they still route (once the channel is enabled again).
   for (const event of events) settings[event] = maskToChannels(masks.get(event) ?? 0);
@@ -86,7 +78,7 @@ export function getSettingsRecord(deps: Deps, key: TRecordKey): TSettingsRecord 
     scope: key.scope,
     product_id: key.scope === 'product' ? key.productId : null,
     events: [...events],
-    columns: findColumns(key.scope, findEnabledChannels(deps)),
+    columns: findColumns(key.scope, await findEnabledChannels(deps.db)),
     settings,
   };
 }
@@ -102,7 +94,7 @@ function explainNotAllowed(channels: readonly TChannel[]): string {
   return channels.includes('msteams') ? ' (Microsoft Teams only posts to one shared channel, so only the system settings can use it)' : '';
 }
 
-export function saveSettingsRecord(deps: Deps, key: TRecordKey, body: TSaveSettingsBody): TSettingsRecord {
+export async function saveSettingsRecord(deps: Deps, key: TRecordKey, body: TSaveSettingsBody): Promise<TSettingsRecord> {
   const offered = findOfferedEvents(key.scope);
   const offeredSet = new Set<string>(offered);
   const allowed = SCOPE_CHANNELS[key.scope];
@@ -127,20 +119,20 @@ export function saveSettingsRecord(deps: Deps, key: TRecordKey, body: TSaveSetti
     );
   }
 
-  const columns = body.columns ?? findColumns(key.scope, findEnabledChannels(deps));
+  const columns = body.columns ?? findColumns(key.scope, await findEnabledChannels(deps.db));
   const columnMask = channelsToMask(columns);
   const userId = key.scope === 'personal' || key.scope === 'product' ? key.userId : null;
   const productId = key.scope === 'product' ? key.productId : null;
 
-  deps.db.transaction((tx) => {
-    const masks = readMasks(deps, key);
+  await deps.db.transaction(async (tx) => {
+    const masks = await readMasks(tx, key);
     for (const event of offered) {
       const before = masks.get(event) ?? 0;
       const chosen = channelsToMask(body.settings[event] ?? []);
       // Channels outside the saved columns keep what was stored: a hidden column is never wiped.
       const after = (before & ~columnMask) | (chosen & columnMask);
       if (after === before && (masks.has(event) || after === 0)) continue;
-      tx.run(sql`insert into notification_settings (scope, user_id, product_id, event, channels)
+      await tx.run(sql`insert into notification_settings (scope, user_id, product_id, event, channels)
         values (${key.scope}, ${userId}, ${productId}, ${event}, ${after})
         on conflict (scope, user_key, product_key, event) do update set channels = excluded.channels`);
     }

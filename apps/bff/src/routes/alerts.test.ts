@@ -1,18 +1,19 @@
 import type { TAlertPage, TAlertStreamMessage, TAlertSummary, TRemovedAlerts } from '@tocsin/contract/alerts';
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UserRow } from '../app-context';
-import { alertsChangedFor } from '../notifications/alert-bus';
 import { dispatchEvent } from '../notifications/dispatch';
+import { getLiveStreamHub } from '../notifications/live-streams';
 import { createTestApp, createUser, loginAs, sendJson, type TTestClient } from '../test-utils';
 
-let t: ReturnType<typeof createTestApp>;
+let t: Awaited<ReturnType<typeof createTestApp>>;
 let alice: UserRow;
 let bob: UserRow;
 let asAlice: TTestClient;
 let asBob: TTestClient;
 
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   alice = await createUser(t.deps, { username: 'alice' });
   bob = await createUser(t.deps, { username: 'bob' });
   asAlice = await loginAs(t.app, 'alice');
@@ -21,14 +22,13 @@ beforeEach(async () => {
 afterEach(() => t.deps.cleanup());
 
 /** Alerts for one user through the real dispatcher (a recipients list with personal alert settings). */
-function giveAlerts(user: UserRow, n: number, prefix = 'Alert'): number[] {
-  t.deps.sqlite
-    .prepare(`insert or ignore into notification_settings (scope, user_id, event, channels) values ('personal', ?, 'other', 1)`)
-    .run(user.id);
+async function giveAlerts(user: UserRow, n: number, prefix = 'Alert'): Promise<number[]> {
+  await t.deps.db.run(sql`insert into notification_settings (scope, user_id, event, channels) values ('personal', ${user.id}, 'other', 1)
+    on conflict do nothing`);
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
-    const { eventId } = dispatchEvent(t.deps, { event: 'other', title: `${prefix} ${i}`, recipients: [user.id] });
-    const row = t.deps.sqlite.prepare<[number], { id: number }>('select id from alerts where event_id = ?').get(eventId);
+    const { eventId } = await dispatchEvent(t.deps, { event: 'other', title: `${prefix} ${i}`, recipients: [user.id] });
+    const row = await t.deps.db.get<{ id: number }>(sql`select id from alerts where event_id = ${eventId}`);
     if (!row) throw new Error('no alert created');
     ids.push(row.id);
   }
@@ -37,8 +37,8 @@ function giveAlerts(user: UserRow, n: number, prefix = 'Alert'): number[] {
 
 describe('GET /api/alerts', () => {
   it('lists only my alerts, newest first, in pages', async () => {
-    giveAlerts(alice, 30);
-    giveAlerts(bob, 2, 'Bob');
+    await giveAlerts(alice, 30);
+    await giveAlerts(bob, 2, 'Bob');
     const first = (await (await asAlice.get('/api/alerts')).json()) as TAlertPage;
     expect(first.total).toBe(30);
     expect(first.page_size).toBe(25);
@@ -63,7 +63,7 @@ describe('GET /api/alerts', () => {
 
 describe('GET /api/alerts/summary', () => {
   it('gives the count and the newest items; reading does not lower the count', async () => {
-    giveAlerts(alice, 15);
+    await giveAlerts(alice, 15);
     const summary = (await (await asAlice.get('/api/alerts/summary')).json()) as TAlertSummary;
     expect(summary.count).toBe(15);
     expect(summary.items).toHaveLength(12);
@@ -77,14 +77,14 @@ describe('GET /api/alerts/summary', () => {
 
 describe('removing alerts', () => {
   it('removes only my own alerts and ignores ids of other users', async () => {
-    const mine = giveAlerts(alice, 3);
-    const bobs = giveAlerts(bob, 2);
+    const mine = await giveAlerts(alice, 3);
+    const bobs = await giveAlerts(bob, 2);
     const changed: number[][] = [];
-    t.deps.bus.on('alerts-changed', (ids: number[]) => changed.push(ids));
+    t.deps.bus.subscribe('alerts-changed', (m) => changed.push(m.userIds));
     const res = await asAlice.post('/api/alerts/remove', { ids: [mine[0], ...bobs] });
     expect(res.status).toBe(200);
     expect((await res.json()) as TRemovedAlerts).toEqual({ removed: 1, count: 2 });
-    expect(changed).toEqual([[alice.id]]);
+    await expect.poll(() => changed).toEqual([[alice.id]]);
     const bobSummary = (await (await asBob.get('/api/alerts/summary')).json()) as TAlertSummary;
     expect(bobSummary.count).toBe(2);
   });
@@ -97,8 +97,8 @@ describe('removing alerts', () => {
   });
 
   it('clears all of my alerts and none of anybody else’s', async () => {
-    giveAlerts(alice, 4);
-    giveAlerts(bob, 2);
+    await giveAlerts(alice, 4);
+    await giveAlerts(bob, 2);
     const res = await asAlice.delete('/api/alerts');
     expect((await res.json()) as TRemovedAlerts).toEqual({ removed: 4, count: 0 });
     expect(((await (await asAlice.get('/api/alerts/summary')).json()) as TAlertSummary).count).toBe(0);
@@ -142,20 +142,21 @@ function readSse(res: Response) {
 
 describe('GET /api/alerts/stream', () => {
   it('sends the count on connect and again when an event reaches me, not for other users', async () => {
-    giveAlerts(alice, 2);
+    await giveAlerts(alice, 2);
     const res = await asAlice.get('/api/alerts/stream');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const stream = readSse(res);
-    const listenersBefore = t.deps.bus.listenerCount(alertsChangedFor(alice.id));
+    const hub = getLiveStreamHub(t.deps);
+    expect(hub.size).toBe(1);
 
     const first = await stream.next();
     expect(first.event).toBe('alerts');
     const firstMessage = JSON.parse(first.data) as TAlertStreamMessage;
     expect(firstMessage.count).toBe(2);
 
-    giveAlerts(bob, 1);
-    const [newId] = giveAlerts(alice, 1);
+    await giveAlerts(bob, 1);
+    const [newId] = await giveAlerts(alice, 1);
     const second = JSON.parse((await stream.next()).data) as TAlertStreamMessage;
     expect(second).toEqual({ count: 3, latest_id: newId });
 
@@ -163,9 +164,38 @@ describe('GET /api/alerts/stream', () => {
     const third = JSON.parse((await stream.next()).data) as TAlertStreamMessage;
     expect(third).toEqual({ count: 0, latest_id: null });
 
-    expect(listenersBefore).toBeGreaterThan(0);
     await stream.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(t.deps.bus.listenerCount(alertsChangedFor(alice.id))).toBe(listenersBefore - 1);
+    await expect.poll(() => hub.size).toBe(0);
+    await expect.poll(async () => (await t.deps.db.get<{ n: number }>(sql`select count(*) as n from live_streams`))?.n).toBe(0);
+  });
+
+  it('refuses more than STREAM_LIMIT_PER_USER streams for one user, counting every replica', async () => {
+    const limited = await createTestApp({ STREAM_LIMIT_PER_USER: 2 });
+    try {
+      await createUser(limited.deps, { username: 'carol' });
+      // A stream held by another replica (a row that replica keeps fresh).
+      await limited.deps.db.run(sql`insert into live_streams (id, user_id, instance, opened_at, expires_at)
+        select 'elsewhere', id, 'replica-2', ${Date.now()}, ${Date.now() + 60_000} from users where username = 'carol'`);
+      const asCarol = await loginAs(limited.app, 'carol');
+      const first = await asCarol.get('/api/alerts/stream');
+      expect(first.status).toBe(200);
+      const refused = await asCarol.get('/api/alerts/stream');
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+        code: 'too_many_streams',
+        message: expect.stringContaining('limit is 2'),
+      });
+      await first.body?.cancel();
+    } finally {
+      await limited.deps.cleanup();
+    }
+  });
+
+  it('ends the stream when its session ends (logout)', async () => {
+    const res = await asAlice.get('/api/alerts/stream');
+    const stream = readSse(res);
+    await stream.next();
+    expect((await asAlice.post('/api/auth/logout')).status).toBeLessThan(300);
+    await expect(stream.next()).rejects.toThrow('stream ended');
   });
 });

@@ -2,15 +2,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ZAlertPage, ZAlertStreamMessage, ZAlertSummary, ZRemoveAlertsBody, ZRemovedAlerts } from '@tocsin/contract/alerts';
 import { ZPageQuery } from '@tocsin/contract/common';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
 import { createRouter, errorResponses, jsonContent } from '../lib/router';
-import { subscribeAlertsChanged } from '../notifications/alert-bus';
-import { clearAlerts, findAlertStreamMessage, listAlerts, removeAlerts, summarizeAlerts } from '../notifications/alerts';
-
-/** Proxies close idle connections after about a minute; a comment line every 25 s keeps the stream open. */
-export const ALERT_STREAM_PING_MS = 25_000;
+import { clearAlerts, listAlerts, removeAlerts, summarizeAlerts } from '../notifications/alerts';
+import { getLiveStreamHub } from '../notifications/live-streams';
 
 const listRoute = createRoute({
   method: 'get',
@@ -57,10 +53,11 @@ const streamRoute = createRoute({
   tags: ['Alerts'],
   summary: 'Live alert count (Server-Sent Events)',
   description:
-    'An `alerts` event with {count, latest_id} on connect and whenever my list changes; a comment line every 25 s keeps the connection open.',
+    'An `alerts` event with {count, latest_id} on connect and whenever my list changes; a comment line every 25 s keeps the connection open. The stream ends when the session ends.',
   responses: {
     200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: ZAlertStreamMessage } } },
     401: errorResponses[401],
+    429: { description: 'Too many live connections for this user (see STREAM_LIMIT_PER_USER); poll the summary instead.' },
   },
 });
 
@@ -71,48 +68,19 @@ router.use('*', async (c, next) => {
 });
 
 export const alertRoutes = router
-  .openapi(listRoute, (c) => {
+  .openapi(listRoute, async (c) => {
     const { page, page_size } = c.req.valid('query');
-    return c.json(listAlerts(c.var.deps, requireAuth(c).user.id, page, page_size), 200);
+    return c.json(await listAlerts(c.var.deps, requireAuth(c).user.id, page, page_size), 200);
   })
-  .openapi(summaryRoute, (c) => c.json(summarizeAlerts(c.var.deps, requireAuth(c).user.id, c.req.valid('query').limit), 200))
-  .openapi(removeRoute, (c) => c.json(removeAlerts(c.var.deps, requireAuth(c).user.id, c.req.valid('json').ids), 200))
-  .openapi(clearRoute, (c) => c.json(clearAlerts(c.var.deps, requireAuth(c).user.id), 200))
-  .openapi(streamRoute, (c) => {
-    const deps = c.var.deps;
-    const userId = requireAuth(c).user.id;
-    return streamSSE(c, async (stream) => {
-      // Changes arriving while a message is being written collapse into one "dirty" flag: the next message carries the latest count.
-      let isDirty = true;
-      let wake: (() => void) | null = null;
-      const unsubscribe = subscribeAlertsChanged(deps.bus, userId, () => {
-        isDirty = true;
-        wake?.();
-      });
-      const ping = setInterval(() => {
-        stream.write(': ping\n\n').catch(() => stream.abort());
-      }, ALERT_STREAM_PING_MS);
-      ping.unref();
-      stream.onAbort(() => {
-        unsubscribe();
-        clearInterval(ping);
-        wake?.();
-      });
-      try {
-        while (!stream.aborted && !stream.closed) {
-          if (isDirty) {
-            isDirty = false;
-            await stream.writeSSE({ event: 'alerts', data: JSON.stringify(findAlertStreamMessage(deps, userId)) });
-            continue;
-          }
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          wake = null;
-        }
-      } finally {
-        unsubscribe();
-        clearInterval(ping);
-      }
-    });
+  .openapi(summaryRoute, async (c) => c.json(await summarizeAlerts(c.var.deps, requireAuth(c).user.id, c.req.valid('query').limit), 200))
+  .openapi(removeRoute, async (c) => c.json(await removeAlerts(c.var.deps, requireAuth(c).user.id, c.req.valid('json').ids), 200))
+  .openapi(clearRoute, async (c) => c.json(await clearAlerts(c.var.deps, requireAuth(c).user.id), 200))
+  .openapi(streamRoute, async (c) => {
+    const auth = requireAuth(c);
+    // The OpenAPI type expects JSON; the stream is a plain Response.
+    return (await getLiveStreamHub(c.var.deps).open({
+      userId: auth.user.id,
+      sessionId: auth.sessionId,
+      expiresAt: auth.sessionExpiresAt,
+    })) as never;
   });

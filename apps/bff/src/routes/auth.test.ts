@@ -1,20 +1,24 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../auth/sessions';
 import { createTestApp, createUser, loginAs, sendJson, TEST_PASSWORD } from '../test-utils';
 
-type TTestContext = ReturnType<typeof createTestApp>;
-let ctx: TTestContext;
-function setup(overrides: Parameters<typeof createTestApp>[0] = {}) {
-  ctx = createTestApp(overrides);
+type TTestContext = Awaited<ReturnType<typeof createTestApp>>;
+let ctx: TTestContext | undefined;
+async function setup(overrides: Parameters<typeof createTestApp>[0] = {}) {
+  ctx = await createTestApp(overrides);
   return ctx;
 }
-afterEach(() => ctx?.deps.cleanup());
+afterEach(async () => {
+  await ctx?.deps.cleanup();
+  ctx = undefined;
+});
 
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
 
 describe('POST /api/auth/login', () => {
   it('logs in, sets an HttpOnly SameSite=Lax cookie and returns the user with a CSRF token', async () => {
-    const { app, deps } = setup();
+    const { app, deps } = await setup();
     await createUser(deps, { username: 'Alice', firstName: 'Alice' });
     const res = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
     expect(res.status).toBe(200);
@@ -31,14 +35,14 @@ describe('POST /api/auth/login', () => {
   });
 
   it('marks the cookie Secure when COOKIE_SECURE is set', async () => {
-    const { app, deps } = setup({ COOKIE_SECURE: true });
+    const { app, deps } = await setup({ COOKIE_SECURE: true });
     await createUser(deps, { username: 'alice' });
     const res = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
     expect(res.headers.get('set-cookie')).toMatch(/Secure/);
   });
 
   it('answers a wrong password and an unknown user identically', async () => {
-    const { app, deps } = setup();
+    const { app, deps } = await setup();
     await createUser(deps, { username: 'alice' });
     const wrong = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: 'nope-nope-nope' });
     const unknown = await sendJson(app, 'POST', '/api/auth/login', { username: 'nobody', password: 'nope-nope-nope' });
@@ -49,7 +53,7 @@ describe('POST /api/auth/login', () => {
   });
 
   it('refuses an inactive user with the same message', async () => {
-    const { app, deps } = setup();
+    const { app, deps } = await setup();
     await createUser(deps, { username: 'ivan', isActive: false });
     const res = await sendJson(app, 'POST', '/api/auth/login', { username: 'ivan', password: TEST_PASSWORD });
     expect(res.status).toBe(401);
@@ -57,7 +61,7 @@ describe('POST /api/auth/login', () => {
   });
 
   it('names the missing fields', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await sendJson(app, 'POST', '/api/auth/login', { username: '' });
     expect(res.status).toBe(400);
     const error = await errorOf(res);
@@ -66,7 +70,7 @@ describe('POST /api/auth/login', () => {
   });
 
   it('locks a username after repeated failures, even the right password, and unlocks after the lock time', async () => {
-    const { app, deps } = setup({ LOGIN_MAX_FAILURES: 3, LOGIN_LOCK_SECONDS: 600 });
+    const { app, deps } = await setup({ LOGIN_MAX_FAILURES: 3, LOGIN_LOCK_SECONDS: 600 });
     let now = 1_800_000_000_000;
     deps.now = () => now;
     await createUser(deps, { username: 'alice' });
@@ -85,7 +89,7 @@ describe('POST /api/auth/login', () => {
   });
 
   it('locks unknown usernames too, and a success resets the count', async () => {
-    const { app, deps } = setup({ LOGIN_MAX_FAILURES: 2 });
+    const { app, deps } = await setup({ LOGIN_MAX_FAILURES: 2 });
     await createUser(deps, { username: 'alice' });
     await sendJson(app, 'POST', '/api/auth/login', { username: 'ghost', password: 'wrong-password' });
     const ghost = await sendJson(app, 'POST', '/api/auth/login', { username: 'ghost', password: 'wrong-password' });
@@ -98,7 +102,7 @@ describe('POST /api/auth/login', () => {
   });
 
   it('refuses a cross-site login but accepts a same-origin one', async () => {
-    const { app, deps } = setup();
+    const { app, deps } = await setup();
     await createUser(deps, { username: 'alice' });
     const body = { username: 'alice', password: TEST_PASSWORD };
     const evil = await sendJson(app, 'POST', '/api/auth/login', body, { origin: 'https://evil.example', host: 'localhost' });
@@ -110,7 +114,7 @@ describe('POST /api/auth/login', () => {
 
 describe('session, CSRF and logout', () => {
   it('GET /api/auth/me answers 401 without a session and the session with one', async () => {
-    const { app, deps } = setup();
+    const { app, deps } = await setup();
     expect((await sendJson(app, 'GET', '/api/auth/me')).status).toBe(401);
     await createUser(deps, { username: 'alice' });
     const client = await loginAs(app, 'alice');
@@ -122,7 +126,7 @@ describe('session, CSRF and logout', () => {
   });
 
   it('requires the CSRF token on cookie-authenticated writes', async () => {
-    const { app, deps } = setup();
+    const { app, deps } = await setup();
     await createUser(deps, { username: 'alice' });
     const client = await loginAs(app, 'alice');
     const res = await client.post('/api/auth/logout', undefined, { 'x-csrf-token': 'wrong' });
@@ -131,21 +135,23 @@ describe('session, CSRF and logout', () => {
     expect((await client.get('/api/auth/me')).status).toBe(200);
   });
 
-  it('logout ends the session and clears the cookie', async () => {
-    const { app, deps } = setup();
-    await createUser(deps, { username: 'alice' });
+  it('logout ends the session, clears the cookie and tells the bus', async () => {
+    const { app, deps } = await setup();
+    const alice = await createUser(deps, { username: 'alice' });
     const client = await loginAs(app, 'alice');
+    const ended = new Promise<number[]>((resolve) => deps.bus.subscribe('sessions-ended', (message) => resolve(message.userIds)));
     const res = await client.post('/api/auth/logout');
     expect(res.status).toBe(204);
     expect(res.headers.get('set-cookie')).toMatch(new RegExp(`${SESSION_COOKIE}=;`));
     expect((await client.get('/api/auth/me')).status).toBe(401);
+    expect(await ended).toEqual([alice.id]);
   });
 
   it('a deactivated user loses their session', async () => {
-    const { app, deps } = setup();
+    const { app, deps } = await setup();
     const alice = await createUser(deps, { username: 'alice' });
     const client = await loginAs(app, 'alice');
-    deps.sqlite.prepare('update users set is_active = 0 where id = ?').run(alice.id);
+    await deps.db.run(sql`update users set is_active = 0 where id = ${alice.id}`);
     expect((await client.get('/api/auth/me')).status).toBe(401);
   });
 });

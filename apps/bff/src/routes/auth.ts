@@ -60,9 +60,9 @@ export const authRoutes = createRouter()
     });
     return c.json({ user: toUserDto(result.user), csrf_token: result.csrfToken }, 200);
   })
-  .openapi(logout, (c) => {
+  .openapi(logout, async (c) => {
     const auth = c.var.auth;
-    if (auth?.sessionId) deleteSession(c.var.deps, auth.sessionId);
+    if (auth?.sessionId) await deleteSession(c.var.deps, auth.sessionId);
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.var.deps.env.COOKIE_SECURE });
     return c.body(null, 204);
   })

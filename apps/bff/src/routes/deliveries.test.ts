@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TDeliveryDetail, TDeliveryPage, TDeliveryStats } from '@tocsin/contract/deliveries';
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../app-context';
+import { insertRow, insertRows } from '../db/rows';
 import { deliveries, deliveryAttempts, events, webhooks } from '../db/schema';
 import { createTestApp, createUser, loginAs } from '../test-utils';
 
-let ctx: ReturnType<typeof createTestApp> | undefined;
+let ctx: Awaited<ReturnType<typeof createTestApp>> | undefined;
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
-  ctx?.deps.cleanup();
+  await ctx?.deps.cleanup();
   ctx = undefined;
 });
 
@@ -20,33 +22,25 @@ const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 2, 10, 12, 30);
 
 function insertEvent(deps: Deps, name: string, title = `${name} happened`) {
-  return deps.db
-    .insert(events)
-    .values({ name, routedAs: name, title, url: '/alerts', icon: 'bell', source: name, createdAt: NOW - 2 * HOUR })
-    .returning()
-    .get();
+  return insertRow(deps.db, events, { name, routedAs: name, title, url: '/alerts', icon: 'bell', source: name, createdAt: NOW - 2 * HOUR });
 }
 
 type DeliveryInput = Partial<typeof deliveries.$inferInsert> & { eventId: number; channel: string };
 
 function insertDelivery(deps: Deps, input: DeliveryInput) {
-  return deps.db
-    .insert(deliveries)
-    .values({
-      uuid: randomUUID(),
-      targetKind: input.webhookId ? 'webhook' : input.userId ? 'user' : 'system',
-      status: 'queued',
-      createdAt: NOW - HOUR,
-      updatedAt: NOW - HOUR,
-      nextAttemptAt: NOW - HOUR,
-      ...input,
-    })
-    .returning()
-    .get();
+  return insertRow(deps.db, deliveries, {
+    uuid: randomUUID(),
+    targetKind: input.webhookId ? 'webhook' : input.userId ? 'user' : 'system',
+    status: 'queued',
+    createdAt: NOW - HOUR,
+    updatedAt: NOW - HOUR,
+    nextAttemptAt: NOW - HOUR,
+    ...input,
+  });
 }
 
 async function setup() {
-  ctx = createTestApp();
+  ctx = await createTestApp();
   ctx.deps.now = () => NOW;
   const adminUser = await createUser(ctx.deps, { username: 'admin', isSuperuser: true });
   const aliceUser = await createUser(ctx.deps, { username: 'alice' });
@@ -58,22 +52,18 @@ async function setup() {
 }
 
 /** Three deliveries: a system mail (sent), alice's mail (failed, 2 attempts), a webhook delivery to alice's webhook (failed). */
-function seed(deps: Deps, aliceId: number) {
-  const scan = insertEvent(deps, 'scan_added', 'Scan of ACME');
-  const other = insertEvent(deps, 'other', 'Something else');
-  const hook = deps.db
-    .insert(webhooks)
-    .values({
-      name: 'Alice SIEM',
-      url: 'http://127.0.0.1:1/hook',
-      ownerId: aliceId,
-      headerName: 'X-Key',
-      headerValue: 'hv-secret-value',
-      signingSecret: 'sig-secret-value',
-    })
-    .returning()
-    .get();
-  const systemMail = insertDelivery(deps, {
+async function seed(deps: Deps, aliceId: number) {
+  const scan = await insertEvent(deps, 'scan_added', 'Scan of ACME');
+  const other = await insertEvent(deps, 'other', 'Something else');
+  const hook = await insertRow(deps.db, webhooks, {
+    name: 'Alice SIEM',
+    url: 'http://127.0.0.1:1/hook',
+    ownerId: aliceId,
+    headerName: 'X-Key',
+    headerValue: 'hv-secret-value',
+    signingSecret: 'sig-secret-value',
+  });
+  const systemMail = await insertDelivery(deps, {
     eventId: scan.id,
     channel: 'mail',
     status: 'sent',
@@ -81,7 +71,7 @@ function seed(deps: Deps, aliceId: number) {
     sentAt: NOW - 30 * 60_000,
     content: JSON.stringify({ subject: 'Scan of ACME', body: 'Hello' }),
   });
-  const aliceMail = insertDelivery(deps, {
+  const aliceMail = await insertDelivery(deps, {
     eventId: scan.id,
     channel: 'mail',
     userId: aliceId,
@@ -92,28 +82,25 @@ function seed(deps: Deps, aliceId: number) {
     createdAt: NOW - 3 * HOUR,
     updatedAt: NOW - 2 * HOUR,
   });
-  deps.db
-    .insert(deliveryAttempts)
-    .values([
-      {
-        deliveryId: aliceMail.id,
-        startedAt: NOW - 3 * HOUR,
-        finishedAt: NOW - 3 * HOUR + 50,
-        ok: false,
-        responseCode: 451,
-        error: 'try later',
-      },
-      {
-        deliveryId: aliceMail.id,
-        startedAt: NOW - 2 * HOUR,
-        finishedAt: NOW - 2 * HOUR + 50,
-        ok: false,
-        responseCode: 550,
-        error: 'mailbox unavailable',
-      },
-    ])
-    .run();
-  const webhookDelivery = insertDelivery(deps, {
+  await insertRows(deps.db, deliveryAttempts, [
+    {
+      deliveryId: aliceMail.id,
+      startedAt: NOW - 3 * HOUR,
+      finishedAt: NOW - 3 * HOUR + 50,
+      ok: false,
+      responseCode: 451,
+      error: 'try later',
+    },
+    {
+      deliveryId: aliceMail.id,
+      startedAt: NOW - 2 * HOUR,
+      finishedAt: NOW - 2 * HOUR + 50,
+      ok: false,
+      responseCode: 550,
+      error: 'mailbox unavailable',
+    },
+  ]);
+  const webhookDelivery = await insertDelivery(deps, {
     eventId: other.id,
     channel: 'webhooks',
     webhookId: hook.id,
@@ -129,7 +116,7 @@ function seed(deps: Deps, aliceId: number) {
 describe('GET /api/deliveries', () => {
   it('shows superusers every delivery and users only theirs (and their webhooks’)', async () => {
     const { admin, alice, bob, deps, aliceUser } = await setup();
-    const { systemMail, aliceMail, webhookDelivery } = seed(deps, aliceUser.id);
+    const { systemMail, aliceMail, webhookDelivery } = await seed(deps, aliceUser.id);
 
     const all = (await (await admin.get('/api/deliveries')).json()) as TDeliveryPage;
     expect(all.total).toBe(3);
@@ -155,7 +142,7 @@ describe('GET /api/deliveries', () => {
 
   it('filters by status, channel, event and time, and pages', async () => {
     const { admin, deps, aliceUser } = await setup();
-    const { systemMail, aliceMail, webhookDelivery } = seed(deps, aliceUser.id);
+    const { systemMail, aliceMail, webhookDelivery } = await seed(deps, aliceUser.id);
     const ids = async (query: string) =>
       ((await (await admin.get(`/api/deliveries?${query}`)).json()) as TDeliveryPage).items.map((d) => d.id);
     expect(await ids('status=failed')).toEqual([webhookDelivery.id, aliceMail.id]);
@@ -182,7 +169,7 @@ describe('GET /api/deliveries', () => {
 describe('GET /api/deliveries/:id', () => {
   it('returns attempts and rendered content, with secrets scrubbed', async () => {
     const { admin, alice, bob, deps, aliceUser } = await setup();
-    const { aliceMail, webhookDelivery, systemMail } = seed(deps, aliceUser.id);
+    const { aliceMail, webhookDelivery, systemMail } = await seed(deps, aliceUser.id);
 
     const detail = (await (await alice.get(`/api/deliveries/${aliceMail.id}`)).json()) as TDeliveryDetail;
     expect(detail.attempt_list.map((a) => [a.response_code, a.error])).toEqual([
@@ -209,9 +196,9 @@ describe('POST /api/deliveries/:id/retry', () => {
   it('sends a failed delivery again now; refuses others with 409; hides others’ with 404', async () => {
     const { admin, alice, bob, deps, aliceUser } = await setup();
     const receiver = await startReceiver();
-    const { systemMail, webhookDelivery, hook } = seed(deps, aliceUser.id);
-    deps.sqlite.prepare('update webhooks set url = ? where id = ?').run(receiver.url, hook.id);
-    deps.sqlite.prepare('update system_settings set webhooks_enabled = 1 where id = 1').run();
+    const { systemMail, webhookDelivery, hook } = await seed(deps, aliceUser.id);
+    await deps.db.run(sql`update webhooks set url = ${receiver.url} where id = ${hook.id}`);
+    await deps.db.run(sql`update system_settings set webhooks_enabled = 1 where id = 1`);
 
     expect((await bob.post(`/api/deliveries/${webhookDelivery.id}/retry`)).status).toBe(404);
     const sentRetry = await admin.post(`/api/deliveries/${systemMail.id}/retry`);
@@ -223,22 +210,40 @@ describe('POST /api/deliveries/:id/retry', () => {
     const after = (await res.json()) as TDeliveryDetail;
     expect(after.status).not.toBe('failed');
     expect(['queued', 'sending', 'sent']).toContain(after.status);
-    const row = deps.sqlite.prepare('select status, next_attempt_at from deliveries where id = ?').get(webhookDelivery.id) as {
-      status: string;
-      next_attempt_at: number;
-    };
+    const row = (await deps.db.get<{ status: string; next_attempt_at: number }>(
+      sql`select status, next_attempt_at from deliveries where id = ${webhookDelivery.id}`,
+    ))!;
     expect(row.status).not.toBe('failed');
     expect(row.next_attempt_at).toBeLessThanOrEqual(NOW);
+  });
+});
+
+describe('POST /api/deliveries/:id/retry to a deactivated webhook', () => {
+  it('refuses with 409 saying the webhook must be reactivated first, and leaves the delivery failed', async () => {
+    const { alice, deps, aliceUser } = await setup();
+    const { webhookDelivery, hook } = await seed(deps, aliceUser.id);
+    await deps.db.run(sql`update webhooks set status = 'inactive_permanent', note = 'Deactivated by admin.' where id = ${hook.id}`);
+    await deps.db.run(sql`update system_settings set webhooks_enabled = 1 where id = 1`);
+
+    const res = await alice.post(`/api/deliveries/${webhookDelivery.id}/retry`);
+    expect(res.status).toBe(409);
+    const { message } = ((await res.json()) as { error: { message: string } }).error;
+    expect(message).toContain('webhook "Alice SIEM" is deactivated');
+    expect(message).toContain('reactivate the webhook first');
+    const row = await deps.db.get<{ status: string; attempts: number }>(
+      sql`select status, attempts from deliveries where id = ${webhookDelivery.id}`,
+    );
+    expect(row).toEqual({ status: 'failed', attempts: 1 });
   });
 });
 
 describe('GET /api/deliveries/stats', () => {
   it('counts sent and failed per channel and hour over the last 24 hours', async () => {
     const { admin, alice, deps, aliceUser } = await setup();
-    seed(deps, aliceUser.id);
+    await seed(deps, aliceUser.id);
     // Outside the window: not counted.
-    const old = insertEvent(deps, 'other');
-    insertDelivery(deps, { eventId: old.id, channel: 'slack', status: 'sent', sentAt: NOW - 30 * HOUR, createdAt: NOW - 30 * HOUR });
+    const old = await insertEvent(deps, 'other');
+    await insertDelivery(deps, { eventId: old.id, channel: 'slack', status: 'sent', sentAt: NOW - 30 * HOUR, createdAt: NOW - 30 * HOUR });
 
     const stats = (await (await admin.get('/api/deliveries/stats')).json()) as TDeliveryStats;
     expect(stats.hours).toBe(24);

@@ -59,24 +59,24 @@ const retry = createRoute({
     200: { description: 'The delivery after the new attempt', content: { 'application/json': { schema: ZDeliveryDetail } } },
     401: errorResponses[401],
     404: errorResponses[404],
-    409: { description: 'The delivery is not failed (only failed deliveries can be retried).' },
+    409: { description: 'The delivery is not failed (only failed deliveries can be retried), or its webhook is deactivated.' },
   },
 });
 
 export const deliveriesRoutes = createRouter()
-  .openapi(list, (c) => {
+  .openapi(list, async (c) => {
     const auth = requireAuth(c);
-    return c.json(listDeliveries(c.var.deps, auth.user, c.req.valid('query')), 200);
+    return c.json(await listDeliveries(c.var.deps, auth.user, c.req.valid('query')), 200);
   })
-  .openapi(stats, (c) => {
+  .openapi(stats, async (c) => {
     const auth = requireAuth(c);
-    return c.json(getDeliveryStats(c.var.deps, auth.user, c.req.valid('query').hours), 200);
+    return c.json(await getDeliveryStats(c.var.deps, auth.user, c.req.valid('query').hours), 200);
   })
-  .openapi(detail, (c) => {
+  .openapi(detail, async (c) => {
     const auth = requireAuth(c);
-    return c.json(getDelivery(c.var.deps, auth.user, c.req.valid('param').id), 200);
+    return c.json(await getDelivery(c.var.deps, auth.user, c.req.valid('param').id), 200);
   })
-  .openapi(retry, (c) => {
+  .openapi(retry, async (c) => {
     const auth = requireAuth(c);
-    return c.json(retryDelivery(c.var.deps, auth.user, c.req.valid('param').id), 200);
+    return c.json(await retryDelivery(c.var.deps, auth.user, c.req.valid('param').id), 200);
   });

@@ -63,7 +63,7 @@ router.use('*', async (c, next) => {
 });
 
 export const engagementRoutes = router
-  .openapi(list, (c) => c.json(listEngagements(c.var.deps, requireAuth(c).user, c.req.valid('query').product_id), 200))
-  .openapi(create, (c) => c.json(createEngagement(c.var.deps, requireAuth(c).user, c.req.valid('json')), 201))
-  .openapi(show, (c) => c.json(getEngagement(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200))
-  .openapi(close, (c) => c.json(closeEngagement(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200));
+  .openapi(list, async (c) => c.json(await listEngagements(c.var.deps, requireAuth(c).user, c.req.valid('query').product_id), 200))
+  .openapi(create, async (c) => c.json(await createEngagement(c.var.deps, requireAuth(c).user, c.req.valid('json')), 201))
+  .openapi(show, async (c) => c.json(await getEngagement(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200))
+  .openapi(close, async (c) => c.json(await closeEngagement(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200));

@@ -1,8 +1,9 @@
 import type { TCreatedEvent } from '@tocsin/contract/events';
 import { EVENT_BODY_MAX_BYTES } from '@tocsin/contract/events';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UserRow } from '../app-context';
+import { findRow, findRows } from '../db/rows';
 import { alerts, events } from '../db/schema';
 import {
   createTestApp,
@@ -16,7 +17,7 @@ import {
   type TTestClient,
 } from '../test-utils';
 
-let t: ReturnType<typeof createTestApp>;
+let t: Awaited<ReturnType<typeof createTestApp>>;
 let admin: UserRow;
 let member: UserRow;
 let outsider: UserRow;
@@ -28,36 +29,30 @@ let hiddenProductId: number;
 type TErrorBody = { error: { code: string; message: string } };
 
 beforeEach(async () => {
-  t = createTestApp();
-  const pt = insertProductType(t.deps, 'Web');
-  const otherPt = insertProductType(t.deps, 'Mobile');
-  productId = insertProduct(t.deps, 'Shop', pt.id).id;
-  hiddenProductId = insertProduct(t.deps, 'App', otherPt.id).id;
+  t = await createTestApp();
+  const pt = await insertProductType(t.deps, 'Web');
+  const otherPt = await insertProductType(t.deps, 'Mobile');
+  productId = (await insertProduct(t.deps, 'Shop', pt.id)).id;
+  hiddenProductId = (await insertProduct(t.deps, 'App', otherPt.id)).id;
   admin = await createUser(t.deps, { username: 'admin', isSuperuser: true });
   member = await createUser(t.deps, { username: 'member', productTypes: [{ id: pt.id }] });
   outsider = await createUser(t.deps, { username: 'outsider' });
   asMember = await loginAs(t.app, 'member');
-  asAdminToken = createTokenClient(t.app, t.deps, admin);
+  asAdminToken = await createTokenClient(t.app, t.deps, admin);
   // Everybody wants alerts for every event, so routing alone decides who gets one.
-  t.deps.sqlite.exec(
-    `insert into notification_settings (scope, event, channels) values ('system', 'scan_added', 1), ('system', 'other', 1)`,
+  await t.deps.db.run(
+    sql`insert into notification_settings (scope, event, channels) values ('system', 'scan_added', 1), ('system', 'other', 1)`,
   );
   for (const u of [admin, member, outsider]) {
-    t.deps.sqlite
-      .prepare(`insert into notification_settings (scope, user_id, event, channels) values ('personal', ?, 'user_mentioned', 1)`)
-      .run(u.id);
+    await t.deps.db.run(
+      sql`insert into notification_settings (scope, user_id, event, channels) values ('personal', ${u.id}, 'user_mentioned', 1)`,
+    );
   }
 });
 afterEach(() => t.deps.cleanup());
 
-const alertUserIds = (eventId: number) =>
-  t.deps.db
-    .select({ userId: alerts.userId })
-    .from(alerts)
-    .where(sql`event_id = ${eventId}`)
-    .all()
-    .map((r) => r.userId)
-    .sort((a, b) => a - b);
+const alertUserIds = async (eventId: number) =>
+  (await findRows(t.deps.db, alerts, eq(alerts.eventId, eventId))).map((r) => r.userId).sort((a, b) => a - b);
 
 async function errorOf(res: Response): Promise<TErrorBody['error']> {
   return ((await res.json()) as TErrorBody).error;
@@ -75,8 +70,8 @@ describe('POST /api/events', () => {
       deliveries_created: 0,
       duplicate: false,
     });
-    expect(alertUserIds(body.id)).toEqual([admin.id, member.id].sort((a, b) => a - b));
-    const row = t.deps.db.select().from(events).where(sql`id = ${body.id}`).get();
+    expect(await alertUserIds(body.id)).toEqual([admin.id, member.id].sort((a, b) => a - b));
+    const row = await findRow(t.deps.db, events, eq(events.id, body.id));
     expect(row?.createdBy).toBe(admin.id);
   });
 
@@ -85,7 +80,7 @@ describe('POST /api/events', () => {
     expect(res.status).toBe(202);
     const body = (await res.json()) as TCreatedEvent;
     expect(body).toMatchObject({ event: 'pipeline_done', routed_as: 'other', alerts_created: 1 });
-    expect(alertUserIds(body.id)).toEqual([admin.id]);
+    expect(await alertUserIds(body.id)).toEqual([admin.id]);
     const csrfless = await asMember.post('/api/events', { event: 'other', title: 'x' }, { 'x-csrf-token': '' });
     expect(csrfless.status).toBe(403);
   });
@@ -99,7 +94,7 @@ describe('POST /api/events', () => {
     const ok = await asAdminToken.post('/api/events', { event: 'user_mentioned', title: 'You were mentioned', recipients: ['OUTSIDER'] });
     expect(ok.status).toBe(202);
     const body = (await ok.json()) as TCreatedEvent;
-    expect(alertUserIds(body.id)).toEqual([outsider.id]);
+    expect(await alertUserIds(body.id)).toEqual([outsider.id]);
 
     const bad = await asAdminToken.post('/api/events', {
       event: 'user_mentioned',
@@ -129,7 +124,7 @@ describe('POST /api/events', () => {
     expect(hidden.status).toBe(404);
     expect((await errorOf(hidden)).message).toBe(`product_id ${hiddenProductId} was not found.`);
 
-    const hiddenEngagement = insertEngagement(t.deps, { name: 'E', productId: hiddenProductId });
+    const hiddenEngagement = await insertEngagement(t.deps, { name: 'E', productId: hiddenProductId });
     const eng = await asMember.post('/api/events', { event: 'engagement_added', title: 'x', engagement_id: hiddenEngagement.id });
     expect(eng.status).toBe(404);
     expect((await errorOf(eng)).message).toContain(`engagement_id ${hiddenEngagement.id}`);
@@ -138,7 +133,7 @@ describe('POST /api/events', () => {
     expect(type.status).toBe(404);
     expect((await errorOf(type)).message).toContain('product_type_id 777');
 
-    const visibleEngagement = insertEngagement(t.deps, { name: 'F', productId });
+    const visibleEngagement = await insertEngagement(t.deps, { name: 'F', productId });
     const fine = await asMember.post('/api/events', { event: 'engagement_added', title: 'x', engagement_id: visibleEngagement.id });
     expect(fine.status).toBe(202);
   });
@@ -183,7 +178,7 @@ describe('POST /api/events', () => {
     const res = await asAdminToken.post('/api/events', { event: 'other', title: 'T'.repeat(400), description: 'D'.repeat(3000) });
     expect(res.status).toBe(202);
     const body = (await res.json()) as TCreatedEvent;
-    const alert = t.deps.db.select().from(alerts).where(sql`event_id = ${body.id}`).get();
+    const alert = await findRow(t.deps.db, alerts, eq(alerts.eventId, body.id));
     expect(alert?.title).toBe('T'.repeat(250));
     expect(alert?.description).toHaveLength(2000);
   });
@@ -193,7 +188,7 @@ describe('POST /api/events', () => {
     const first = (await (await asAdminToken.post('/api/events', payload)).json()) as TCreatedEvent;
     const second = (await (await asAdminToken.post('/api/events', { ...payload, title: 'changed' })).json()) as TCreatedEvent;
     expect(second).toEqual({ ...first, duplicate: true });
-    expect(t.deps.db.select().from(alerts).all()).toHaveLength(first.alerts_created);
+    expect(await findRows(t.deps.db, alerts)).toHaveLength(first.alerts_created);
     const byMember = (await (await asMember.post('/api/events', payload)).json()) as TCreatedEvent;
     expect(byMember.duplicate).toBe(false);
   });

@@ -43,7 +43,7 @@ router.use(
   }),
 );
 
-export const eventRoutes = router.openapi(createEventRoute, (c) => {
+export const eventRoutes = router.openapi(createEventRoute, async (c) => {
   const auth = requireAuth(c);
-  return c.json(createEventFromApi(c.var.deps, auth.user, c.req.valid('json')), 202);
+  return c.json(await createEventFromApi(c.var.deps, auth.user, c.req.valid('json')), 202);
 });

@@ -71,9 +71,9 @@ router.use('*', async (c, next) => {
 
 export const meRoutes = router
   .openapi(getProfile, (c) => c.json(toUserDto(requireAuth(c).user), 200))
-  .openapi(patchProfile, (c) => {
+  .openapi(patchProfile, async (c) => {
     const auth = requireAuth(c);
-    return c.json(toUserDto(updateProfile(c.var.deps, auth.user, c.req.valid('json'))), 200);
+    return c.json(toUserDto(await updateProfile(c.var.deps, auth.user, c.req.valid('json'))), 200);
   })
   .openapi(postPassword, async (c) => {
     const auth = requireAuth(c);
@@ -81,13 +81,13 @@ export const meRoutes = router
     await changePassword(c.var.deps, auth.user, current_password, new_password, auth.sessionId);
     return c.body(null, 204);
   })
-  .openapi(getTokens, (c) => c.json(listTokens(c.var.deps, requireAuth(c).user.id), 200))
-  .openapi(postToken, (c) => {
+  .openapi(getTokens, async (c) => c.json(await listTokens(c.var.deps, requireAuth(c).user.id), 200))
+  .openapi(postToken, async (c) => {
     const auth = requireAuth(c);
-    return c.json(createToken(c.var.deps, auth.user.id, c.req.valid('json').name), 201);
+    return c.json(await createToken(c.var.deps, auth.user.id, c.req.valid('json').name), 201);
   })
-  .openapi(deleteToken, (c) => {
+  .openapi(deleteToken, async (c) => {
     const auth = requireAuth(c);
-    revokeToken(c.var.deps, auth.user.id, c.req.valid('param').id);
+    await revokeToken(c.var.deps, auth.user.id, c.req.valid('param').id);
     return c.body(null, 204);
   });

@@ -1,11 +1,12 @@
 import { EVENT_NAMES } from '@tocsin/contract/catalogue';
 import type { TSettingsRecord } from '@tocsin/contract/notification-settings';
-import { sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { updateRows } from '../db/rows';
 import { systemSettings } from '../db/schema';
 import { createTestApp, createUser, loginAs, sendJson, type TTestClient } from '../test-utils';
 
-let t: ReturnType<typeof createTestApp>;
+let t: Awaited<ReturnType<typeof createTestApp>>;
 let asAdmin: TTestClient;
 let asAlice: TTestClient;
 let asBob: TTestClient;
@@ -13,14 +14,14 @@ let asBob: TTestClient;
 type TErrorBody = { error: { code: string; message: string } };
 
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   await createUser(t.deps, { username: 'admin', isSuperuser: true });
   await createUser(t.deps, { username: 'alice', globalRole: 'Owner' });
   await createUser(t.deps, { username: 'bob' });
   asAdmin = await loginAs(t.app, 'admin');
   asAlice = await loginAs(t.app, 'alice');
   asBob = await loginAs(t.app, 'bob');
-  t.deps.db.update(systemSettings).set({ mailEnabled: true, slackEnabled: true, msteamsEnabled: true }).where(sql`id = 1`).run();
+  await updateRows(t.deps.db, systemSettings, { mailEnabled: true, slackEnabled: true, msteamsEnabled: true }, eq(systemSettings.id, 1));
 });
 afterEach(() => t.deps.cleanup());
 

@@ -55,8 +55,8 @@ router.use('*', async (c, next) => {
 });
 
 export const notificationSettingsRoutes = router
-  .openapi(getRoute, (c) => c.json(getSettingsRecord(c.var.deps, findRecordKey(c, c.req.valid('param').scope)), 200))
-  .openapi(putRoute, (c) => {
+  .openapi(getRoute, async (c) => c.json(await getSettingsRecord(c.var.deps, findRecordKey(c, c.req.valid('param').scope)), 200))
+  .openapi(putRoute, async (c) => {
     const key = findRecordKey(c, c.req.valid('param').scope);
-    return c.json(saveSettingsRecord(c.var.deps, key, c.req.valid('json')), 200);
+    return c.json(await saveSettingsRecord(c.var.deps, key, c.req.valid('json')), 200);
   });

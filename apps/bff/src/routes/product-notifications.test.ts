@@ -1,13 +1,14 @@
 import { PRODUCT_EVENT_NAMES } from '@tocsin/contract/catalogue';
 import type { TSettingsRecord } from '@tocsin/contract/notification-settings';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UserRow } from '../app-context';
+import { updateRows } from '../db/rows';
 import { systemSettings } from '../db/schema';
 import { dispatchEvent } from '../notifications/dispatch';
 import { createTestApp, createUser, insertProduct, insertProductType, loginAs, sendJson, type TTestClient } from '../test-utils';
 
-let t: ReturnType<typeof createTestApp>;
+let t: Awaited<ReturnType<typeof createTestApp>>;
 let member: UserRow;
 let asMember: TTestClient;
 let asOutsider: TTestClient;
@@ -17,15 +18,15 @@ let otherProductId: number;
 type TErrorBody = { error: { code: string; message: string } };
 
 beforeEach(async () => {
-  t = createTestApp();
-  const pt = insertProductType(t.deps, 'Web');
-  productId = insertProduct(t.deps, 'Shop', pt.id).id;
-  otherProductId = insertProduct(t.deps, 'Blog', pt.id).id;
+  t = await createTestApp();
+  const pt = await insertProductType(t.deps, 'Web');
+  productId = (await insertProduct(t.deps, 'Shop', pt.id)).id;
+  otherProductId = (await insertProduct(t.deps, 'Blog', pt.id)).id;
   member = await createUser(t.deps, { username: 'member', products: [{ id: productId }] });
   await createUser(t.deps, { username: 'outsider' });
   asMember = await loginAs(t.app, 'member');
   asOutsider = await loginAs(t.app, 'outsider');
-  t.deps.db.update(systemSettings).set({ mailEnabled: true, msteamsEnabled: true, webhooksEnabled: true }).where(sql`id = 1`).run();
+  await updateRows(t.deps.db, systemSettings, { mailEnabled: true, msteamsEnabled: true, webhooksEnabled: true }, eq(systemSettings.id, 1));
 });
 afterEach(() => t.deps.cleanup());
 
@@ -47,9 +48,9 @@ describe('/api/products/:id/notifications', () => {
 
   it('the saved record sends alerts for that product only', async () => {
     await asMember.put(`/api/products/${productId}/notifications`, { settings: { scan_added: ['alert'] } });
-    const onProduct = dispatchEvent(t.deps, { event: 'scan_added', title: 'Scan', productId });
+    const onProduct = await dispatchEvent(t.deps, { event: 'scan_added', title: 'Scan', productId });
     expect(onProduct.alertsCreated).toBe(1);
-    const count = t.deps.sqlite.prepare<[number], { n: number }>('select count(*) as n from alerts where user_id = ?').get(member.id);
+    const count = await t.deps.db.get<{ n: number }>(sql`select count(*) as n from alerts where user_id = ${member.id}`);
     expect(count?.n).toBe(1);
   });
 

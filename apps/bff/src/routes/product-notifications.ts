@@ -52,17 +52,17 @@ const putRoute = createRoute({
   },
 });
 
-function findProductRecordKey(deps: Deps, user: UserRow, productId: number): TRecordKey {
-  if (!canViewProduct(deps, user, productId)) throw notFound(`Product ${productId}`);
+async function findProductRecordKey(deps: Deps, user: UserRow, productId: number): Promise<TRecordKey> {
+  if (!(await canViewProduct(deps, user, productId))) throw notFound(`Product ${productId}`);
   return { scope: 'product', userId: user.id, productId };
 }
 
 export const productNotificationRoutes = createRouter()
-  .openapi(getRoute, (c) => {
-    const key = findProductRecordKey(c.var.deps, requireAuth(c).user, c.req.valid('param').id);
-    return c.json(getSettingsRecord(c.var.deps, key), 200);
+  .openapi(getRoute, async (c) => {
+    const key = await findProductRecordKey(c.var.deps, requireAuth(c).user, c.req.valid('param').id);
+    return c.json(await getSettingsRecord(c.var.deps, key), 200);
   })
-  .openapi(putRoute, (c) => {
-    const key = findProductRecordKey(c.var.deps, requireAuth(c).user, c.req.valid('param').id);
-    return c.json(saveSettingsRecord(c.var.deps, key, c.req.valid('json')), 200);
+  .openapi(putRoute, async (c) => {
+    const key = await findProductRecordKey(c.var.deps, requireAuth(c).user, c.req.valid('param').id);
+    return c.json(await saveSettingsRecord(c.var.deps, key, c.req.valid('json')), 200);
   });

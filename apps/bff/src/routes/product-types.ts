@@ -46,6 +46,6 @@ router.use('*', async (c, next) => {
 });
 
 export const productTypeRoutes = router
-  .openapi(list, (c) => c.json(listProductTypes(c.var.deps, requireAuth(c).user), 200))
-  .openapi(create, (c) => c.json(createProductType(c.var.deps, requireAuth(c).user, c.req.valid('json')), 201))
-  .openapi(show, (c) => c.json(getProductType(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200));
+  .openapi(list, async (c) => c.json(await listProductTypes(c.var.deps, requireAuth(c).user), 200))
+  .openapi(create, async (c) => c.json(await createProductType(c.var.deps, requireAuth(c).user, c.req.valid('json')), 201))
+  .openapi(show, async (c) => c.json(await getProductType(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200));

@@ -1,21 +1,25 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../app-context';
 import { createTestApp, createUser, insertEngagement, insertProduct, insertProductType, loginAs, type TTestClient } from '../test-utils';
 
-let ctx: ReturnType<typeof createTestApp>;
-afterEach(() => ctx?.deps.cleanup());
+let ctx: Awaited<ReturnType<typeof createTestApp>> | undefined;
+afterEach(async () => {
+  await ctx?.deps.cleanup();
+  ctx = undefined;
+});
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
 const names = async (res: Response) => ((await res.json()) as { name: string }[]).map((x) => x.name);
 
 /** Two product types; alice is a member of Web, bob of the Shop product only, carol is a global Reader, dave has nothing. */
 async function setupWorld() {
-  ctx = createTestApp();
+  ctx = await createTestApp();
   const { app, deps } = ctx;
-  const web = insertProductType(deps, 'Web');
-  const infra = insertProductType(deps, 'Infra');
-  const shop = insertProduct(deps, 'Shop', web.id);
-  const blog = insertProduct(deps, 'Blog', web.id);
-  const vpn = insertProduct(deps, 'VPN', infra.id);
+  const web = await insertProductType(deps, 'Web');
+  const infra = await insertProductType(deps, 'Infra');
+  const shop = await insertProduct(deps, 'Shop', web.id);
+  const blog = await insertProduct(deps, 'Blog', web.id);
+  const vpn = await insertProduct(deps, 'VPN', infra.id);
   const users = {
     admin: await createUser(deps, { username: 'admin', isSuperuser: true }),
     alice: await createUser(deps, { username: 'alice', productTypes: [{ id: web.id, role: 'Maintainer' }] }),
@@ -33,13 +37,13 @@ async function setupWorld() {
   return { app, deps, web, infra, shop, blog, vpn, users, clients };
 }
 
-function setSystemAlert(deps: Deps, event: string) {
-  deps.sqlite.prepare("insert into notification_settings (scope, event, channels) values ('system', ?, 1)").run(event);
+async function setSystemAlert(deps: Deps, event: string) {
+  await deps.db.run(sql`insert into notification_settings (scope, event, channels) values ('system', ${event}, 1)`);
 }
-const alertTitles = (deps: Deps, userId: number) =>
-  (deps.sqlite.prepare('select title from alerts where user_id = ? order by id').all(userId) as { title: string }[]).map((r) => r.title);
+const alertTitles = async (deps: Deps, userId: number) =>
+  (await deps.db.all<{ title: string }>(sql`select title from alerts where user_id = ${userId} order by id`)).map((r) => r.title);
 const eventRows = (deps: Deps) =>
-  deps.sqlite.prepare('select name, title, url, product_type_id, product_id, engagement_id, created_by from events order by id').all();
+  deps.db.all(sql`select name, title, url, product_type_id, product_id, engagement_id, created_by from events order by id`);
 
 describe('product types', () => {
   it('lists only visible product types, counting only visible products', async () => {
@@ -66,12 +70,12 @@ describe('product types', () => {
 
   it('lets superusers and global Maintainers add product types, emitting product_type_added; others get 403', async () => {
     const { app, deps, clients, users } = await setupWorld();
-    setSystemAlert(deps, 'product_type_added');
+    await setSystemAlert(deps, 'product_type_added');
     const created = await clients.admin.post('/api/product-types', { name: 'Mobile', description: 'Apps' });
     expect(created.status).toBe(201);
     const mobile = (await created.json()) as { id: number; name: string; product_count: number };
     expect(mobile).toMatchObject({ name: 'Mobile', product_count: 0 });
-    expect(eventRows(deps)).toEqual([
+    expect(await eventRows(deps)).toEqual([
       {
         name: 'product_type_added',
         title: 'Product type Mobile added',
@@ -83,10 +87,10 @@ describe('product types', () => {
       },
     ]);
     // Only users who may view the new type get the system alert: superusers and the global Reader.
-    expect(alertTitles(deps, users.carol.id)).toEqual(['Product type Mobile added']);
-    expect(alertTitles(deps, users.admin.id)).toEqual(['Product type Mobile added']);
-    expect(alertTitles(deps, users.alice.id)).toEqual([]);
-    expect(alertTitles(deps, users.dave.id)).toEqual([]);
+    expect(await alertTitles(deps, users.carol.id)).toEqual(['Product type Mobile added']);
+    expect(await alertTitles(deps, users.admin.id)).toEqual(['Product type Mobile added']);
+    expect(await alertTitles(deps, users.alice.id)).toEqual([]);
+    expect(await alertTitles(deps, users.dave.id)).toEqual([]);
 
     await createUser(deps, { username: 'maint', globalRole: 'Maintainer' });
     const maint = await loginAs(app, 'maint');
@@ -123,7 +127,7 @@ describe('products', () => {
 
   it('shows a visible product with its engagements, 404 for an invisible one', async () => {
     const { deps, clients, shop, blog, users } = await setupWorld();
-    insertEngagement(deps, { name: 'Pentest', productId: shop.id, leadId: users.alice.id });
+    await insertEngagement(deps, { name: 'Pentest', productId: shop.id, leadId: users.alice.id });
     const res = await clients.bob.get(`/api/products/${shop.id}`);
     expect(res.status).toBe(200);
     const detail = (await res.json()) as {
@@ -142,12 +146,12 @@ describe('products', () => {
 
   it('lets product-type Maintainers add products and emits product_added with the product context', async () => {
     const { deps, clients, web, users } = await setupWorld();
-    setSystemAlert(deps, 'product_added');
+    await setSystemAlert(deps, 'product_added');
     const res = await clients.alice.post('/api/products', { name: 'Portal', product_type_id: web.id });
     expect(res.status).toBe(201);
     const portal = (await res.json()) as { id: number; product_type_name: string };
     expect(portal.product_type_name).toBe('Web');
-    expect(eventRows(deps)).toEqual([
+    expect(await eventRows(deps)).toEqual([
       {
         name: 'product_added',
         title: 'Product Portal added',
@@ -159,10 +163,10 @@ describe('products', () => {
       },
     ]);
     // bob is a member of another product of Web only: he may not view Portal, so gets no alert.
-    expect(alertTitles(deps, users.alice.id)).toEqual(['Product Portal added']);
-    expect(alertTitles(deps, users.carol.id)).toEqual(['Product Portal added']);
-    expect(alertTitles(deps, users.bob.id)).toEqual([]);
-    expect(alertTitles(deps, users.dave.id)).toEqual([]);
+    expect(await alertTitles(deps, users.alice.id)).toEqual(['Product Portal added']);
+    expect(await alertTitles(deps, users.carol.id)).toEqual(['Product Portal added']);
+    expect(await alertTitles(deps, users.bob.id)).toEqual([]);
+    expect(await alertTitles(deps, users.dave.id)).toEqual([]);
   });
 
   it('refuses product creation without the role, for invisible types, and duplicate names', async () => {
@@ -194,12 +198,12 @@ describe('engagements', () => {
 
   it('lets product Writers add engagements with an active lead; emits engagement_added', async () => {
     const { deps, clients, shop, users } = await setupWorld();
-    setSystemAlert(deps, 'engagement_added');
+    await setSystemAlert(deps, 'engagement_added');
     const res = await clients.bob.post('/api/engagements', body(shop.id, { lead_id: users.alice.id }));
     expect(res.status).toBe(201);
     const engagement = (await res.json()) as { id: number; status: string; lead_username: string; product_name: string };
     expect(engagement).toMatchObject({ status: 'Not Started', lead_username: 'alice', product_name: 'Shop' });
-    expect(eventRows(deps)).toEqual([
+    expect(await eventRows(deps)).toEqual([
       expect.objectContaining({
         name: 'engagement_added',
         title: 'Engagement Q3 pentest added to Shop',
@@ -210,9 +214,9 @@ describe('engagements', () => {
       }),
     ]);
     for (const who of ['admin', 'alice', 'bob', 'carol'] as const) {
-      expect(alertTitles(deps, users[who].id)).toEqual(['Engagement Q3 pentest added to Shop']);
+      expect(await alertTitles(deps, users[who].id)).toEqual(['Engagement Q3 pentest added to Shop']);
     }
-    expect(alertTitles(deps, users.dave.id)).toEqual([]);
+    expect(await alertTitles(deps, users.dave.id)).toEqual([]);
   });
 
   it('refuses Readers, invisible products, inactive or unknown leads, and bad dates', async () => {
@@ -231,15 +235,15 @@ describe('engagements', () => {
     expect((await errorOf(dates)).message).toContain('target_end');
     const format = await clients.bob.post('/api/engagements', body(shop.id, { target_start: '07/01/2026' }));
     expect((await errorOf(format)).message).toContain('target_start');
-    expect(deps.sqlite.prepare('select count(*) as n from engagements').get()).toEqual({ n: 0 });
+    expect(await deps.db.get(sql`select count(*) as n from engagements`)).toEqual({ n: 0 });
     expect(users.dave).toBeDefined();
   });
 
   it('lists only visible engagements and 404s for an invisible product filter or engagement', async () => {
     const { deps, clients, shop, blog, vpn } = await setupWorld();
-    const e1 = insertEngagement(deps, { name: 'Shop review', productId: shop.id });
-    insertEngagement(deps, { name: 'Blog review', productId: blog.id });
-    const e3 = insertEngagement(deps, { name: 'VPN audit', productId: vpn.id });
+    const e1 = await insertEngagement(deps, { name: 'Shop review', productId: shop.id });
+    await insertEngagement(deps, { name: 'Blog review', productId: blog.id });
+    const e3 = await insertEngagement(deps, { name: 'VPN audit', productId: vpn.id });
     expect((await names(await clients.admin.get('/api/engagements'))).sort()).toEqual(['Blog review', 'Shop review', 'VPN audit']);
     expect(await names(await clients.bob.get('/api/engagements'))).toEqual(['Shop review']);
     expect(await names(await clients.bob.get(`/api/engagements?product_id=${shop.id}`))).toEqual(['Shop review']);
@@ -251,21 +255,21 @@ describe('engagements', () => {
 
   it('closes an engagement once, emitting close_engagement; Readers and outsiders cannot', async () => {
     const { deps, clients, shop, users } = await setupWorld();
-    setSystemAlert(deps, 'close_engagement');
-    const e = insertEngagement(deps, { name: 'Shop review', productId: shop.id, leadId: users.bob.id, status: 'In Progress' });
+    await setSystemAlert(deps, 'close_engagement');
+    const e = await insertEngagement(deps, { name: 'Shop review', productId: shop.id, leadId: users.bob.id, status: 'In Progress' });
     expect((await clients.carol.post(`/api/engagements/${e.id}/close`)).status).toBe(403);
     expect((await clients.dave.post(`/api/engagements/${e.id}/close`)).status).toBe(404);
     const res = await clients.alice.post(`/api/engagements/${e.id}/close`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { status: string }).status).toBe('Completed');
-    expect(eventRows(deps)).toEqual([
+    expect(await eventRows(deps)).toEqual([
       expect.objectContaining({ name: 'close_engagement', product_id: shop.id, engagement_id: e.id, created_by: users.alice.id }),
     ]);
-    expect(alertTitles(deps, users.bob.id)).toEqual(['Engagement Shop review closed']);
-    expect(alertTitles(deps, users.dave.id)).toEqual([]);
+    expect(await alertTitles(deps, users.bob.id)).toEqual(['Engagement Shop review closed']);
+    expect(await alertTitles(deps, users.dave.id)).toEqual([]);
     const again = await clients.alice.post(`/api/engagements/${e.id}/close`);
     expect(again.status).toBe(409);
-    expect((deps.sqlite.prepare('select count(*) as n from events').get() as { n: number }).n).toBe(1);
+    expect((await deps.db.get<{ n: number }>(sql`select count(*) as n from events`))?.n).toBe(1);
   });
 
   it('accepts an API token for writes without a CSRF token', async () => {

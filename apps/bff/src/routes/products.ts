@@ -52,6 +52,6 @@ router.use('*', async (c, next) => {
 });
 
 export const productRoutes = router
-  .openapi(list, (c) => c.json(listProducts(c.var.deps, requireAuth(c).user, c.req.valid('query').product_type_id), 200))
-  .openapi(create, (c) => c.json(createProduct(c.var.deps, requireAuth(c).user, c.req.valid('json')), 201))
-  .openapi(show, (c) => c.json(getProductDetail(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200));
+  .openapi(list, async (c) => c.json(await listProducts(c.var.deps, requireAuth(c).user, c.req.valid('query').product_type_id), 200))
+  .openapi(create, async (c) => c.json(await createProduct(c.var.deps, requireAuth(c).user, c.req.valid('json')), 201))
+  .openapi(show, async (c) => c.json(await getProductDetail(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200));

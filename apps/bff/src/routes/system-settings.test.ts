@@ -1,27 +1,29 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TSystemSettings, TTestResult } from '@tocsin/contract/system-settings';
+import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Env } from '../env';
 import { createTestApp, createUser, loginAs } from '../test-utils';
 
-let ctx: ReturnType<typeof createTestApp> | undefined;
+let ctx: Awaited<ReturnType<typeof createTestApp>> | undefined;
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
-  ctx?.deps.cleanup();
+  await ctx?.deps.cleanup();
   ctx = undefined;
 });
 
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
 
 async function setup(env: Partial<Env> = {}) {
-  ctx = createTestApp(env);
-  await createUser(ctx.deps, { username: 'admin', isSuperuser: true });
-  await createUser(ctx.deps, { username: 'olivia', globalRole: 'Owner' });
-  const admin = await loginAs(ctx.app, 'admin');
-  return { ...ctx, admin };
+  ctx = await createTestApp(env);
+  const { app, deps } = ctx;
+  await createUser(deps, { username: 'admin', isSuperuser: true });
+  await createUser(deps, { username: 'olivia', globalRole: 'Owner' });
+  const admin = await loginAs(app, 'admin');
+  return { app, deps, admin };
 }
 
 /** A loopback HTTP receiver answering `status`; records every request. */
@@ -118,8 +120,8 @@ describe('GET/PUT /api/system-settings', () => {
 
     expect((await put({ team_name: 'Red' })).status).toBe(200);
     expect((await put({ slack_token: null, smtp_password: null })).status).toBe(200);
-    const stored = () => deps.sqlite.prepare('select slack_token, smtp_password from system_settings where id = 1').get();
-    expect(stored()).toEqual({ slack_token: token, smtp_password: password });
+    const stored = () => deps.db.get(sql`select slack_token, smtp_password from system_settings where id = 1`);
+    expect(await stored()).toEqual({ slack_token: token, smtp_password: password });
     bodies.push(await (await admin.get('/api/system-settings')).text());
     const openapi = await admin.get('/api/openapi.json');
     expect(openapi.status).toBe(200);
@@ -139,7 +141,7 @@ describe('GET/PUT /api/system-settings', () => {
     const cleared = await put({ slack_enabled: false, slack_token: '', smtp_password: '' });
     expect(cleared.status).toBe(200);
     expect(await cleared.json()).toMatchObject({ slack_token_set: false, smtp_password_set: false });
-    expect(stored()).toEqual({ slack_token: '', smtp_password: '' });
+    expect(await stored()).toEqual({ slack_token: '', smtp_password: '' });
   });
 
   it('names every invalid field', async () => {

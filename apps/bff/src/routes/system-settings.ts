@@ -65,13 +65,13 @@ const sendTest = createRoute({
 });
 
 export const systemSettingsRoutes = createRouter()
-  .openapi(getSettings, (c) => {
+  .openapi(getSettings, async (c) => {
     requireSuperuser(c);
-    return c.json(readSystemSettings(c.var.deps), 200);
+    return c.json(await readSystemSettings(c.var.deps), 200);
   })
-  .openapi(putSettings, (c) => {
+  .openapi(putSettings, async (c) => {
     requireSuperuser(c);
-    return c.json(updateSystemSettings(c.var.deps, c.req.valid('json')), 200);
+    return c.json(await updateSystemSettings(c.var.deps, c.req.valid('json')), 200);
   })
   .openapi(sendTest, async (c) => {
     const auth = requireSuperuser(c);

@@ -1,15 +1,20 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, createUser, insertProduct, insertProductType, loginAs } from '../test-utils';
 
-let ctx: ReturnType<typeof createTestApp>;
-afterEach(() => ctx?.deps.cleanup());
+let ctx: Awaited<ReturnType<typeof createTestApp>> | undefined;
+afterEach(async () => {
+  await ctx?.deps.cleanup();
+  ctx = undefined;
+});
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
 
 async function setupAdmin() {
-  ctx = createTestApp();
-  const admin = await createUser(ctx.deps, { username: 'admin', isSuperuser: true });
-  const client = await loginAs(ctx.app, 'admin');
-  return { ...ctx, admin, client };
+  ctx = await createTestApp();
+  const { app, deps } = ctx;
+  const admin = await createUser(deps, { username: 'admin', isSuperuser: true });
+  const client = await loginAs(app, 'admin');
+  return { app, deps, admin, client };
 }
 
 const newUser = { username: 'dave', email: 'dave@example.test', password: 'dave-password-1', first_name: 'Dave' };
@@ -84,7 +89,7 @@ describe('users (superuser only)', () => {
     const deactivate = await client.patch(`/api/users/${admin.id}`, { is_active: false });
     expect(deactivate.status).toBe(400);
     expect((await errorOf(deactivate)).message).toMatch(/deactivate your own/);
-    expect(deps.sqlite.prepare('select is_superuser, is_active from users where id = ?').get(admin.id)).toEqual({
+    expect(await deps.db.get(sql`select is_superuser, is_active from users where id = ${admin.id}`)).toEqual({
       is_superuser: 1,
       is_active: 1,
     });
@@ -95,18 +100,44 @@ describe('users (superuser only)', () => {
 
   it('copies the template notification settings into a new user, in the same step', async () => {
     const { client, deps } = await setupAdmin();
-    const insert = deps.sqlite.prepare("insert into notification_settings (scope, event, channels) values ('template', ?, ?)");
-    insert.run('scan_added', 3);
-    insert.run('user_mentioned', 1);
+    await deps.db.run(sql`insert into notification_settings (scope, event, channels)
+      values ('template', 'scan_added', 3), ('template', 'user_mentioned', 1)`);
     const res = await client.post('/api/users', newUser);
     const { id } = (await res.json()) as { id: number };
-    const rows = deps.sqlite
-      .prepare("select event, channels from notification_settings where scope = 'personal' and user_id = ? order by event")
-      .all(id);
+    const rows = await deps.db.all(
+      sql`select event, channels from notification_settings where scope = 'personal' and user_id = ${id} order by event`,
+    );
     expect(rows).toEqual([
       { event: 'scan_added', channels: 3 },
       { event: 'user_mentioned', channels: 1 },
     ]);
+  });
+});
+
+describe('user search and sessions', () => {
+  it('searches usernames, full names and email without regard to case', async () => {
+    const { client, deps } = await setupAdmin();
+    await createUser(deps, { username: 'grace', firstName: 'Grace', lastName: 'Hopper', email: 'gh@Navy.test' });
+    await createUser(deps, { username: 'Ada', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@engine.test' });
+    const search = async (q: string) =>
+      ((await (await client.get(`/api/users?q=${encodeURIComponent(q)}`)).json()) as { username: string }[]).map((u) => u.username);
+    expect(await search('grace HOPPER')).toEqual(['grace']);
+    expect(await search('navy.TEST')).toEqual(['grace']);
+    expect(await search('ADA')).toEqual(['Ada']);
+    expect(await search('_')).toEqual([]);
+    // Listed by username ignoring case: Ada, admin, grace.
+    expect(await search('')).toEqual(['Ada', 'admin', 'grace']);
+  });
+
+  it('deactivating a user ends their sessions and tells the bus', async () => {
+    const { app, client, deps } = await setupAdmin();
+    const bob = await createUser(deps, { username: 'bob' });
+    const asBob = await loginAs(app, 'bob');
+    const ended = new Promise<number[]>((resolve) => deps.bus.subscribe('sessions-ended', (message) => resolve(message.userIds)));
+    expect((await client.patch(`/api/users/${bob.id}`, { is_active: false })).status).toBe(200);
+    expect(await ended).toEqual([bob.id]);
+    expect((await asBob.get('/api/auth/me')).status).toBe(401);
+    expect(await deps.db.get(sql`select count(*) as n from sessions where user_id = ${bob.id}`)).toEqual({ n: 0 });
   });
 });
 
@@ -129,9 +160,9 @@ describe('memberships', () => {
   it('replaces all memberships and reads them back', async () => {
     const { client, deps } = await setupAdmin();
     const bob = await createUser(deps, { username: 'bob' });
-    const web = insertProductType(deps, 'Web');
-    const mobile = insertProductType(deps, 'Mobile');
-    const shop = insertProduct(deps, 'Shop', web.id);
+    const web = await insertProductType(deps, 'Web');
+    const mobile = await insertProductType(deps, 'Mobile');
+    const shop = await insertProduct(deps, 'Shop', web.id);
 
     const put1 = await client.put(`/api/users/${bob.id}/memberships`, {
       product_types: [{ id: web.id, role: 'Writer' }],
@@ -152,7 +183,7 @@ describe('memberships', () => {
   it('names an unknown product or product type and changes nothing', async () => {
     const { client, deps } = await setupAdmin();
     const bob = await createUser(deps, { username: 'bob' });
-    const web = insertProductType(deps, 'Web');
+    const web = await insertProductType(deps, 'Web');
     await client.put(`/api/users/${bob.id}/memberships`, { product_types: [{ id: web.id, role: 'Reader' }], products: [] });
 
     const badType = await client.put(`/api/users/${bob.id}/memberships`, { product_types: [{ id: 4242, role: 'Reader' }], products: [] });

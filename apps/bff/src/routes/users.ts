@@ -91,8 +91,8 @@ router.use('*', async (c, next) => {
 });
 
 export const userRoutes = router
-  .openapi(getOptions, (c) => c.json(listUserOptions(c.var.deps), 200))
-  .openapi(getUsers, (c) => c.json(listUsers(c.var.deps, c.req.valid('query').q).map(toUserDto), 200))
+  .openapi(getOptions, async (c) => c.json(await listUserOptions(c.var.deps), 200))
+  .openapi(getUsers, async (c) => c.json((await listUsers(c.var.deps, c.req.valid('query').q)).map(toUserDto), 200))
   .openapi(postUser, async (c) => {
     const b = c.req.valid('json');
     const user = await createUser(c.var.deps, {
@@ -107,11 +107,11 @@ export const userRoutes = router
     });
     return c.json(toUserDto(user), 201);
   })
-  .openapi(getOne, (c) => c.json(toUserDto(getUser(c.var.deps, c.req.valid('param').id)), 200))
+  .openapi(getOne, async (c) => c.json(toUserDto(await getUser(c.var.deps, c.req.valid('param').id)), 200))
   .openapi(patchUser, async (c) => {
     const auth = requireSuperuser(c);
     const user = await updateUser(c.var.deps, auth.user, c.req.valid('param').id, c.req.valid('json'));
     return c.json(toUserDto(user), 200);
   })
-  .openapi(getUserMemberships, (c) => c.json(getMemberships(c.var.deps, c.req.valid('param').id), 200))
-  .openapi(putUserMemberships, (c) => c.json(setMemberships(c.var.deps, c.req.valid('param').id, c.req.valid('json')), 200));
+  .openapi(getUserMemberships, async (c) => c.json(await getMemberships(c.var.deps, c.req.valid('param').id), 200))
+  .openapi(putUserMemberships, async (c) => c.json(await setMemberships(c.var.deps, c.req.valid('param').id, c.req.valid('json')), 200));

@@ -1,14 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TWebhook, TWebhookList } from '@tocsin/contract/webhooks';
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, createUser, loginAs } from '../test-utils';
 
-let ctx: ReturnType<typeof createTestApp> | undefined;
+let ctx: Awaited<ReturnType<typeof createTestApp>> | undefined;
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
-  ctx?.deps.cleanup();
+  await ctx?.deps.cleanup();
   ctx = undefined;
 });
 
@@ -35,14 +36,15 @@ async function startReceiver(initialStatus = 200) {
 }
 
 async function setup() {
-  ctx = createTestApp();
-  const adminUser = await createUser(ctx.deps, { username: 'admin', isSuperuser: true });
-  const aliceUser = await createUser(ctx.deps, { username: 'alice' });
-  const bobUser = await createUser(ctx.deps, { username: 'bob' });
-  const admin = await loginAs(ctx.app, 'admin');
-  const alice = await loginAs(ctx.app, 'alice');
-  const bob = await loginAs(ctx.app, 'bob');
-  return { ...ctx, admin, alice, bob, adminUser, aliceUser, bobUser };
+  ctx = await createTestApp();
+  const { app, deps } = ctx;
+  const adminUser = await createUser(deps, { username: 'admin', isSuperuser: true });
+  const aliceUser = await createUser(deps, { username: 'alice' });
+  const bobUser = await createUser(deps, { username: 'bob' });
+  const admin = await loginAs(app, 'admin');
+  const alice = await loginAs(app, 'alice');
+  const bob = await loginAs(app, 'bob');
+  return { app, deps, admin, alice, bob, adminUser, aliceUser, bobUser };
 }
 
 const HEADER_VALUE = 'hdr-value-secret-1234';
@@ -191,13 +193,13 @@ describe('webhooks', () => {
       })
     ).json()) as TWebhook;
     const stored = () =>
-      deps.sqlite.prepare('select name, url, header_name, header_value, signing_secret from webhooks where id = ?').get(created.id);
+      deps.db.get(sql`select name, url, header_name, header_value, signing_secret from webhooks where id = ${created.id}`);
 
     const renamed = await admin.patch(`/api/webhooks/${created.id}`, { name: 'SIEM prod' });
     expect(renamed.status).toBe(200);
     expect(receiver.requests).toHaveLength(2);
     expect(receiver.requests[1]!.headers['x-key']).toBe(HEADER_VALUE);
-    expect(stored()).toEqual({
+    expect(await stored()).toEqual({
       name: 'SIEM prod',
       url: receiver.url,
       header_name: 'X-Key',
@@ -209,20 +211,20 @@ describe('webhooks', () => {
     const failed = await admin.patch(`/api/webhooks/${created.id}`, { name: 'Should not stick', url: `${receiver.url}?v=2` });
     expect(failed.status).toBe(400);
     expect((await errorOf(failed)).message).toContain('503');
-    expect(stored()).toMatchObject({ name: 'SIEM prod', url: receiver.url });
+    expect(await stored()).toMatchObject({ name: 'SIEM prod', url: receiver.url });
 
     receiver.state.status = 200;
     const cleared = await admin.patch(`/api/webhooks/${created.id}`, { signing_secret: '', header_name: '' });
     expect(cleared.status).toBe(200);
     expect(await cleared.json()).toMatchObject({ signing_secret_set: false, header_value_set: false, header_name: null });
-    expect(stored()).toMatchObject({ header_name: null, header_value: null, signing_secret: null });
+    expect(await stored()).toMatchObject({ header_name: null, header_value: null, signing_secret: null });
   });
 
   it('deactivates and reactivates', async () => {
     const { admin, deps } = await setup();
     const receiver = await startReceiver(200);
     const created = (await (await admin.post('/api/webhooks', { name: 'SIEM', url: receiver.url })).json()) as TWebhook;
-    deps.sqlite.prepare('update webhooks set first_error_at = 1000, last_error_at = 2000 where id = ?').run(created.id);
+    await deps.db.run(sql`update webhooks set first_error_at = 1000, last_error_at = 2000 where id = ${created.id}`);
 
     const off = await admin.post(`/api/webhooks/${created.id}/deactivate`);
     expect(off.status).toBe(200);

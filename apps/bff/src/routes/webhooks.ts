@@ -105,9 +105,9 @@ const test = createRoute({
 });
 
 export const webhooksRoutes = createRouter()
-  .openapi(list, (c) => {
+  .openapi(list, async (c) => {
     const auth = requireAuth(c);
-    return c.json({ items: listWebhooks(c.var.deps, auth.user) }, 200);
+    return c.json({ items: await listWebhooks(c.var.deps, auth.user) }, 200);
   })
   .openapi(create, async (c) => {
     const auth = requireAuth(c);
@@ -117,18 +117,18 @@ export const webhooksRoutes = createRouter()
     const auth = requireAuth(c);
     return c.json(await updateWebhook(c.var.deps, auth.user, c.req.valid('param').id, c.req.valid('json')), 200);
   })
-  .openapi(remove, (c) => {
+  .openapi(remove, async (c) => {
     const auth = requireAuth(c);
-    deleteWebhook(c.var.deps, auth.user, c.req.valid('param').id);
+    await deleteWebhook(c.var.deps, auth.user, c.req.valid('param').id);
     return c.body(null, 204);
   })
-  .openapi(deactivate, (c) => {
+  .openapi(deactivate, async (c) => {
     const auth = requireAuth(c);
-    return c.json(deactivateWebhook(c.var.deps, auth.user, c.req.valid('param').id), 200);
+    return c.json(await deactivateWebhook(c.var.deps, auth.user, c.req.valid('param').id), 200);
   })
-  .openapi(activate, (c) => {
+  .openapi(activate, async (c) => {
     const auth = requireAuth(c);
-    return c.json(activateWebhook(c.var.deps, auth.user, c.req.valid('param').id), 200);
+    return c.json(await activateWebhook(c.var.deps, auth.user, c.req.valid('param').id), 200);
   })
   .openapi(test, async (c) => {
     const auth = requireAuth(c);

@@ -10,7 +10,7 @@
  * only spare re-dispatching what was already sent. Dates are compared as UTC YYYY-MM-DD strings.
  */
 import { type SQL, sql } from 'drizzle-orm';
-import type { Deps } from '../app-context';
+import { type Deps, withDb } from '../app-context';
 import { dispatchEvent, type TDispatchInput } from '../notifications/dispatch';
 import { autoClosedEngagementEvent, staleEngagementEvent, upcomingEngagementEvent } from '../services/domain-events';
 
@@ -40,7 +40,7 @@ export const daysBetween = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 /** Open engagements matching `where` that have no event yet under the key `<event>:<id>:<date column>`. */
-function findDueEngagements(deps: Deps, event: string, keyDate: SQL, where: SQL): TDueEngagement[] {
+function findDueEngagements(deps: Deps, event: string, keyDate: SQL, where: SQL): Promise<TDueEngagement[]> {
   return deps.db.all<TDueEngagement>(sql`
     select e.id, e.name, e.product_id, p.name as product_name, u.username as lead_username, e.target_start, e.target_end
     from engagements e
@@ -48,14 +48,15 @@ function findDueEngagements(deps: Deps, event: string, keyDate: SQL, where: SQL)
     left join users u on u.id = e.lead_id
     where e.status not in ('Completed', 'Cancelled') and ${where}
       and not exists (select 1 from events ev
-                      where ev.created_by is null and ev.idempotency_key = ${`${event}:`} || e.id || ':' || ${keyDate})
+                      where ev.created_by is null
+                        and ev.idempotency_key = ${`${event}:`} || cast(e.id as text) || ':' || ${keyDate})
     order by e.id`);
 }
 
 /** Dispatch one scheduled event; a failure is logged and the engagement is tried again at the next run. */
-function dispatchScheduled(deps: Deps, input: TDispatchInput): boolean {
+async function dispatchScheduled(deps: Deps, input: TDispatchInput): Promise<boolean> {
   try {
-    return !dispatchEvent(deps, input).duplicate;
+    return !(await dispatchEvent(deps, input)).duplicate;
   } catch (err) {
     console.error(`Scheduler: could not dispatch the ${input.event} event "${input.title}":`, err);
     return false;
@@ -63,10 +64,10 @@ function dispatchScheduled(deps: Deps, input: TDispatchInput): boolean {
 }
 
 /** upcoming_engagement for open engagements starting between today and today + ENGAGEMENT_UPCOMING_DAYS. */
-export function notifyUpcomingEngagements(deps: Deps): number {
+export async function notifyUpcomingEngagements(deps: Deps): Promise<number> {
   const today = toUtcDate(deps.now());
   const horizon = addDays(today, deps.env.ENGAGEMENT_UPCOMING_DAYS);
-  const due = findDueEngagements(
+  const due = await findDueEngagements(
     deps,
     'upcoming_engagement',
     sql`e.target_start`,
@@ -74,18 +75,18 @@ export function notifyUpcomingEngagements(deps: Deps): number {
   );
   let sent = 0;
   for (const e of due) {
-    if (dispatchScheduled(deps, upcomingEngagementEvent(e, daysBetween(today, e.target_start)))) sent++;
+    if (await dispatchScheduled(deps, upcomingEngagementEvent(e, daysBetween(today, e.target_start)))) sent++;
   }
   return sent;
 }
 
 /** stale_engagement for open engagements whose end date has passed. */
-export function notifyStaleEngagements(deps: Deps): number {
+export async function notifyStaleEngagements(deps: Deps): Promise<number> {
   const today = toUtcDate(deps.now());
-  const due = findDueEngagements(deps, 'stale_engagement', sql`e.target_end`, sql`e.target_end < ${today}`);
+  const due = await findDueEngagements(deps, 'stale_engagement', sql`e.target_end`, sql`e.target_end < ${today}`);
   let sent = 0;
   for (const e of due) {
-    if (dispatchScheduled(deps, staleEngagementEvent(e))) sent++;
+    if (await dispatchScheduled(deps, staleEngagementEvent(e))) sent++;
   }
   return sent;
 }
@@ -96,26 +97,27 @@ export function notifyStaleEngagements(deps: Deps): number {
  * a silent close or an alert about a close that did not happen. An engagement reopened after an
  * automatic close keeps its key's event and is not closed again for the same end date.
  */
-export function autoCloseEngagements(deps: Deps): number {
+export async function autoCloseEngagements(deps: Deps): Promise<number> {
   if (!deps.env.ENGAGEMENT_AUTO_CLOSE) return 0;
   const today = toUtcDate(deps.now());
   const cutoff = addDays(today, -deps.env.ENGAGEMENT_AUTO_CLOSE_DAYS);
-  const due = findDueEngagements(deps, 'auto_close_engagement', sql`e.target_end`, sql`e.target_end < ${cutoff}`);
-  const closeOne = deps.sqlite.transaction((e: TDueEngagement): boolean => {
-    const changed = deps.db.run(
-      sql`update engagements set status = 'Completed' where id = ${e.id} and status not in ('Completed', 'Cancelled')`,
-    ).changes;
-    // Closed by someone between the query and now: nothing to do, nothing to say.
-    if (changed === 0) return false;
-    const result = dispatchEvent(deps, autoClosedEngagementEvent(e, daysBetween(e.target_end, today)));
-    // Already closed automatically for this end date and reopened since (the query filters these; this is the guarantee): leave it open.
-    if (result.duplicate) throw new AlreadyAnnounced();
-    return true;
-  });
+  const due = await findDueEngagements(deps, 'auto_close_engagement', sql`e.target_end`, sql`e.target_end < ${cutoff}`);
+  const closeOne = (e: TDueEngagement): Promise<boolean> =>
+    deps.db.transaction(async (tx) => {
+      const changed = await tx.run(
+        sql`update engagements set status = 'Completed' where id = ${e.id} and status not in ('Completed', 'Cancelled')`,
+      );
+      // Closed by someone between the query and now: nothing to do, nothing to say.
+      if (changed === 0) return false;
+      const result = await dispatchEvent(withDb(deps, tx), autoClosedEngagementEvent(e, daysBetween(e.target_end, today)));
+      // Already closed automatically for this end date and reopened since (the query filters these; this is the guarantee): leave it open.
+      if (result.duplicate) throw new AlreadyAnnounced();
+      return true;
+    });
   let closed = 0;
   for (const e of due) {
     try {
-      if (closeOne.immediate(e)) closed++;
+      if (await closeOne(e)) closed++;
     } catch (err) {
       if (!(err instanceof AlreadyAnnounced)) console.error(`Scheduler: could not close the engagement "${e.name}" (${e.id}):`, err);
     }
@@ -124,9 +126,9 @@ export function autoCloseEngagements(deps: Deps): number {
 }
 
 /** One pass of every engagement rule. Auto-close goes first, so an engagement closed now gets no stale alert as well. */
-export function runEngagementJobs(deps: Deps): TEngagementJobsResult {
-  const autoClosed = autoCloseEngagements(deps);
-  const stale = notifyStaleEngagements(deps);
-  const upcoming = notifyUpcomingEngagements(deps);
+export async function runEngagementJobs(deps: Deps): Promise<TEngagementJobsResult> {
+  const autoClosed = await autoCloseEngagements(deps);
+  const stale = await notifyStaleEngagements(deps);
+  const upcoming = await notifyUpcomingEngagements(deps);
   return { upcoming, stale, autoClosed };
 }

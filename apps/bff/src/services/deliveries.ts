@@ -12,11 +12,12 @@ import type {
   TDeliveryStats,
   TDeliveryStatus,
 } from '@tocsin/contract/deliveries';
-import { and, asc, desc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Deps, UserRow } from '../app-context';
-import { deliveries, deliveryAttempts, events, users, webhooks } from '../db/schema';
-import { retryDeliveryNow } from '../delivery/retry';
-import { getSystemSettings } from '../delivery/settings';
+import { columnsOf, decodeRow, findRows } from '../db/rows';
+import { deliveries, deliveryAttempts } from '../db/schema';
+import { retryDeliveryNow } from '../delivery/queue';
+import { getSystemSettings, type TSystemSettings } from '../delivery/settings';
 import { conflict, notFound } from '../lib/errors';
 import { toIso, toIsoOrNull } from '../lib/time';
 
@@ -26,7 +27,7 @@ const HOUR_SQL = sql.raw(String(HOUR_MS));
 const REDACTED = '[redacted]';
 
 type DeliveryRow = typeof deliveries.$inferSelect;
-type SystemSettingsRow = ReturnType<typeof getSystemSettings>;
+type SystemSettingsRow = TSystemSettings;
 type JoinedRow = {
   delivery: DeliveryRow;
   eventName: string | null;
@@ -42,30 +43,38 @@ type JoinedRow = {
 /** Rows the caller may see: everything for superusers, else their own deliveries and their webhooks'. */
 function visibleTo(caller: UserRow): SQL | undefined {
   if (caller.isSuperuser) return undefined;
-  return or(
-    eq(deliveries.userId, caller.id),
-    inArray(deliveries.webhookId, sql`(select ${webhooks.id} from ${webhooks} where ${webhooks.ownerId} = ${caller.id})`),
-  );
+  return or(eq(deliveries.userId, caller.id), sql`${deliveries.webhookId} in (select id from webhooks where owner_id = ${caller.id})`);
 }
 
-function selectJoined(deps: Deps) {
-  return deps.db
-    .select({
-      delivery: deliveries,
-      eventName: events.name,
-      eventTitle: events.title,
-      username: users.username,
-      userEmail: users.email,
-      userSlackEmail: users.slackEmail,
-      webhookName: webhooks.name,
+type TJoinedColumns = Omit<JoinedRow, 'delivery'>;
+
+/** Deliveries with their event, user and webhook, newest first. */
+async function findJoined(deps: Deps, where: SQL | undefined, page?: { limit: number; offset: number }): Promise<JoinedRow[]> {
+  const rows = await deps.db.all<Record<string, unknown> & TJoinedColumns>(sql`select ${columnsOf(deliveries)},
+      e.name as "eventName", e.title as "eventTitle", u.username as "username", u.email as "userEmail",
+      u.slack_email as "userSlackEmail", w.name as "webhookName",
+      w.header_value as "webhookHeaderValue", w.signing_secret as "webhookSigningSecret"
+    from deliveries
+      left join events e on e.id = deliveries.event_id
+      left join users u on u.id = deliveries.user_id
+      left join webhooks w on w.id = deliveries.webhook_id
+    ${where ? sql`where ${where}` : sql``}
+    order by deliveries.id desc
+    ${page ? sql`limit ${page.limit} offset ${page.offset}` : sql``}`);
+  return rows.map(
+    ({ eventName, eventTitle, username, userEmail, userSlackEmail, webhookName, webhookHeaderValue, webhookSigningSecret, ...row }) => ({
+      delivery: decodeRow(deliveries, row),
+      eventName,
+      eventTitle,
+      username,
+      userEmail,
+      userSlackEmail,
+      webhookName,
       // Read only to scrub them from errors and content; never returned.
-      webhookHeaderValue: webhooks.headerValue,
-      webhookSigningSecret: webhooks.signingSecret,
-    })
-    .from(deliveries)
-    .leftJoin(events, eq(events.id, deliveries.eventId))
-    .leftJoin(users, eq(users.id, deliveries.userId))
-    .leftJoin(webhooks, eq(webhooks.id, deliveries.webhookId));
+      webhookHeaderValue,
+      webhookSigningSecret,
+    }),
+  );
 }
 
 /** Where a delivery goes, in words, from today's settings (the system address may have changed since). */
@@ -120,34 +129,27 @@ function toDeliveryDto(row: JoinedRow, settings: SystemSettingsRow): TDelivery {
   };
 }
 
-export function listDeliveries(deps: Deps, caller: UserRow, query: TDeliveriesQuery): TDeliveryPage {
+export async function listDeliveries(deps: Deps, caller: UserRow, query: TDeliveriesQuery): Promise<TDeliveryPage> {
   const page = query.page;
   const pageSize = query.page_size;
   const where = and(
     visibleTo(caller),
     query.status ? eq(deliveries.status, query.status) : undefined,
     query.channel ? eq(deliveries.channel, query.channel) : undefined,
-    query.event ? eq(events.name, query.event) : undefined,
+    query.event ? sql`e.name = ${query.event}` : undefined,
     query.since ? gte(deliveries.createdAt, Date.parse(query.since)) : undefined,
     query.until ? lt(deliveries.createdAt, Date.parse(query.until)) : undefined,
   );
-  const total =
-    deps.db.select({ n: sql<number>`count(*)` }).from(deliveries).leftJoin(events, eq(events.id, deliveries.eventId)).where(where).get()
-      ?.n ?? 0;
-  const rows = selectJoined(deps)
-    .where(where)
-    .orderBy(desc(deliveries.id))
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .all();
-  const settings = getSystemSettings(deps);
-  return { items: rows.map((r) => toDeliveryDto(r, settings)), total, page, page_size: pageSize };
+  const counted = await deps.db.get<{ n: number }>(
+    sql`select count(*) as n from deliveries left join events e on e.id = deliveries.event_id ${where ? sql`where ${where}` : sql``}`,
+  );
+  const rows = await findJoined(deps, where, { limit: pageSize, offset: (page - 1) * pageSize });
+  const settings = await getSystemSettings(deps);
+  return { items: rows.map((r) => toDeliveryDto(r, settings)), total: counted?.n ?? 0, page, page_size: pageSize };
 }
 
-function getVisibleRow(deps: Deps, caller: UserRow, id: number): JoinedRow {
-  const row = selectJoined(deps)
-    .where(and(eq(deliveries.id, id), visibleTo(caller)))
-    .get();
+async function getVisibleRow(deps: Deps, caller: UserRow, id: number): Promise<JoinedRow> {
+  const [row] = await findJoined(deps, and(eq(deliveries.id, id), visibleTo(caller)));
   if (!row) throw notFound(`Delivery ${id}`);
   return row;
 }
@@ -170,15 +172,10 @@ function parseContent(raw: string | null): unknown {
   }
 }
 
-export function getDelivery(deps: Deps, caller: UserRow, id: number): TDeliveryDetail {
-  const row = getVisibleRow(deps, caller, id);
-  const settings = getSystemSettings(deps);
-  const attempts = deps.db
-    .select()
-    .from(deliveryAttempts)
-    .where(eq(deliveryAttempts.deliveryId, id))
-    .orderBy(asc(deliveryAttempts.id))
-    .all();
+export async function getDelivery(deps: Deps, caller: UserRow, id: number): Promise<TDeliveryDetail> {
+  const row = await getVisibleRow(deps, caller, id);
+  const settings = await getSystemSettings(deps);
+  const attempts = await findRows(deps.db, deliveryAttempts, eq(deliveryAttempts.deliveryId, id), { orderBy: sql`${deliveryAttempts.id}` });
   const secrets = secretsOf(row, settings);
   const content = row.delivery.content === null ? null : parseContent(scrubSecrets(row.delivery.content, secrets));
   return {
@@ -195,42 +192,34 @@ export function getDelivery(deps: Deps, caller: UserRow, id: number): TDeliveryD
   };
 }
 
-/** Send a failed delivery again now (superusers, or the user it belongs to). */
-export function retryDelivery(deps: Deps, caller: UserRow, id: number): TDeliveryDetail {
-  const row = getVisibleRow(deps, caller, id);
+/**
+ * Send a failed delivery again now (superusers, or the user it belongs to). One for a deactivated webhook is
+ * refused (409): it would only fail again.
+ */
+export async function retryDelivery(deps: Deps, caller: UserRow, id: number): Promise<TDeliveryDetail> {
+  const row = await getVisibleRow(deps, caller, id);
   if (row.delivery.status !== 'failed') {
     throw conflict(`Only failed deliveries can be retried; this one is ${row.delivery.status}.`);
   }
-  retryDeliveryNow(deps, id);
+  await retryDeliveryNow(deps, id);
   return getDelivery(deps, caller, id);
 }
 
+type TStatsRow = { channel: string; hour: number; n: number };
+
 /** Deliveries sent (by sent time) and finally failed (by failure time) per channel and hour, oldest hour first. */
-export function getDeliveryStats(deps: Deps, caller: UserRow, hours: number): TDeliveryStats {
+export async function getDeliveryStats(deps: Deps, caller: UserRow, hours: number): Promise<TDeliveryStats> {
   const now = deps.now();
   const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - (hours - 1) * HOUR_MS;
   const endHour = firstHour + hours * HOUR_MS;
   const visible = visibleTo(caller);
-  const sent = deps.db
-    .select({
-      channel: deliveries.channel,
-      hour: sql<number>`(${deliveries.sentAt} / ${HOUR_SQL}) * ${HOUR_SQL}`,
-      n: sql<number>`count(*)`,
-    })
-    .from(deliveries)
-    .where(and(visible, eq(deliveries.status, 'sent'), gte(deliveries.sentAt, firstHour), lt(deliveries.sentAt, endHour)))
-    .groupBy(deliveries.channel, sql`2`)
-    .all();
-  const failed = deps.db
-    .select({
-      channel: deliveries.channel,
-      hour: sql<number>`(${deliveries.updatedAt} / ${HOUR_SQL}) * ${HOUR_SQL}`,
-      n: sql<number>`count(*)`,
-    })
-    .from(deliveries)
-    .where(and(visible, eq(deliveries.status, 'failed'), gte(deliveries.updatedAt, firstHour), lt(deliveries.updatedAt, endHour)))
-    .groupBy(deliveries.channel, sql`2`)
-    .all();
+  const countPerHour = (status: 'sent' | 'failed', at: typeof deliveries.sentAt | typeof deliveries.updatedAt) =>
+    deps.db.all<TStatsRow>(sql`select channel, (${at} / ${HOUR_SQL}) * ${HOUR_SQL} as hour, count(*) as n
+      from deliveries
+      where ${and(visible, eq(deliveries.status, status), gte(at, firstHour), lt(at, endHour))}
+      group by channel, 2`);
+  const sent = await countPerHour('sent', deliveries.sentAt);
+  const failed = await countPerHour('failed', deliveries.updatedAt);
 
   const channels = EXTERNAL_CHANNELS.map((channel) => {
     const buckets = Array.from({ length: hours }, (_, i) => ({ start: firstHour + i * HOUR_MS, sent: 0, failed: 0 }));

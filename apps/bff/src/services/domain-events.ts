@@ -1,23 +1,14 @@
 /**
  * The notification events of domain actions (product types, products, engagements): how each is worded
- * and which context it carries, in one place for the services and the demo seed.
- * The action's row is already committed when an event is emitted, so a failure to notify is logged
- * rather than turned into a failed request: answering 500 would invite a retry that hits "already exists".
+ * and which context it carries, in one place for the services, the scheduler and the demo seed.
+ * A service raises the event inside the transaction of the change that causes it
+ * (`dispatchEvent(withDb(deps, tx), productAddedEvent(…))`): the change and its event commit together, or
+ * neither does, so a crash or a failed dispatch can never leave a change nobody was told about.
  */
 import type { TEngagement } from '@tocsin/contract/products';
-import type { Deps } from '../app-context';
-import { dispatchEvent, type TDispatchInput, type TDispatchResult } from '../notifications/dispatch';
+import type { TDispatchInput } from '../notifications/dispatch';
 
 type TActor = { id: number; username: string };
-
-export function emitDomainEvent(deps: Deps, input: TDispatchInput): TDispatchResult | null {
-  try {
-    return dispatchEvent(deps, input);
-  } catch (err) {
-    console.error(`Could not dispatch the ${input.event} event "${input.title}":`, err);
-    return null;
-  }
-}
 
 /** Names are user input; keep them from turning into links, emphasis or HTML in alert descriptions. */
 export const escapeMarkdown = (text: string) => text.replace(/([\\`*_[\]<>])/g, '\\$1');

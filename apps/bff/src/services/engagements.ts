@@ -2,12 +2,14 @@
 import type { TEngagementStatus } from '@tocsin/contract/catalogue';
 import type { TCreateEngagementBody, TEngagement } from '@tocsin/contract/products';
 import { type SQL, sql } from 'drizzle-orm';
-import type { Deps, UserRow } from '../app-context';
+import { type Deps, type UserRow, withDb } from '../app-context';
 import { canViewProduct, visibleProductCondition } from '../auth/rbac';
+import { insertRow } from '../db/rows';
 import { engagements } from '../db/schema';
 import { badRequest, conflict, forbidden, notFound } from '../lib/errors';
 import { toIso } from '../lib/time';
-import { emitDomainEvent, engagementAddedEvent, engagementClosedEvent } from './domain-events';
+import { dispatchEvent } from '../notifications/dispatch';
+import { engagementAddedEvent, engagementClosedEvent } from './domain-events';
 import { findProductRole, isRoleAtLeast } from './roles';
 
 type TEngagementRow = {
@@ -37,8 +39,9 @@ const toEngagementDto = (row: TEngagementRow): TEngagement => ({
 });
 
 function selectEngagements(user: UserRow, where: SQL) {
-  return sql`select e.id, e.name, e.product_id as productId, p.name as productName, e.lead_id as leadId,
-      u.username as leadUsername, e.target_start as targetStart, e.target_end as targetEnd, e.status, e.created_at as createdAt
+  return sql`select e.id, e.name, e.product_id as "productId", p.name as "productName", e.lead_id as "leadId",
+      u.username as "leadUsername", e.target_start as "targetStart", e.target_end as "targetEnd", e.status,
+      e.created_at as "createdAt"
     from engagements e
     join products p on p.id = e.product_id
     left join users u on u.id = e.lead_id
@@ -47,45 +50,48 @@ function selectEngagements(user: UserRow, where: SQL) {
 }
 
 /** Visible engagements, optionally of one product (which must be visible, else 404). */
-export function listEngagements(deps: Deps, user: UserRow, productId?: number): TEngagement[] {
-  if (productId !== undefined && !canViewProduct(deps, user, productId)) throw notFound(`Product ${productId}`);
+export async function listEngagements(deps: Deps, user: UserRow, productId?: number): Promise<TEngagement[]> {
+  if (productId !== undefined && !(await canViewProduct(deps, user, productId))) throw notFound(`Product ${productId}`);
   const where = productId === undefined ? sql`1 = 1` : sql`e.product_id = ${productId}`;
-  return deps.db.all<TEngagementRow>(selectEngagements(user, where)).map(toEngagementDto);
+  return (await deps.db.all<TEngagementRow>(selectEngagements(user, where))).map(toEngagementDto);
 }
 
-export function getEngagement(deps: Deps, user: UserRow, id: number): TEngagement {
-  const row = deps.db.get<TEngagementRow>(selectEngagements(user, sql`e.id = ${id}`));
+export async function getEngagement(deps: Deps, user: UserRow, id: number): Promise<TEngagement> {
+  const row = await deps.db.get<TEngagementRow>(selectEngagements(user, sql`e.id = ${id}`));
   if (!row) throw notFound(`Engagement ${id}`);
   return toEngagementDto(row);
 }
 
-function assertCanWrite(deps: Deps, user: UserRow, productId: number, action: string) {
-  if (!isRoleAtLeast(findProductRole(deps, user, productId), 'Writer')) {
+async function assertCanWrite(deps: Deps, user: UserRow, productId: number, action: string) {
+  if (!isRoleAtLeast(await findProductRole(deps, user, productId), 'Writer')) {
     throw forbidden(`${action} needs the Writer role or higher on the product (or globally).`);
   }
 }
 
-/** Writers and up on the product may add an engagement; the lead must be an active user. */
-export function createEngagement(deps: Deps, user: UserRow, body: TCreateEngagementBody): TEngagement {
+/**
+ * Writers and up on the product may add an engagement; the lead must be an active user.
+ * The engagement and its engagement_added event are committed together, or neither is.
+ */
+export async function createEngagement(deps: Deps, user: UserRow, body: TCreateEngagementBody): Promise<TEngagement> {
   const productId = body.product_id;
-  if (!canViewProduct(deps, user, productId)) {
+  if (!(await canViewProduct(deps, user, productId))) {
     throw badRequest(`product_id: there is no product with id ${productId} that you can see.`, [
       { path: 'product_id', message: `No visible product with id ${productId}` },
     ]);
   }
-  assertCanWrite(deps, user, productId, 'Adding an engagement');
+  await assertCanWrite(deps, user, productId, 'Adding an engagement');
   const leadId = body.lead_id ?? null;
   if (leadId !== null) {
-    const lead = deps.db.get<{ isActive: number }>(sql`select is_active as isActive from users where id = ${leadId}`);
-    if (!lead?.isActive) {
+    const lead = await deps.db.get<{ isActive: number }>(sql`select is_active as "isActive" from users where id = ${leadId}`);
+    if (lead?.isActive !== 1) {
       throw badRequest(`lead_id: there is no active user with id ${leadId}; choose another lead.`, [
         { path: 'lead_id', message: `No active user with id ${leadId}` },
       ]);
     }
   }
-  const id = deps.db
-    .insert(engagements)
-    .values({
+  return deps.db.transaction(async (tx) => {
+    const txDeps = withDb(deps, tx);
+    const { id } = await insertRow(tx, engagements, {
       name: body.name.trim(),
       productId,
       leadId,
@@ -93,21 +99,27 @@ export function createEngagement(deps: Deps, user: UserRow, body: TCreateEngagem
       targetEnd: body.target_end,
       status: body.status ?? 'Not Started',
       createdAt: deps.now(),
-    })
-    .returning({ id: engagements.id })
-    .get().id;
-  const engagement = getEngagement(deps, user, id);
-  emitDomainEvent(deps, engagementAddedEvent(engagement, user));
-  return engagement;
+    });
+    const engagement = await getEngagement(txDeps, user, id);
+    await dispatchEvent(txDeps, engagementAddedEvent(engagement, user));
+    return engagement;
+  });
 }
 
-/** Close an engagement (status Completed). Invisible engagements are 404; closing twice is a conflict. */
-export function closeEngagement(deps: Deps, user: UserRow, id: number): TEngagement {
-  const before = getEngagement(deps, user, id);
-  assertCanWrite(deps, user, before.product_id, 'Closing an engagement');
-  const changed = deps.db.run(sql`update engagements set status = 'Completed' where id = ${id} and status != 'Completed'`);
-  if (changed.changes === 0) throw conflict(`The engagement "${before.name}" is already closed.`);
-  const engagement = getEngagement(deps, user, id);
-  emitDomainEvent(deps, engagementClosedEvent(engagement, user));
-  return engagement;
+/**
+ * Close an engagement (status Completed). Invisible engagements are 404; closing twice is a conflict.
+ * The close and its close_engagement event are committed together, or neither is.
+ */
+export async function closeEngagement(deps: Deps, user: UserRow, id: number): Promise<TEngagement> {
+  const before = await getEngagement(deps, user, id);
+  await assertCanWrite(deps, user, before.product_id, 'Closing an engagement');
+  return deps.db.transaction(async (tx) => {
+    const txDeps = withDb(deps, tx);
+    // The status condition makes a concurrent second close change nothing (it waits for the first on the row).
+    const changed = await tx.run(sql`update engagements set status = 'Completed' where id = ${id} and status != 'Completed'`);
+    if (changed === 0) throw conflict(`The engagement "${before.name}" is already closed.`);
+    const engagement = await getEngagement(txDeps, user, id);
+    await dispatchEvent(txDeps, engagementClosedEvent(engagement, user));
+    return engagement;
+  });
 }

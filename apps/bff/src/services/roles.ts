@@ -17,17 +17,17 @@ function highest(...roles: (string | null | undefined)[]): TRole | null {
   return best;
 }
 
-export function findProductTypeRole(deps: Deps, user: UserRow, productTypeId: number): TRole | null {
+export async function findProductTypeRole(deps: Deps, user: UserRow, productTypeId: number): Promise<TRole | null> {
   if (user.isSuperuser) return 'Owner';
-  const row = deps.db.get<{ role: string }>(
+  const row = await deps.db.get<{ role: string }>(
     sql`select role from product_type_members where user_id = ${user.id} and product_type_id = ${productTypeId}`,
   );
   return highest(user.globalRole, row?.role);
 }
 
-export function findProductRole(deps: Deps, user: UserRow, productId: number): TRole | null {
+export async function findProductRole(deps: Deps, user: UserRow, productId: number): Promise<TRole | null> {
   if (user.isSuperuser) return 'Owner';
-  const rows = deps.db.all<{ role: string }>(sql`
+  const rows = await deps.db.all<{ role: string }>(sql`
     select role from product_members where user_id = ${user.id} and product_id = ${productId}
     union all
     select ptm.role from product_type_members ptm join products p on p.product_type_id = ptm.product_type_id

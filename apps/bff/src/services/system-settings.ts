@@ -10,8 +10,9 @@ import type {
   TTestResult,
   TUpdateSystemSettingsBody,
 } from '@tocsin/contract/system-settings';
-import { eq } from 'drizzle-orm';
-import type { Deps, UserRow } from '../app-context';
+import { eq, sql } from 'drizzle-orm';
+import { type Deps, type UserRow, withDb } from '../app-context';
+import { findRow, updateRows } from '../db/rows';
 import { systemSettings } from '../db/schema';
 import { getSmtpOverrides, getSystemSettings, type TSmtpOverride } from '../delivery/settings';
 import { sendTestNotification } from '../delivery/test-notification';
@@ -63,13 +64,13 @@ export function toSystemSettingsDto(row: SystemSettingsRow, env: Env): TSystemSe
 }
 
 /** The settings with the environment's SMTP values applied, secrets replaced by booleans. */
-export function readSystemSettings(deps: Deps): TSystemSettings {
-  return toSystemSettingsDto(getSystemSettings(deps), deps.env);
+export async function readSystemSettings(deps: Deps): Promise<TSystemSettings> {
+  return toSystemSettingsDto(await getSystemSettings(deps), deps.env);
 }
 
-function readStoredRow(deps: Deps): SystemSettingsRow {
-  const row = deps.db.select().from(systemSettings).where(eq(systemSettings.id, SETTINGS_ID)).get();
-  // openDatabase() inserts row 1; its absence means the database was tampered with.
+async function readStoredRow(deps: Deps): Promise<SystemSettingsRow> {
+  const row = await findRow(deps.db, systemSettings, eq(systemSettings.id, SETTINGS_ID));
+  // Opening the database inserts row 1; its absence means the database was tampered with.
   if (!row) throw new Error('system_settings row 1 is missing');
   return row;
 }
@@ -83,9 +84,20 @@ function resolveSecret(stored: string, sent: string | null | undefined): string 
  * Apply a partial update. A channel can be enabled only with what it needs to send anything:
  * mail an SMTP host, Slack a token and a channel, Teams its URL. Mail without a system address is allowed
  * (personal mail goes to each user's own address); system mail then fails with a reason in the delivery log.
+ * Read, check and write happen in one transaction that first takes the row, so two concurrent updates apply
+ * one after the other instead of one silently undoing the other's fields.
  */
-export function updateSystemSettings(deps: Deps, body: TUpdateSystemSettingsBody): TSystemSettings {
-  const stored = readStoredRow(deps);
+export async function updateSystemSettings(deps: Deps, body: TUpdateSystemSettingsBody): Promise<TSystemSettings> {
+  await deps.db.transaction(async (tx) => {
+    // A write first: it holds the row (PostgreSQL row lock; SQLite's writer lock) until the commit.
+    await tx.run(sql`update system_settings set updated_at = ${deps.now()} where id = ${SETTINGS_ID}`);
+    await updateStoredRow(withDb(deps, tx), body);
+  });
+  return readSystemSettings(deps);
+}
+
+async function updateStoredRow(deps: Deps, body: TUpdateSystemSettingsBody): Promise<void> {
+  const stored = await readStoredRow(deps);
   const next: SystemSettingsRow = {
     ...stored,
     mailEnabled: body.mail_enabled ?? stored.mailEnabled,
@@ -115,8 +127,7 @@ export function updateSystemSettings(deps: Deps, body: TUpdateSystemSettingsBody
   }
 
   const { id: _id, ...values } = next;
-  deps.db.update(systemSettings).set(values).where(eq(systemSettings.id, SETTINGS_ID)).run();
-  return readSystemSettings(deps);
+  await updateRows(deps.db, systemSettings, values, eq(systemSettings.id, SETTINGS_ID));
 }
 
 function findMissingRequirements(next: SystemSettingsRow, env: Env): FieldError[] {
@@ -143,7 +154,7 @@ function findMissingRequirements(next: SystemSettingsRow, env: Env): FieldError[
 export async function sendSystemTestNotification(deps: Deps, channel: TTestChannel, caller: UserRow, to?: string): Promise<TTestResult> {
   const opts: { to?: string } = {};
   if (channel === 'mail') {
-    const address = to ?? (readStoredRow(deps).mailTo || caller.email);
+    const address = to ?? ((await readStoredRow(deps)).mailTo || caller.email);
     opts.to = address;
   }
   const result = await sendTestNotification(deps, channel, opts);

@@ -1,11 +1,13 @@
 /** Local accounts: creation (with the notification template copied in), profile, password, admin edits and memberships. */
 import type { TMemberships, TSetMembershipsBody, TUpdateProfileBody, TUpdateUserBody, TUser } from '@tocsin/contract/auth';
 import type { TRole } from '@tocsin/contract/catalogue';
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Deps, UserRow } from '../app-context';
 import { hashPassword, verifyPassword } from '../auth/passwords';
-import type { Db } from '../db/client';
-import { productMembers, products, productTypeMembers, productTypes, sessions, users } from '../db/schema';
+import type { Database } from '../db/database';
+import { isUniqueViolation } from '../db/errors';
+import { deleteRows, findRow, findRows, insertRow, insertRows, updateRows } from '../db/rows';
+import { productMembers, productTypeMembers, sessions, users } from '../db/schema';
 import { badRequest, conflict, notFound } from '../lib/errors';
 import { toIso } from '../lib/time';
 
@@ -36,42 +38,40 @@ export function toUserDto(row: UserRow): TUser {
   };
 }
 
-export function findUserById(deps: Deps, id: number): UserRow | undefined {
-  return deps.db.select().from(users).where(eq(users.id, id)).get();
+export function findUserById(deps: Deps, id: number): Promise<UserRow | undefined> {
+  return findRow(deps.db, users, eq(users.id, id));
 }
 
-/** Usernames are unique regardless of case (the index is `collate nocase`). */
-export function findUserByUsername(deps: Deps, username: string): UserRow | undefined {
-  return deps.db.select().from(users).where(sql`${users.username} = ${username} collate nocase`).get();
+/** Usernames are unique regardless of case (the index is on the case-folded name). */
+export function findUserByUsername(deps: Deps, username: string): Promise<UserRow | undefined> {
+  return findRow(deps.db, users, deps.db.fragments.ciEquals(users.username, username));
 }
 
-export function getUser(deps: Deps, id: number): UserRow {
-  const row = findUserById(deps, id);
+export async function getUser(deps: Deps, id: number): Promise<UserRow> {
+  const row = await findUserById(deps, id);
   if (!row) throw notFound(`User ${id}`);
   return row;
 }
 
 /** Users whose username, names or email contain `q` (case-insensitive), by username. */
-export function listUsers(deps: Deps, q?: string): UserRow[] {
+export function listUsers(deps: Deps, q?: string): Promise<UserRow[]> {
+  const { ciLike, ciOrder } = deps.db.fragments;
   const needle = q?.trim();
+  const pattern = needle ? `%${escapeLike(needle)}%` : '';
   const where = needle
-    ? sql`(${users.username} like ${`%${escapeLike(needle)}%`} escape '\\'
-        or ${users.email} like ${`%${escapeLike(needle)}%`} escape '\\'
-        or (${users.firstName} || ' ' || ${users.lastName}) like ${`%${escapeLike(needle)}%`} escape '\\')`
+    ? sql`(${ciLike(users.username, pattern)} or ${ciLike(users.email, pattern)}
+        or ${ciLike(sql`(${users.firstName} || ' ' || ${users.lastName})`, pattern)})`
     : undefined;
-  return deps.db.select().from(users).where(where).orderBy(sql`${users.username} collate nocase`).all();
+  return findRows(deps.db, users, where, { orderBy: ciOrder(users.username) });
 }
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /** Active users as {id, username}, for pickers such as an engagement's lead. */
-export function listUserOptions(deps: Deps): { id: number; username: string }[] {
-  return deps.db
-    .select({ id: users.id, username: users.username })
-    .from(users)
-    .where(eq(users.isActive, true))
-    .orderBy(sql`${users.username} collate nocase`)
-    .all();
+export function listUserOptions(deps: Deps): Promise<{ id: number; username: string }[]> {
+  return deps.db.all<{ id: number; username: string }>(
+    sql`select id, username from users where is_active = 1 order by ${deps.db.fragments.ciOrder(sql`username`)}`,
+  );
 }
 
 /**
@@ -80,10 +80,10 @@ export function listUserOptions(deps: Deps): { id: number; username: string }[] 
  */
 export async function createUser(deps: Deps, input: TNewUser): Promise<UserRow> {
   const username = input.username.trim();
-  if (findUserByUsername(deps, username)) throw duplicateUsername(username);
+  if (await findUserByUsername(deps, username)) throw duplicateUsername(username);
   const passwordHash = await hashPassword(input.password);
   try {
-    return deps.db.transaction((tx) =>
+    return await deps.db.transaction((tx) =>
       insertUserWithTemplate(tx, {
         username,
         email: input.email,
@@ -104,24 +104,18 @@ export async function createUser(deps: Deps, input: TNewUser): Promise<UserRow> 
   }
 }
 
-type TDbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
-
 /** Insert a user row and copy the template into their personal settings. Run it inside a transaction. */
-export function insertUserWithTemplate(db: TDbOrTx, values: typeof users.$inferInsert): UserRow {
-  const row = db.insert(users).values(values).returning().get();
-  db.run(sql`insert into notification_settings (scope, user_id, event, channels)
-    select 'personal', ${row.id}, event, channels from notification_settings where scope = 'template'`);
+export async function insertUserWithTemplate(db: Database, values: typeof users.$inferInsert): Promise<UserRow> {
+  const row = await insertRow(db, users, values);
+  await db.run(sql`insert into notification_settings (scope, user_id, event, channels)
+    select 'personal', cast(${row.id} as integer), event, channels from notification_settings where scope = 'template'`);
   return row;
 }
 
 const duplicateUsername = (username: string) => conflict(`The username "${username}" is already taken (usernames ignore case).`);
 
-export function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Error && 'code' in err && (err as { code: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
 /** A user edits their own profile. A new Slack email makes the cached Slack user id stale, so it is cleared. */
-export function updateProfile(deps: Deps, user: UserRow, body: TUpdateProfileBody): UserRow {
+export async function updateProfile(deps: Deps, user: UserRow, body: TUpdateProfileBody): Promise<UserRow> {
   const patch: Partial<typeof users.$inferInsert> = {};
   if (body.first_name !== undefined) patch.firstName = body.first_name;
   if (body.last_name !== undefined) patch.lastName = body.last_name;
@@ -135,7 +129,9 @@ export function updateProfile(deps: Deps, user: UserRow, body: TUpdateProfileBod
     }
   }
   if (Object.keys(patch).length === 0) return user;
-  return deps.db.update(users).set(patch).where(eq(users.id, user.id)).returning().get() as UserRow;
+  const [row] = await updateRows(deps.db, users, patch, eq(users.id, user.id));
+  if (!row) throw notFound(`User ${user.id}`);
+  return row;
 }
 
 /** Change one's own password; other sessions of the user are ended, the current one is kept. */
@@ -152,17 +148,20 @@ export async function changePassword(
     ]);
   }
   const passwordHash = await hashPassword(newPassword);
-  deps.db.transaction((tx) => {
-    tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
-    tx.delete(sessions)
-      .where(keepSessionId ? and(eq(sessions.userId, user.id), ne(sessions.id, keepSessionId)) : eq(sessions.userId, user.id))
-      .run();
+  await deps.db.transaction(async (tx) => {
+    await updateRows(tx, users, { passwordHash }, eq(users.id, user.id));
+    const ended = await deleteRows(
+      tx,
+      sessions,
+      keepSessionId ? and(eq(sessions.userId, user.id), ne(sessions.id, keepSessionId)) : eq(sessions.userId, user.id),
+    );
+    if (ended > 0) await deps.bus.publish(tx, { type: 'sessions-ended', userIds: [user.id] });
   });
 }
 
 /** A superuser edits an account. They cannot lock themselves out (drop their own superuser flag or deactivate themselves). */
 export async function updateUser(deps: Deps, actor: UserRow, id: number, body: TUpdateUserBody): Promise<UserRow> {
-  const target = getUser(deps, id);
+  const target = await getUser(deps, id);
   if (target.id === actor.id) {
     if (body.is_superuser === false) {
       throw badRequest('You cannot remove your own superuser status; ask another superuser to do it.');
@@ -178,56 +177,55 @@ export async function updateUser(deps: Deps, actor: UserRow, id: number, body: T
   if (body.global_role !== undefined) patch.globalRole = body.global_role;
   if (body.password !== undefined) patch.passwordHash = await hashPassword(body.password);
   if (Object.keys(patch).length === 0) return target;
-  return deps.db.transaction((tx) => {
-    const row = tx.update(users).set(patch).where(eq(users.id, id)).returning().get() as UserRow;
+  return deps.db.transaction(async (tx) => {
+    const [row] = await updateRows(tx, users, patch, eq(users.id, id));
+    if (!row) throw notFound(`User ${id}`);
     // A password reset or deactivation ends the user's sessions, so an old login cannot keep going.
-    if (body.password !== undefined || body.is_active === false) tx.delete(sessions).where(eq(sessions.userId, id)).run();
+    if (body.password !== undefined || body.is_active === false) {
+      const ended = await deleteRows(tx, sessions, eq(sessions.userId, id));
+      if (ended > 0) await deps.bus.publish(tx, { type: 'sessions-ended', userIds: [id] });
+    }
     return row;
   });
 }
 
-export function getMemberships(deps: Deps, userId: number): TMemberships {
-  getUser(deps, userId);
-  const productTypeRows = deps.db
-    .select({ id: productTypes.id, name: productTypes.name, role: productTypeMembers.role })
-    .from(productTypeMembers)
-    .innerJoin(productTypes, eq(productTypes.id, productTypeMembers.productTypeId))
-    .where(eq(productTypeMembers.userId, userId))
-    .orderBy(asc(productTypes.name))
-    .all();
-  const productRows = deps.db
-    .select({ id: products.id, name: products.name, role: productMembers.role })
-    .from(productMembers)
-    .innerJoin(products, eq(products.id, productMembers.productId))
-    .where(eq(productMembers.userId, userId))
-    .orderBy(asc(products.name))
-    .all();
+type TMembershipRow = { id: number; name: string; role: string };
+
+export async function getMemberships(deps: Deps, userId: number): Promise<TMemberships> {
+  await getUser(deps, userId);
+  const { ciOrder } = deps.db.fragments;
+  const productTypeRows = await deps.db.all<TMembershipRow>(sql`select pt.id, pt.name, m.role
+    from product_type_members m join product_types pt on pt.id = m.product_type_id
+    where m.user_id = ${userId} order by ${ciOrder(sql`pt.name`)}`);
+  const productRows = await deps.db.all<TMembershipRow>(sql`select p.id, p.name, m.role
+    from product_members m join products p on p.id = m.product_id
+    where m.user_id = ${userId} order by ${ciOrder(sql`p.name`)}`);
   return {
-    product_types: productTypeRows.map((r) => ({ ...r, role: r.role as TRole })),
-    products: productRows.map((r) => ({ ...r, role: r.role as TRole })),
+    product_types: productTypeRows.map((r) => ({ id: r.id, name: r.name, role: r.role as TRole })),
+    products: productRows.map((r) => ({ id: r.id, name: r.name, role: r.role as TRole })),
   };
 }
 
 /** Replace all memberships of a user. Every id must exist; the first unknown one is named in the error. */
-export function setMemberships(deps: Deps, userId: number, body: TSetMembershipsBody): TMemberships {
-  getUser(deps, userId);
+export async function setMemberships(deps: Deps, userId: number, body: TSetMembershipsBody): Promise<TMemberships> {
+  await getUser(deps, userId);
   const productTypeIds = uniqueIds(body.product_types, 'product_types', 'product type');
   const productIds = uniqueIds(body.products, 'products', 'product');
-  assertAllExist(deps, productTypeIds, 'product_types', 'product type');
-  assertAllExist(deps, productIds, 'products', 'product');
-  deps.db.transaction((tx) => {
-    tx.delete(productTypeMembers).where(eq(productTypeMembers.userId, userId)).run();
-    tx.delete(productMembers).where(eq(productMembers.userId, userId)).run();
-    if (body.product_types.length > 0) {
-      tx.insert(productTypeMembers)
-        .values(body.product_types.map((m) => ({ userId, productTypeId: m.id, role: m.role })))
-        .run();
-    }
-    if (body.products.length > 0) {
-      tx.insert(productMembers)
-        .values(body.products.map((m) => ({ userId, productId: m.id, role: m.role })))
-        .run();
-    }
+  await assertAllExist(deps.db, productTypeIds, 'product_types', 'product type');
+  await assertAllExist(deps.db, productIds, 'products', 'product');
+  await deps.db.transaction(async (tx) => {
+    await deleteRows(tx, productTypeMembers, eq(productTypeMembers.userId, userId));
+    await deleteRows(tx, productMembers, eq(productMembers.userId, userId));
+    await insertRows(
+      tx,
+      productTypeMembers,
+      body.product_types.map((m) => ({ userId, productTypeId: m.id, role: m.role })),
+    );
+    await insertRows(
+      tx,
+      productMembers,
+      body.products.map((m) => ({ userId, productId: m.id, role: m.role })),
+    );
   });
   return getMemberships(deps, userId);
 }
@@ -241,17 +239,11 @@ function uniqueIds(items: { id: number }[], field: string, label: string): numbe
   return [...seen];
 }
 
-function assertAllExist(deps: Deps, ids: number[], field: 'product_types' | 'products', label: string) {
+async function assertAllExist(db: Database, ids: number[], field: 'product_types' | 'products', label: string) {
   if (ids.length === 0) return;
-  const table = field === 'products' ? products : productTypes;
-  const found = new Set(
-    deps.db
-      .select({ id: table.id })
-      .from(table)
-      .where(inArray(table.id, ids))
-      .all()
-      .map((r) => r.id),
-  );
+  const table = field === 'products' ? sql`products` : sql`product_types`;
+  const rows = await db.all<{ id: number }>(sql`select id from ${table} where ${db.fragments.inIds(sql`id`, ids)}`);
+  const found = new Set(rows.map((r) => r.id));
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) {
     throw badRequest(`${field}: there is no ${label} with id ${missing.join(', ')}.`, { field, missing });

@@ -11,9 +11,11 @@ import {
   type TWebhookStatus,
   WEBHOOK_STATUS_LABELS,
 } from '@tocsin/contract/webhooks';
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Deps, UserRow } from '../app-context';
-import { users, webhooks } from '../db/schema';
+import { isUniqueViolation } from '../db/errors';
+import { columnsOf, decodeRow, deleteRows, insertRow, updateRows } from '../db/rows';
+import { webhooks } from '../db/schema';
 import { pingWebhook } from '../delivery/channels/webhook';
 import { deactivateWebhook as deactivateWebhookHealth, reactivateWebhook as reactivateWebhookHealth } from '../delivery/webhook-health';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../lib/errors';
@@ -41,41 +43,45 @@ export function toWebhookDto(row: WebhookRow, ownerUsername: string | null): TWe
   };
 }
 
-function selectWebhooks(deps: Deps) {
-  return deps.db
-    .select({ webhook: webhooks, ownerUsername: users.username })
-    .from(webhooks)
-    .leftJoin(users, eq(users.id, webhooks.ownerId));
+type TVisibleWebhook = { webhook: WebhookRow; ownerUsername: string | null };
+
+/** Webhooks matching `where`, each with its owner's username (null for system webhooks), by name. */
+async function findWebhooks(deps: Deps, where: SQL): Promise<TVisibleWebhook[]> {
+  const rows = await deps.db.all<Record<string, unknown>>(sql`select ${columnsOf(webhooks)}, u.username as "ownerUsername"
+    from webhooks left join users u on u.id = webhooks.owner_id
+    where ${where}
+    order by ${deps.db.fragments.ciOrder(webhooks.name)}`);
+  return rows.map(({ ownerUsername, ...row }) => ({
+    webhook: decodeRow(webhooks, row),
+    ownerUsername: (ownerUsername as string | null) ?? null,
+  }));
 }
 
 /** Superusers see every webhook; others their own. */
-export function listWebhooks(deps: Deps, caller: UserRow): TWebhook[] {
-  const query = selectWebhooks(deps);
-  const rows = (caller.isSuperuser ? query : query.where(eq(webhooks.ownerId, caller.id)))
-    .orderBy(asc(sql`${webhooks.name} collate nocase`))
-    .all();
+export async function listWebhooks(deps: Deps, caller: UserRow): Promise<TWebhook[]> {
+  const rows = await findWebhooks(deps, caller.isSuperuser ? sql`1 = 1` : eq(webhooks.ownerId, caller.id));
   return rows.map((r) => toWebhookDto(r.webhook, r.ownerUsername));
 }
 
 /** The webhook if the caller may see it; 404 otherwise (so others' ids are not confirmed). */
-function getVisibleWebhook(deps: Deps, caller: UserRow, id: number): { webhook: WebhookRow; ownerUsername: string | null } {
-  const row = selectWebhooks(deps).where(eq(webhooks.id, id)).get();
+async function getVisibleWebhook(deps: Deps, caller: UserRow, id: number): Promise<TVisibleWebhook> {
+  const [row] = await findWebhooks(deps, eq(webhooks.id, id));
   if (!row || (!caller.isSuperuser && row.webhook.ownerId !== caller.id)) throw notFound(`Webhook ${id}`);
   return row;
 }
 
-export function getWebhook(deps: Deps, caller: UserRow, id: number): TWebhook {
-  const { webhook, ownerUsername } = getVisibleWebhook(deps, caller, id);
+export async function getWebhook(deps: Deps, caller: UserRow, id: number): Promise<TWebhook> {
+  const { webhook, ownerUsername } = await getVisibleWebhook(deps, caller, id);
   return toWebhookDto(webhook, ownerUsername);
 }
 
 /** Resolve who owns a new or edited webhook; only superusers may choose someone else or "system" (null). */
-function resolveOwner(
+async function resolveOwner(
   deps: Deps,
   caller: UserRow,
   requested: number | null | undefined,
   current: number | null | undefined,
-): number | null {
+): Promise<number | null> {
   if (!caller.isSuperuser) {
     if (requested !== undefined && requested !== caller.id) {
       throw forbidden('You can add and edit webhooks only for yourself; only superusers choose another owner or a system webhook.');
@@ -84,19 +90,15 @@ function resolveOwner(
   }
   if (requested === undefined) return current === undefined ? null : current;
   if (requested === null) return null;
-  const owner = deps.db.select({ id: users.id }).from(users).where(eq(users.id, requested)).get();
+  const owner = await deps.db.get<{ id: number }>(sql`select id from users where id = ${requested}`);
   if (!owner)
     throw badRequest(`owner_id: No user has the id ${requested}`, [{ path: 'owner_id', message: `No user has the id ${requested}` }]);
   return owner.id;
 }
 
-function assertNameFree(deps: Deps, name: string, exceptId?: number) {
-  const sameName = sql`${webhooks.name} = ${name} collate nocase`;
-  const clash = deps.db
-    .select({ id: webhooks.id })
-    .from(webhooks)
-    .where(exceptId === undefined ? sameName : and(sameName, ne(webhooks.id, exceptId)))
-    .get();
+async function assertNameFree(deps: Deps, name: string, exceptId?: number) {
+  const other = exceptId === undefined ? sql`` : sql`and id != ${exceptId}`;
+  const clash = await deps.db.get(sql`select id from webhooks where ${deps.db.fragments.ciEquals(sql`name`, name)} ${other}`);
   if (clash) throw conflict(`A webhook named "${name}" already exists. Choose another name.`);
 }
 
@@ -130,10 +132,6 @@ async function assertPingAccepted(deps: Deps, endpoint: Endpoint) {
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && (error as { code: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
 /** Secret fields: omitted or null keeps the stored value, an empty string clears it. */
 function resolveSecret(stored: string | null, sent: string | null | undefined): string | null {
   if (sent == null) return stored;
@@ -141,7 +139,7 @@ function resolveSecret(stored: string | null, sent: string | null | undefined): 
 }
 
 export async function createWebhook(deps: Deps, caller: UserRow, body: TCreateWebhookBody): Promise<TWebhook> {
-  const ownerId = resolveOwner(deps, caller, body.owner_id, undefined);
+  const ownerId = await resolveOwner(deps, caller, body.owner_id, undefined);
   const name = body.name.trim();
   const endpoint: Endpoint = {
     url: body.url.trim(),
@@ -150,26 +148,23 @@ export async function createWebhook(deps: Deps, caller: UserRow, body: TCreateWe
     signingSecret: body.signing_secret || null,
   };
   assertHeaderComplete(endpoint);
-  assertNameFree(deps, name);
+  await assertNameFree(deps, name);
   await assertPingAccepted(deps, endpoint);
+  let id: number;
   try {
-    const row = deps.db
-      .insert(webhooks)
-      .values({ name, ...endpoint, ownerId, status: 'active', createdAt: deps.now() })
-      .returning()
-      .get();
-    return getWebhook(deps, caller, row.id);
+    id = (await insertRow(deps.db, webhooks, { name, ...endpoint, ownerId, status: 'active', createdAt: deps.now() })).id;
   } catch (error) {
     // Another request took the name while the ping was in flight.
     if (isUniqueViolation(error)) throw conflict(`A webhook named "${name}" already exists. Choose another name.`);
     throw error;
   }
+  return getWebhook(deps, caller, id);
 }
 
 /** Edit a webhook; the edited endpoint is pinged first and nothing is saved if the ping fails. */
 export async function updateWebhook(deps: Deps, caller: UserRow, id: number, body: TUpdateWebhookBody): Promise<TWebhook> {
-  const { webhook } = getVisibleWebhook(deps, caller, id);
-  const ownerId = resolveOwner(deps, caller, body.owner_id, webhook.ownerId);
+  const { webhook } = await getVisibleWebhook(deps, caller, id);
+  const ownerId = await resolveOwner(deps, caller, body.owner_id, webhook.ownerId);
   const name = body.name?.trim() ?? webhook.name;
   const headerName = body.header_name === undefined ? webhook.headerName : body.header_name?.trim() || null;
   const endpoint: Endpoint = {
@@ -180,14 +175,10 @@ export async function updateWebhook(deps: Deps, caller: UserRow, id: number, bod
     signingSecret: resolveSecret(webhook.signingSecret, body.signing_secret),
   };
   assertHeaderComplete(endpoint);
-  assertNameFree(deps, name, id);
+  await assertNameFree(deps, name, id);
   await assertPingAccepted(deps, endpoint);
   try {
-    deps.db
-      .update(webhooks)
-      .set({ name, ...endpoint, ownerId })
-      .where(eq(webhooks.id, id))
-      .run();
+    await updateRows(deps.db, webhooks, { name, ...endpoint, ownerId }, eq(webhooks.id, id));
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`A webhook named "${name}" already exists. Choose another name.`);
     throw error;
@@ -197,26 +188,26 @@ export async function updateWebhook(deps: Deps, caller: UserRow, id: number, bod
 }
 
 /** Deleting a webhook deletes its deliveries too (they have nowhere left to go). */
-export function deleteWebhook(deps: Deps, caller: UserRow, id: number): void {
-  getVisibleWebhook(deps, caller, id);
-  deps.db.delete(webhooks).where(eq(webhooks.id, id)).run();
+export async function deleteWebhook(deps: Deps, caller: UserRow, id: number): Promise<void> {
+  await getVisibleWebhook(deps, caller, id);
+  await deleteRows(deps.db, webhooks, eq(webhooks.id, id));
 }
 
-export function deactivateWebhook(deps: Deps, caller: UserRow, id: number): TWebhook {
-  getVisibleWebhook(deps, caller, id);
-  deactivateWebhookHealth(deps, id, `Deactivated by ${caller.username}.`);
+export async function deactivateWebhook(deps: Deps, caller: UserRow, id: number): Promise<TWebhook> {
+  await getVisibleWebhook(deps, caller, id);
+  await deactivateWebhookHealth(deps, id, `Deactivated by ${caller.username}.`);
   return getWebhook(deps, caller, id);
 }
 
-export function activateWebhook(deps: Deps, caller: UserRow, id: number): TWebhook {
-  getVisibleWebhook(deps, caller, id);
-  reactivateWebhookHealth(deps, id);
+export async function activateWebhook(deps: Deps, caller: UserRow, id: number): Promise<TWebhook> {
+  await getVisibleWebhook(deps, caller, id);
+  await reactivateWebhookHealth(deps, id);
   return getWebhook(deps, caller, id);
 }
 
 /** Ping the stored endpoint now; the outcome is reported, not thrown, and the webhook is not changed. */
 export async function sendWebhookTest(deps: Deps, caller: UserRow, id: number): Promise<TTestResult> {
-  const { webhook } = getVisibleWebhook(deps, caller, id);
+  const { webhook } = await getVisibleWebhook(deps, caller, id);
   const result = await pingWebhook(deps, {
     url: webhook.url,
     headerName: webhook.headerName ?? undefined,

@@ -1,9 +1,20 @@
-/** Email over SMTP with nodemailer; one transport per distinct SMTP configuration. */
+/**
+ * The mail channel: email over SMTP with nodemailer (one transport per distinct SMTP configuration), to the
+ * system address or to a user's login email.
+ */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { clip, permanent, type TSendOutcome, transient } from '../outcome';
-import type { TMailContent } from '../render';
+import { renderMail, type TMailContent } from '../render';
 import type { TSystemSettings } from '../settings';
+import {
+  describeOtherDestination,
+  findUserTarget,
+  LEASE_MARGIN_MS,
+  resolveActiveUser,
+  type TChannelAdapter,
+  toTestResult,
+} from './adapter';
 
 type TSmtpSettings = Pick<TSystemSettings, 'smtpHost' | 'smtpPort' | 'smtpTlsMode' | 'smtpUser' | 'smtpPassword'>;
 
@@ -48,12 +59,20 @@ export function closeMailTransports(): void {
   transports.clear();
 }
 
-/** Why mail cannot be sent with these settings, or null when they are complete. */
-export function findMailConfigProblem(s: TSystemSettings): string | null {
-  if (!s.smtpHost.trim()) return 'No SMTP server is configured (System Settings → SMTP host, or SMTP_HOST on the server).';
-  if (!s.mailFrom.trim()) return 'No sender address is configured (System Settings → mail from).';
-  return null;
+/** Why no mail at all can be sent with these settings (empty when they are complete). */
+function findSmtpProblems(s: TSystemSettings): string[] {
+  const problems: string[] = [];
+  if (!s.smtpHost.trim()) problems.push('No SMTP server is configured (System Settings → SMTP host, or SMTP_HOST on the server).');
+  if (!s.mailFrom.trim()) problems.push('No sender address is configured (System Settings → mail from).');
+  return problems;
 }
+
+/** The first reason no mail can be sent with these settings, or null when they are complete. */
+export function findMailConfigProblem(s: TSystemSettings): string | null {
+  return findSmtpProblems(s)[0] ?? null;
+}
+
+const NO_SYSTEM_ADDRESS = 'No system email address is set (System Settings → mail notifications to)';
 
 type TSmtpError = Error & { code?: string; responseCode?: number; response?: string; command?: string };
 
@@ -124,3 +143,53 @@ export async function sendMail(settings: TSystemSettings, to: string, content: T
     giveUp.clear();
   }
 }
+
+/** A system notification goes to the system address, a personal one to the user's login email. */
+export const mailChannel: TChannelAdapter<{ to: string }, TMailContent> = {
+  channel: 'mail',
+  notice: { words: 'Email', source: 'Email Notification', icon: 'mail' },
+
+  render: (event, context, settings) => renderMail(event, context, settings),
+
+  async resolveTarget(deps, row, settings) {
+    if (row.targetKind === 'system') {
+      const to = settings.mailTo.trim();
+      if (!to) return { ok: false, outcome: permanent(`${NO_SYSTEM_ADDRESS}, so this was not sent.`) };
+      return { ok: true, target: { to } };
+    }
+    if (row.targetKind !== 'user')
+      return { ok: false, outcome: permanent(`A mail delivery cannot go to a "${row.targetKind}" destination.`) };
+    const user = await resolveActiveUser(deps, row.userId);
+    if (!user.ok) return user;
+    if (!user.target.email.trim())
+      return { ok: false, outcome: permanent(`${user.target.username} has no email address, so this was not sent.`) };
+    return { ok: true, target: { to: user.target.email } };
+  },
+
+  send: (_deps, { target, content }, ctx) => sendMail(ctx.settings, target.to, content, ctx.signal),
+
+  async sendTest(_deps, { settings, event, context, render }, target) {
+    const to = (target.to ?? settings.mailTo).trim();
+    if (!to) return { ok: false, message: 'No address to send to: set "mail notifications to" or give an address.' };
+    const outcome = await sendMail(settings, to, renderMail(event, context, render));
+    return toTestResult(
+      outcome,
+      `A test email was sent to ${to}${outcome.ok && outcome.detail ? ` (server said: ${outcome.detail})` : ''}.`,
+    );
+  },
+
+  async describeDestination(deps, row, settings) {
+    if (row.targetKind === 'system') return `the system email address${settings.mailTo ? ` (${settings.mailTo})` : ''}`;
+    if (row.targetKind !== 'user') return describeOtherDestination(deps, row);
+    const user = await findUserTarget(deps, row.userId);
+    return `${user?.username ?? `user ${row.userId}`}'s email${user ? ` (${user.email})` : ''}`;
+  },
+
+  findConfigProblems(settings) {
+    const problems = findSmtpProblems(settings);
+    if (!settings.mailTo.trim()) problems.push(`${NO_SYSTEM_ADDRESS}: system notifications by email cannot be sent.`);
+    return problems;
+  },
+
+  leaseMs: () => MAIL_SEND_TIMEOUT_MS + LEASE_MARGIN_MS,
+};

@@ -1,7 +1,9 @@
-/** Microsoft Teams: an Adaptive Card message posted to the channel's incoming webhook (system notifications only). */
+/** The Microsoft Teams channel: an Adaptive Card message posted to the channel's incoming webhook (system notifications only). */
 import { classifyFetchError, classifyHttpFailure, clip, permanent, requestSignal, type TSendOutcome, transient } from '../outcome';
-import type { TTeamsMessage } from '../render';
+import { renderTeams, type TTeamsContent, type TTeamsMessage } from '../render';
 import type { TSystemSettings } from '../settings';
+import { describeOtherDestination, LEASE_MARGIN_MS, type TChannelAdapter, toTestResult } from './adapter';
+import { postJson } from './http';
 
 export const TEAMS_TIMEOUT_MS = 15_000;
 
@@ -9,6 +11,8 @@ export function findTeamsConfigProblem(s: TSystemSettings): string | null {
   if (!s.msteamsUrl.trim()) return 'No Microsoft Teams webhook URL is configured (System Settings → Msteams url).';
   return null;
 }
+
+const PERSONAL_TEAMS = 'Microsoft Teams only has a shared channel: personal Teams notifications are never sent.';
 
 export async function postTeamsMessage(
   settings: TSystemSettings,
@@ -21,12 +25,7 @@ export async function postTeamsMessage(
   try {
     let res: Response;
     try {
-      res = await fetch(settings.msteamsUrl.trim(), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(message),
-        signal: request.signal,
-      });
+      res = await postJson(settings.msteamsUrl.trim(), JSON.stringify(message), { signal: request.signal });
     } catch (err) {
       return classifyFetchError(err, 'the Microsoft Teams webhook', TEAMS_TIMEOUT_MS);
     }
@@ -44,3 +43,34 @@ export async function postTeamsMessage(
     request.done();
   }
 }
+
+/** Teams has one shared channel, configured in System Settings: no personal destinations. */
+export const msteamsChannel: TChannelAdapter<null, TTeamsContent> = {
+  channel: 'msteams',
+  notice: { words: 'Microsoft Teams', source: 'Microsoft Teams Notification', icon: 'msteams' },
+
+  render: (event, context, settings) => renderTeams(event, context, settings),
+
+  async resolveTarget(_deps, row) {
+    if (row.targetKind !== 'system') return { ok: false, outcome: permanent(PERSONAL_TEAMS) };
+    return { ok: true, target: null };
+  },
+
+  send: (deps, { content }, ctx) => postTeamsMessage(ctx.settings, content.message, { now: deps.now(), signal: ctx.signal }),
+
+  async sendTest(deps, { settings, event, context, render }) {
+    const outcome = await postTeamsMessage(settings, renderTeams(event, context, render).message, { now: deps.now() });
+    return toTestResult(outcome, 'A test card was posted to the Microsoft Teams channel.');
+  },
+
+  async describeDestination(deps, row) {
+    return row.targetKind === 'system' ? 'the Microsoft Teams channel' : describeOtherDestination(deps, row);
+  },
+
+  findConfigProblems(settings) {
+    const problem = findTeamsConfigProblem(settings);
+    return problem ? [problem] : [];
+  },
+
+  leaseMs: () => TEAMS_TIMEOUT_MS + LEASE_MARGIN_MS,
+};

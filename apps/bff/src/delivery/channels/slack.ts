@@ -1,10 +1,11 @@
 /**
- * Slack Web API: chat.postMessage to the system channel (with the configured bot name) or to a
- * user's DM, found with users.lookupByEmail and cached on the user row until their Slack email changes.
- * `ok:false` answers are errors: ratelimited and Slack's own outages are transient, the rest permanent.
+ * The Slack channel, through the Slack Web API: chat.postMessage to the system channel (with the configured bot
+ * name) or to a user's DM, found with users.lookupByEmail and cached on the user row until their Slack email
+ * changes. `ok:false` answers are errors: ratelimited and Slack's own outages are transient, the rest permanent.
  */
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../app-context';
+import { updateRows } from '../../db/rows';
 import { users } from '../../db/schema';
 import {
   classifyFetchError,
@@ -15,8 +16,18 @@ import {
   type TSendOutcome,
   transient,
 } from '../outcome';
-import type { TSlackContent } from '../render';
+import { renderSlack, type TSlackContent } from '../render';
 import type { TSystemSettings } from '../settings';
+import {
+  describeOtherDestination,
+  findUserTarget,
+  LEASE_MARGIN_MS,
+  resolveActiveUser,
+  type TChannelAdapter,
+  type TUserTarget,
+  toTestResult,
+} from './adapter';
+import { getJson, postJson } from './http';
 
 export const SLACK_TIMEOUT_MS = 15_000;
 
@@ -64,15 +75,14 @@ async function callSlack(
   try {
     let res: Response;
     try {
-      res = await fetch(url, {
-        method: init.json === undefined ? 'GET' : 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(init.json === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
-        },
-        body: init.json === undefined ? undefined : JSON.stringify(init.json),
-        signal: request.signal,
-      });
+      const authorization = `Bearer ${token}`;
+      res =
+        init.json === undefined
+          ? await getJson(url, { headers: { authorization }, signal: request.signal })
+          : await postJson(url, JSON.stringify(init.json), {
+              headers: { authorization, 'content-type': 'application/json; charset=utf-8' },
+              signal: request.signal,
+            });
     } catch (err) {
       return { ok: false, outcome: classifyFetchError(err, `Slack (${method})`, SLACK_TIMEOUT_MS) };
     }
@@ -116,6 +126,8 @@ async function readSlackAnswer(
   return { ok: true, answer, status: res.status };
 }
 
+const NO_SYSTEM_CHANNEL = 'No Slack channel is configured for system notifications (System Settings → Slack channel).';
+
 /** Why Slack cannot be used with these settings, or null. */
 export function findSlackConfigProblem(s: TSystemSettings): string | null {
   if (!s.slackToken.trim()) return 'No Slack token is configured (System Settings → Slack token).';
@@ -146,15 +158,14 @@ export async function sendSlackToSystemChannel(
   content: TSlackContent,
   signal?: AbortSignal,
 ): Promise<TSendOutcome> {
-  if (!settings.slackChannel.trim())
-    return permanent('No Slack channel is configured for system notifications (System Settings → Slack channel).');
+  if (!settings.slackChannel.trim()) return permanent(NO_SYSTEM_CHANNEL);
   return postSlackMessage(deps, settings, settings.slackChannel.trim(), content, {
     username: settings.slackUsername.trim() || undefined,
     signal,
   });
 }
 
-type TSlackUser = Pick<typeof users.$inferSelect, 'id' | 'username' | 'slackEmail' | 'slackUserId' | 'slackUserIdEmail'>;
+type TSlackUser = Pick<TUserTarget, 'id' | 'username' | 'slackEmail' | 'slackUserId' | 'slackUserIdEmail'>;
 
 /**
  * The user's Slack id: the cached one while their Slack email is the one it was found for,
@@ -193,7 +204,7 @@ export async function resolveSlackUserId(
   }
   const slackUserId = result.answer.user?.id;
   if (!slackUserId) return { ok: false, outcome: transient('Slack users.lookupByEmail answered ok:true without a user id.') };
-  deps.db.update(users).set({ slackUserId, slackUserIdEmail: email }).where(eq(users.id, user.id)).run();
+  await updateRows(deps.db, users, { slackUserId, slackUserIdEmail: email }, eq(users.id, user.id));
   return { ok: true, slackUserId, cached: false };
 }
 
@@ -210,10 +221,58 @@ export async function sendSlackToUser(
   const outcome = await postSlackMessage(deps, settings, resolved.slackUserId, content, { signal });
   if (!outcome.ok && resolved.cached && outcome.error.includes('"channel_not_found"')) {
     // The cached id went stale (account removed or re-created): look it up again on the next attempt.
-    deps.db.update(users).set({ slackUserId: null, slackUserIdEmail: null }).where(eq(users.id, user.id)).run();
+    await updateRows(deps.db, users, { slackUserId: null, slackUserIdEmail: null }, eq(users.id, user.id));
     return transient(`${outcome.error} The cached Slack user id was dropped; it is looked up again on the next attempt.`, {
       responseCode: outcome.responseCode,
     });
   }
   return outcome;
 }
+
+/** A system notification goes to the configured channel under the bot name, a personal one to the user's DM. */
+export const slackChannel: TChannelAdapter<{ kind: 'system' } | { kind: 'user'; user: TUserTarget }, TSlackContent> = {
+  channel: 'slack',
+  notice: { words: 'Slack', source: 'Slack Notification', icon: 'slack' },
+
+  render: (event, context, settings) => renderSlack(event, context, settings),
+
+  async resolveTarget(deps, row) {
+    if (row.targetKind === 'system') return { ok: true, target: { kind: 'system' } };
+    if (row.targetKind !== 'user')
+      return { ok: false, outcome: permanent(`A Slack delivery cannot go to a "${row.targetKind}" destination.`) };
+    const user = await resolveActiveUser(deps, row.userId);
+    return user.ok ? { ok: true, target: { kind: 'user', user: user.target } } : user;
+  },
+
+  send(deps, { target, content }, ctx) {
+    if (target.kind === 'system') return sendSlackToSystemChannel(deps, ctx.settings, content, ctx.signal);
+    return sendSlackToUser(deps, ctx.settings, target.user, content, ctx.signal);
+  },
+
+  async sendTest(deps, { settings, event, context, render }, target) {
+    const channel = (target.to ?? settings.slackChannel).trim();
+    if (!channel) return { ok: false, message: 'No Slack channel is configured (System Settings → Slack channel).' };
+    const outcome = await postSlackMessage(deps, settings, channel, renderSlack(event, context, render), {
+      username: settings.slackUsername.trim() || undefined,
+    });
+    return toTestResult(outcome, `A test message was posted to ${channel} in Slack.`);
+  },
+
+  async describeDestination(deps, row, settings) {
+    if (row.targetKind === 'system') return `the system Slack channel${settings.slackChannel ? ` (${settings.slackChannel})` : ''}`;
+    if (row.targetKind !== 'user') return describeOtherDestination(deps, row);
+    const user = await findUserTarget(deps, row.userId);
+    return `${user?.username ?? `user ${row.userId}`}'s Slack DM${user?.slackEmail ? ` (${user.slackEmail})` : ''}`;
+  },
+
+  findConfigProblems(settings) {
+    const problems: string[] = [];
+    const token = findSlackConfigProblem(settings);
+    if (token) problems.push(token);
+    if (!settings.slackChannel.trim()) problems.push(NO_SYSTEM_CHANNEL);
+    return problems;
+  },
+
+  // users.lookupByEmail, then chat.postMessage.
+  leaseMs: () => 2 * SLACK_TIMEOUT_MS + LEASE_MARGIN_MS,
+};

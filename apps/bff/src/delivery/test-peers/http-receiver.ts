@@ -19,7 +19,8 @@ export type TReceivedRequest = {
 };
 
 export type TReply = { status: number; headers?: Record<string, string>; body?: string } | 'hang' | 'reset';
-export type TResponder = (req: TReceivedRequest) => TReply;
+/** May answer later (a promise): the test does something first, while the request is in flight. */
+export type TResponder = (req: TReceivedRequest) => TReply | Promise<TReply>;
 
 export type THttpReceiver = {
   url: string;
@@ -74,14 +75,15 @@ export async function startHttpReceiver(opts: { respond?: TResponder | TReply; s
           w.resolve();
         }
       }
-      const reply = responder(received);
-      if (reply === 'hang') return;
-      if (reply === 'reset') {
-        req.socket.destroy();
-        return;
-      }
-      res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
-      res.end(reply.body ?? '');
+      void Promise.resolve(responder(received)).then((reply) => {
+        if (reply === 'hang') return;
+        if (reply === 'reset') {
+          req.socket.destroy();
+          return;
+        }
+        res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
+        res.end(reply.body ?? '');
+      });
     });
   });
   server.on('connection', (s) => {

@@ -1,0 +1,58 @@
+/**
+ * PostgreSQL hot paths: arrays bound as one parameter and expanded with unnest, and the claim with
+ * FOR UPDATE SKIP LOCKED so that replicas claiming at the same moment take disjoint rows without waiting.
+ */
+import { sql } from 'drizzle-orm';
+import type { THotPaths } from './hot-paths';
+
+const param = <T>(value: T) => sql.param(value);
+
+export const pgHotPaths: THotPaths = {
+  insertAlerts(db, a, userIds) {
+    if (userIds.length === 0) return Promise.resolve(0);
+    return db.run(sql`insert into alerts (user_id, event_id, title, description, url, source, icon, created_at)
+      select u, ${a.eventId}::bigint, ${a.title}::text, ${a.description}::text, ${a.url}::text, ${a.source}::text, ${a.icon}::text,
+        ${a.createdAt}::bigint
+      from unnest(${param([...userIds])}::int[]) as u`);
+  },
+
+  insertDeliveries(db, eventId, now, rows) {
+    if (rows.length === 0) return Promise.resolve(0);
+    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, status, attempts,
+        next_attempt_at, created_at, updated_at)
+      select r.uuid, ${eventId}::bigint, r.channel, r.kind, r.user_id, r.webhook_id, 'queued', 0, ${now}::bigint, ${now}::bigint,
+        ${now}::bigint
+      from unnest(${param(rows.map((x) => x[0]))}::text[], ${param(rows.map((x) => x[1]))}::text[],
+                  ${param(rows.map((x) => x[2]))}::text[], ${param(rows.map((x) => x[3]))}::int[],
+                  ${param(rows.map((x) => x[4]))}::int[]) as r(uuid, channel, kind, user_id, webhook_id)`);
+  },
+
+  async claimDueDeliveries(db, r) {
+    if (r.limit <= 0) return [];
+    const notSkipped = sql`(webhook_id is null or webhook_id <> all(${param([...r.skipWebhookIds])}::int[]))
+      and (webhook_id is not null or channel <> all(${param([...r.skipChannels])}::text[]))`;
+    // One locking scan per state, each walking its index in due order and stepping over rows that another
+    // replica has locked (SKIP LOCKED), so concurrent claimers take disjoint rows without waiting and each
+    // still gets up to `limit`. The earliest `limit` of the three are leased; the others are unlocked at commit.
+    const scans = [
+      sql`select id, lease_until as at from deliveries where status = 'sending' and lease_until <= ${r.now}::bigint and ${notSkipped}
+          order by lease_until, id limit ${r.limit} for update skip locked`,
+      sql`select id, next_attempt_at as at from deliveries where status = 'queued' and next_attempt_at <= ${r.now}::bigint and ${notSkipped}
+          order by next_attempt_at, id limit ${r.limit} for update skip locked`,
+      sql`select id, next_attempt_at as at from deliveries where status = 'retrying' and next_attempt_at <= ${r.now}::bigint and ${notSkipped}
+          order by next_attempt_at, id limit ${r.limit} for update skip locked`,
+    ];
+    const due: { id: number; at: number }[] = [];
+    for (const scan of scans) due.push(...(await db.all<{ id: number; at: number }>(scan)));
+    if (due.length === 0) return [];
+    due.sort((a, b) => a.at - b.at || a.id - b.id);
+    const ids = due.slice(0, r.limit).map((d) => d.id);
+    await db.run(sql`update deliveries set status = 'sending', updated_at = ${r.now}::bigint, lease_owner = ${r.owner}::text,
+        lease_until = ${r.now}::bigint + case channel ${sql.join(
+          Object.entries(r.leaseMs).map(([channel, ms]) => sql`when ${channel} then ${ms}::bigint`),
+          sql` `,
+        )} else ${r.defaultLeaseMs}::bigint end
+      where id = any(${param(ids)}::bigint[])`);
+    return ids;
+  },
+};

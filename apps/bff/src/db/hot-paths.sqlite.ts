@@ -1,0 +1,53 @@
+/**
+ * SQLite hot paths: JSON arrays expanded with json_each carry a whole fan-out in one bound parameter, and the
+ * claim relies on the writer lock of BEGIN IMMEDIATE (one writer at a time), so no row locks are needed.
+ */
+import { sql } from 'drizzle-orm';
+import type { THotPaths } from './hot-paths';
+
+export const sqliteHotPaths: THotPaths = {
+  insertAlerts(db, a, userIds) {
+    if (userIds.length === 0) return Promise.resolve(0);
+    return db.run(sql`insert into alerts (user_id, event_id, title, description, url, source, icon, created_at)
+      select j.value, ${a.eventId}, ${a.title}, ${a.description}, ${a.url}, ${a.source}, ${a.icon}, ${a.createdAt}
+      from json_each(${JSON.stringify(userIds)}) j`);
+  },
+
+  insertDeliveries(db, eventId, now, rows) {
+    if (rows.length === 0) return Promise.resolve(0);
+    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, status, attempts,
+        next_attempt_at, created_at, updated_at)
+      select j.value ->> 0, ${eventId}, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, 'queued', 0, ${now}, ${now}, ${now}
+      from json_each(${JSON.stringify(rows)}) j`);
+  },
+
+  async claimDueDeliveries(db, r) {
+    if (r.limit <= 0) return [];
+    const skip = JSON.stringify(r.skipWebhookIds);
+    const notSkipped = sql`(webhook_id is null or webhook_id not in (select value from json_each(${skip})))
+      and (webhook_id is not null or channel not in (select value from json_each(${JSON.stringify(r.skipChannels)})))`;
+    // One statement per state, so each walks the (status, next_attempt_at) index in due order.
+    const due = await db.all<{ id: number; at: number }>(sql`
+      select id, at from (
+        select id, lease_until as at from deliveries
+        where status = 'sending' and lease_until <= ${r.now} and ${notSkipped} order by lease_until, id limit ${r.limit})
+      union all
+      select id, at from (
+        select id, next_attempt_at as at from deliveries
+        where status = 'queued' and next_attempt_at <= ${r.now} and ${notSkipped} order by next_attempt_at, id limit ${r.limit})
+      union all
+      select id, at from (
+        select id, next_attempt_at as at from deliveries
+        where status = 'retrying' and next_attempt_at <= ${r.now} and ${notSkipped} order by next_attempt_at, id limit ${r.limit})
+      order by at, id limit ${r.limit}`);
+    if (due.length === 0) return [];
+    const ids = due.map((d) => d.id);
+    await db.run(sql`update deliveries set status = 'sending', updated_at = ${r.now}, lease_owner = ${r.owner},
+        lease_until = ${r.now} + case channel ${sql.join(
+          Object.entries(r.leaseMs).map(([channel, ms]) => sql`when ${channel} then ${ms}`),
+          sql` `,
+        )} else ${r.defaultLeaseMs} end
+      where id in (select value from json_each(${JSON.stringify(ids)}))`);
+    return ids;
+  },
+};

@@ -1,0 +1,116 @@
+/** The dialect-specific hot paths, run on the dialect of this test run (both run in the test command). */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestStore, TEST_DIALECT } from '../test-setup/store';
+import type { Database } from './database';
+import type { TClaimRequest, TDeliveryInsert } from './hot-paths';
+import { insertRow } from './rows';
+import { events, users, webhooks } from './schema';
+
+let db: Database;
+let cleanup: () => Promise<void>;
+let eventId: number;
+let userId: number;
+
+beforeEach(async () => {
+  const opened = await openTestStore();
+  db = opened.store.db;
+  cleanup = opened.cleanup;
+  userId = (await insertRow(db, users, { username: 'u', email: 'u@x.test', passwordHash: 'x', createdAt: 1 })).id;
+  eventId = (
+    await insertRow(db, events, { name: 'other', routedAs: 'other', title: 't', url: '/', icon: 'bell', source: 'Other', createdAt: 1 })
+  ).id;
+});
+afterEach(() => cleanup());
+
+const request = (overrides: Partial<TClaimRequest> = {}): TClaimRequest => ({
+  now: 1_000,
+  limit: 10,
+  owner: 'me',
+  leaseMs: { mail: 30_000, webhooks: 12_000 },
+  defaultLeaseMs: 5_000,
+  skipWebhookIds: [],
+  skipChannels: [],
+  ...overrides,
+});
+
+describe(`hot paths on ${TEST_DIALECT}`, () => {
+  it('inserts one alert per user and a fan-out of deliveries, queued and due now', async () => {
+    const hook = await insertRow(db, webhooks, { name: 'h', url: 'https://h.test', createdAt: 1 });
+    const rows: TDeliveryInsert[] = [
+      [randomUUID(), 'mail', 'user', userId, null],
+      [randomUUID(), 'webhooks', 'webhook', null, hook.id],
+    ];
+    expect(await db.hot.insertDeliveries(db, eventId, 500, rows)).toBe(2);
+    const stored = await db.all<{
+      channel: string;
+      status: string;
+      nextAttemptAt: number;
+      userId: number | null;
+      webhookId: number | null;
+    }>(
+      sql`select channel, status, next_attempt_at as "nextAttemptAt", user_id as "userId", webhook_id as "webhookId" from deliveries order by id`,
+    );
+    expect(stored).toEqual([
+      { channel: 'mail', status: 'queued', nextAttemptAt: 500, userId, webhookId: null },
+      { channel: 'webhooks', status: 'queued', nextAttemptAt: 500, userId: null, webhookId: hook.id },
+    ]);
+    expect(
+      await db.hot.insertAlerts(db, { eventId, title: 'a', description: '', url: '/', source: 's', icon: 'i', createdAt: 5 }, []),
+    ).toBe(0);
+  });
+
+  it('claims due rows oldest first with a per-channel lease and the owner, and skips rows not yet due', async () => {
+    const hook = await insertRow(db, webhooks, { name: 'h', url: 'https://h.test', createdAt: 1 });
+    await db.hot.insertDeliveries(db, eventId, 900, [[randomUUID(), 'webhooks', 'webhook', null, hook.id]]);
+    await db.hot.insertDeliveries(db, eventId, 800, [[randomUUID(), 'mail', 'user', userId, null]]);
+    await db.hot.insertDeliveries(db, eventId, 50_000, [[randomUUID(), 'mail', 'user', userId, null]]);
+    const ids = await db.transaction((tx) => tx.hot.claimDueDeliveries(tx, request()));
+    expect(ids).toHaveLength(2);
+    const leased = await db.all<{ channel: string; status: string; leaseUntil: number; leaseOwner: string }>(
+      sql`select channel, status, lease_until as "leaseUntil", lease_owner as "leaseOwner" from deliveries where status = 'sending' order by id`,
+    );
+    expect(leased).toEqual([
+      { channel: 'webhooks', status: 'sending', leaseUntil: 13_000, leaseOwner: 'me' },
+      { channel: 'mail', status: 'sending', leaseUntil: 31_000, leaseOwner: 'me' },
+    ]);
+    // Leased rows are not due again until their lease lapses.
+    expect(await db.transaction((tx) => tx.hot.claimDueDeliveries(tx, request({ now: 12_999 })))).toEqual([]);
+    expect(await db.transaction((tx) => tx.hot.claimDueDeliveries(tx, request({ now: 13_000, owner: 'other' })))).toHaveLength(1);
+    // At 31,000 the mail lease has lapsed, and so has the webhook's second lease (13,000 + 12,000).
+    expect(await db.transaction((tx) => tx.hot.claimDueDeliveries(tx, request({ now: 31_000, owner: 'other' })))).toHaveLength(2);
+    const owners = await db.all<{ owner: string }>(sql`select lease_owner as owner from deliveries where status = 'sending'`);
+    expect(owners.map((o) => o.owner)).toEqual(['other', 'other']);
+  });
+
+  it('leaves rows of capped endpoints and channel services for later', async () => {
+    const a = await insertRow(db, webhooks, { name: 'a', url: 'https://a.test', createdAt: 1 });
+    const b = await insertRow(db, webhooks, { name: 'b', url: 'https://b.test', createdAt: 1 });
+    await db.hot.insertDeliveries(db, eventId, 1, [
+      [randomUUID(), 'webhooks', 'webhook', null, a.id],
+      [randomUUID(), 'webhooks', 'webhook', null, b.id],
+      [randomUUID(), 'mail', 'system', null, null],
+      [randomUUID(), 'slack', 'system', null, null],
+    ]);
+    const ids = await db.transaction((tx) => tx.hot.claimDueDeliveries(tx, request({ skipWebhookIds: [a.id], skipChannels: ['mail'] })));
+    const claimed = await db.all<{ channel: string; webhookId: number | null }>(
+      sql`select channel, webhook_id as "webhookId" from deliveries where ${db.fragments.inIds(sql`id`, ids)} order by id`,
+    );
+    expect(claimed).toEqual([
+      { channel: 'webhooks', webhookId: b.id },
+      { channel: 'slack', webhookId: null },
+    ]);
+  });
+
+  it('never gives one row to two claimers racing each other', async () => {
+    const rows: TDeliveryInsert[] = Array.from({ length: 200 }, () => [randomUUID(), 'mail', 'user', userId, null]);
+    await db.hot.insertDeliveries(db, eventId, 1, rows);
+    const claims = await Promise.all(
+      ['r1', 'r2', 'r3', 'r4'].map((owner) => db.transaction((tx) => tx.hot.claimDueDeliveries(tx, request({ owner, limit: 60 })))),
+    );
+    const all = claims.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe(200);
+  });
+});

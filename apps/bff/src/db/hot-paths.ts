@@ -1,0 +1,45 @@
+/**
+ * The operations whose best SQL differs between SQLite and PostgreSQL, as one interface with an implementation
+ * per dialect side by side (hot-paths.sqlite.ts, hot-paths.pg.ts), both run by hot-paths.test.ts:
+ * the set-based fan-out inserts and the delivery queue claim. Everything else is portable SQL.
+ */
+import type { Database } from './database';
+
+export type TAlertInsert = {
+  eventId: number;
+  title: string;
+  description: string;
+  url: string;
+  source: string;
+  icon: string;
+  createdAt: number;
+};
+
+/** One delivery row of a fan-out: [uuid, channel, target kind, user id, webhook id]. */
+export type TDeliveryInsert = [uuid: string, channel: string, targetKind: string, userId: number | null, webhookId: number | null];
+
+export type TClaimRequest = {
+  now: number;
+  limit: number;
+  /** Written on the lease, so a restarted instance can take back its own rows at once. */
+  owner: string;
+  /** How long each channel's rows stay leased (unknown channels get `defaultLeaseMs`). */
+  leaseMs: Record<string, number>;
+  defaultLeaseMs: number;
+  /** Webhook endpoints that already have their share of sends in flight here: their rows stay for later. */
+  skipWebhookIds: readonly number[];
+  /** Channel services (rows without a webhook: SMTP, Slack, Teams) at their cap here: their rows stay for later. */
+  skipChannels: readonly string[];
+};
+
+export type THotPaths = {
+  /** One alert per user id, all with the same fields. Returns how many were inserted. */
+  insertAlerts(db: Database, alert: TAlertInsert, userIds: readonly number[]): Promise<number>;
+  /** The delivery rows of one event, queued and due at `now`. Returns how many were inserted. */
+  insertDeliveries(db: Database, eventId: number, now: number, rows: readonly TDeliveryInsert[]): Promise<number>;
+  /**
+   * Lease up to `limit` due deliveries (queued or retrying and due, or 'sending' with a lapsed lease), oldest due
+   * first, and return their ids. Two claimers never get the same row. Run it inside a transaction.
+   */
+  claimDueDeliveries(db: Database, request: TClaimRequest): Promise<number[]>;
+};

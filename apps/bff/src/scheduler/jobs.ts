@@ -1,0 +1,47 @@
+/** Every scheduled job of Tocsin, in the order a pass runs them. Jobs live with their domain; this is the list. */
+import type { Deps } from '../app-context';
+import { trimAlerts } from '../notifications/retention';
+import { runEngagementJobs } from './engagements';
+import { createJobRunner, type TJob, type TJobRunner } from './runner';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export const engagementChecksJob: TJob = {
+  name: 'engagement_checks',
+  label: 'Engagement checks',
+  description: 'Upcoming and stale engagements (and, when enabled, closes engagements long past their end date).',
+  schedule: (deps: Deps) => ({ kind: 'interval', seconds: deps.env.SCHEDULER_INTERVAL_SECONDS }),
+  async run(deps) {
+    const r = await runEngagementJobs(deps);
+    return {
+      eventsRaised: r.upcoming + r.stale + r.autoClosed,
+      summary: `${plural(r.upcoming, 'upcoming')}, ${plural(r.stale, 'stale')}, ${plural(r.autoClosed, 'closed')}`,
+    };
+  },
+};
+
+export const alertRetentionJob: TJob = {
+  name: 'alert_retention',
+  label: 'Alert retention',
+  description: 'Keeps each user’s newest ALERT_RETENTION alerts and deletes older ones, in small batches.',
+  schedule: (deps: Deps) => ({ kind: 'interval', seconds: deps.env.ALERT_RETENTION_INTERVAL_SECONDS }),
+  async run(deps) {
+    if (deps.env.ALERT_RETENTION < 0) return { eventsRaised: 0, summary: 'Retention is off (ALERT_RETENTION=-1).' };
+    const deleted = await trimAlerts(deps, deps.env.ALERT_RETENTION);
+    return { eventsRaised: 0, summary: `${plural(deleted, 'alert')} deleted` };
+  },
+};
+
+export const ALL_JOBS: readonly TJob[] = [engagementChecksJob, alertRetentionJob];
+
+const runners = new WeakMap<object, TJobRunner>();
+
+/** This process's runner over ALL_JOBS for these deps' store (created on first use, started by server.ts). */
+export function getJobRunner(deps: Deps): TJobRunner {
+  let runner = runners.get(deps.bus);
+  if (!runner) {
+    runner = createJobRunner(deps, ALL_JOBS);
+    runners.set(deps.bus, runner);
+  }
+  return runner;
+}
