@@ -1,5 +1,6 @@
 /** The only reader of process.env: parsed once, with zod, into a typed Env. */
 import { z } from 'zod';
+import { parseOutboundAllow } from './delivery/address-policy';
 
 const ZBool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -78,6 +79,21 @@ export const ZEnv = z.object({
   /** Close engagements still open more than ENGAGEMENT_AUTO_CLOSE_DAYS after their end date. */
   ENGAGEMENT_AUTO_CLOSE: ZBool.default(false),
   ENGAGEMENT_AUTO_CLOSE_DAYS: z.coerce.number().int().min(0).default(3),
+  /**
+   * Internal hosts and addresses Tocsin may connect to (webhooks, Teams, Slack, SMTP): host names,
+   * *.suffix wildcards, IP addresses and CIDR ranges, separated by commas or spaces. Empty: public
+   * addresses only. Checked here so a bad entry stops the server at start, with the entry named.
+   */
+  OUTBOUND_ALLOW: z
+    .string()
+    .default('')
+    .superRefine((value, ctx) => {
+      try {
+        parseOutboundAllow(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+      }
+    }),
   /** Name this installation sends in X-Tocsin-Instance. */
   INSTANCE_NAME: z.string().default('tocsin'),
 });
