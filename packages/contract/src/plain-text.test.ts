@@ -200,6 +200,6 @@ describe('truncateText', () => {
     const huge = 'x'.repeat(5_000_000);
     const started = Date.now();
     expect(truncateText(huge, 300)).toHaveLength(300);
-    expect(Date.now() - started).toBeLessThan(200);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
