@@ -157,6 +157,9 @@ describe('truncateText', () => {
     { name: 'never splits a flag', text: '🇫🇷🇩🇪', max: 6, expected: '🇫🇷…' },
     { name: 'max 0 gives an empty string', text: 'abc', max: 0, expected: '' },
     { name: 'max 1 holds only the ellipsis', text: 'abc', max: 1, expected: '…' },
+    { name: 'a fractional max counts whole code units', text: 'abcdef', max: 4.9, expected: 'abc…' },
+    { name: 'NaN as max gives an empty string', text: 'abc', max: Number.NaN, expected: '' },
+    { name: 'Infinity as max keeps everything', text: 'abc', max: Number.POSITIVE_INFINITY, expected: 'abc' },
     { name: 'a custom ellipsis', text: 'abcdef', max: 5, ellipsis: '...', expected: 'ab...' },
     // The bug: 250 code units of emoji came back as 252 characters ending in replacement characters.
     { name: 'a title of emoji at 250', text: '🔥'.repeat(200), max: 250, ellipsis: '', expected: '🔥'.repeat(125) },

@@ -108,7 +108,7 @@ let graphemes: Intl.Segmenter | undefined;
  * longer than the budget is dropped whole. Text that fits is returned as it is.
  */
 export function truncateText(text: string, max: number, { ellipsis = ELLIPSIS }: { ellipsis?: string } = {}): string {
-  const limit = Math.max(0, Math.floor(max));
+  const limit = Number.isNaN(max) ? 0 : Math.max(0, Math.floor(max));
   if (text.length <= limit) return text;
   if (ellipsis.length > limit) return '';
   const budget = limit - ellipsis.length;
