@@ -96,6 +96,16 @@ export const ZEnv = z.object({
     }),
   /** Name this installation sends in X-Tocsin-Instance. */
   INSTANCE_NAME: z.string().default('tocsin'),
+  /**
+   * Key that encrypts stored secrets (Slack token, SMTP password, webhook header values and signing
+   * secrets, Teams URL): 32 random bytes as base64 or hex (openssl rand -base64 32). When unset, the
+   * key is read from SECRET_KEY_FILE. Checked, with a readable message, by lib/secret-box.ts.
+   */
+  SECRET_KEY: z.string().optional(),
+  /** File holding the key when SECRET_KEY is unset; created with mode 0600 at first start. Default: secret.key beside DATABASE_PATH. */
+  SECRET_KEY_FILE: z.string().optional(),
+  /** Earlier keys, comma-separated, that still decrypt values sealed before a rotation. */
+  SECRET_KEY_PREVIOUS: z.string().optional(),
 });
 export type Env = z.infer<typeof ZEnv>;
 

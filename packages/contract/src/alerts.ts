@@ -19,7 +19,7 @@ export type TAlertPage = z.infer<typeof ZAlertPage>;
 export const ZAlertSummary = z.object({ count: z.number().int(), items: z.array(ZAlert) });
 export type TAlertSummary = z.infer<typeof ZAlertSummary>;
 
-export const ZRemoveAlertsBody = z.object({
+export const ZRemoveAlertsBody = z.strictObject({
   ids: z.array(z.number().int().positive()).min(1, 'Select at least one alert').max(5000),
 });
 export type TRemoveAlertsBody = z.infer<typeof ZRemoveAlertsBody>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from './catalogue';
+import { ZPlainLine } from './plain-text';
 
 export const ZRole = z.enum(ROLES);
 
@@ -17,8 +18,8 @@ export const ZUser = z.object({
 });
 export type TUser = z.infer<typeof ZUser>;
 
-export const ZLoginBody = z.object({
-  username: z.string().trim().min(1, 'Enter your username').max(150),
+export const ZLoginBody = z.strictObject({
+  username: ZPlainLine.min(1, 'Enter your username').max(150),
   password: z.string().min(1, 'Enter your password').max(1024),
 });
 export type TLoginBody = z.infer<typeof ZLoginBody>;
@@ -29,29 +30,30 @@ export type TSession = z.infer<typeof ZSession>;
 
 const ZPassword = z.string().min(10, 'Use at least 10 characters').max(1024);
 const ZEmail = z.string().trim().email('Enter a valid email address').max(254);
+/** First and last names: one line of plain text, possibly empty. */
+const ZPersonName = ZPlainLine.max(150);
+/** Usernames also name recipients in POST /api/events, so the alphabet stays narrow. */
+const ZUsername = ZPlainLine.min(1, 'Enter a username')
+  .max(150)
+  .regex(/^[A-Za-z0-9_.@+-]+$/, 'Use letters, digits and @ . + - _ only');
 
-export const ZUpdateProfileBody = z.object({
-  first_name: z.string().trim().max(150).optional(),
-  last_name: z.string().trim().max(150).optional(),
+export const ZUpdateProfileBody = z.strictObject({
+  first_name: ZPersonName.optional(),
+  last_name: ZPersonName.optional(),
   email: ZEmail.optional(),
   /** Additional Contact Information: where personal Slack DMs go. Empty string or null clears it. */
   slack_email: z.union([ZEmail, z.literal(''), z.null()]).optional(),
 });
 export type TUpdateProfileBody = z.infer<typeof ZUpdateProfileBody>;
 
-export const ZChangePasswordBody = z.object({ current_password: z.string().min(1), new_password: ZPassword });
+export const ZChangePasswordBody = z.strictObject({ current_password: z.string().min(1), new_password: ZPassword });
 export type TChangePasswordBody = z.infer<typeof ZChangePasswordBody>;
 
-export const ZCreateUserBody = z.object({
-  username: z
-    .string()
-    .trim()
-    .min(1, 'Enter a username')
-    .max(150)
-    .regex(/^[A-Za-z0-9_.@+-]+$/, 'Use letters, digits and @ . + - _ only'),
+export const ZCreateUserBody = z.strictObject({
+  username: ZUsername,
   email: ZEmail,
-  first_name: z.string().trim().max(150).default(''),
-  last_name: z.string().trim().max(150).default(''),
+  first_name: ZPersonName.default(''),
+  last_name: ZPersonName.default(''),
   password: ZPassword,
   is_active: z.boolean().default(true),
   is_superuser: z.boolean().default(false),
@@ -59,10 +61,10 @@ export const ZCreateUserBody = z.object({
 });
 export type TCreateUserBody = z.input<typeof ZCreateUserBody>;
 
-export const ZUpdateUserBody = z.object({
+export const ZUpdateUserBody = z.strictObject({
   email: ZEmail.optional(),
-  first_name: z.string().trim().max(150).optional(),
-  last_name: z.string().trim().max(150).optional(),
+  first_name: ZPersonName.optional(),
+  last_name: ZPersonName.optional(),
   password: ZPassword.optional(),
   is_active: z.boolean().optional(),
   is_superuser: z.boolean().optional(),
@@ -73,9 +75,10 @@ export type TUpdateUserBody = z.infer<typeof ZUpdateUserBody>;
 export const ZMembership = z.object({ id: z.number().int(), name: z.string(), role: ZRole });
 export const ZMemberships = z.object({ product_types: z.array(ZMembership), products: z.array(ZMembership) });
 export type TMemberships = z.infer<typeof ZMemberships>;
-export const ZSetMembershipsBody = z.object({
-  product_types: z.array(z.object({ id: z.number().int().positive(), role: ZRole })).max(10000),
-  products: z.array(z.object({ id: z.number().int().positive(), role: ZRole })).max(10000),
+const ZMembershipGrant = z.strictObject({ id: z.number().int().positive(), role: ZRole });
+export const ZSetMembershipsBody = z.strictObject({
+  product_types: z.array(ZMembershipGrant).max(10000),
+  products: z.array(ZMembershipGrant).max(10000),
 });
 export type TSetMembershipsBody = z.infer<typeof ZSetMembershipsBody>;
 
@@ -88,7 +91,7 @@ export const ZApiToken = z.object({
   last_used_at: z.string().nullable(),
 });
 export type TApiToken = z.infer<typeof ZApiToken>;
-export const ZCreateTokenBody = z.object({ name: z.string().trim().min(1, 'Name the token').max(100) });
+export const ZCreateTokenBody = z.strictObject({ name: ZPlainLine.min(1, 'Name the token').max(100) });
 export const ZCreatedToken = z.object({ token: ZApiToken, key: z.string() });
 export type TCreatedToken = z.infer<typeof ZCreatedToken>;
 

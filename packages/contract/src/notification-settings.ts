@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, SETTINGS_SCOPES } from './catalogue';
+import { ZBodyRecord } from './common';
 
 export const ZChannel = z.enum(CHANNELS);
 export const ZSettingsScope = z.enum(SETTINGS_SCOPES);
@@ -24,8 +25,8 @@ export type TSettingsRecord = z.infer<typeof ZSettingsRecord>;
  * PUT body. Only the channels named in `columns` (default: the columns shown now) are changed;
  * selections of other channels are kept, so saving a form never wipes hidden columns.
  */
-export const ZSaveSettingsBody = z.object({
-  settings: ZSettingsMatrix,
+export const ZSaveSettingsBody = z.strictObject({
+  settings: ZBodyRecord(z.string(), z.array(ZChannel)),
   columns: z.array(ZChannel).optional(),
 });
 export type TSaveSettingsBody = z.infer<typeof ZSaveSettingsBody>;

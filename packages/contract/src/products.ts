@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ZCalendarDate } from './calendar-date';
 import { ENGAGEMENT_STATUSES } from './catalogue';
+import { ZDescription, ZName } from './plain-text';
 
 export const ZProductType = z.object({
   id: z.number().int(),
@@ -9,9 +11,9 @@ export const ZProductType = z.object({
   created_at: z.string(),
 });
 export type TProductType = z.infer<typeof ZProductType>;
-export const ZCreateProductTypeBody = z.object({
-  name: z.string().trim().min(1, 'Enter a name').max(255),
-  description: z.string().max(4000).default(''),
+export const ZCreateProductTypeBody = z.strictObject({
+  name: ZName.max(255),
+  description: ZDescription.max(4000).default(''),
 });
 export type TCreateProductTypeBody = z.input<typeof ZCreateProductTypeBody>;
 
@@ -24,15 +26,14 @@ export const ZProduct = z.object({
   created_at: z.string(),
 });
 export type TProduct = z.infer<typeof ZProduct>;
-export const ZCreateProductBody = z.object({
-  name: z.string().trim().min(1, 'Enter a name').max(255),
-  description: z.string().max(4000).default(''),
+export const ZCreateProductBody = z.strictObject({
+  name: ZName.max(255),
+  description: ZDescription.max(4000).default(''),
   product_type_id: z.number().int().positive('Choose a product type'),
 });
 export type TCreateProductBody = z.input<typeof ZCreateProductBody>;
 
 export const ZEngagementStatus = z.enum(ENGAGEMENT_STATUSES);
-const ZDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31');
 
 export const ZEngagement = z.object({
   id: z.number().int(),
@@ -48,12 +49,12 @@ export const ZEngagement = z.object({
 });
 export type TEngagement = z.infer<typeof ZEngagement>;
 export const ZCreateEngagementBody = z
-  .object({
-    name: z.string().trim().min(1, 'Enter a name').max(255),
+  .strictObject({
+    name: ZName.max(255),
     product_id: z.number().int().positive(),
     lead_id: z.number().int().positive().nullable().default(null),
-    target_start: ZDate,
-    target_end: ZDate,
+    target_start: ZCalendarDate,
+    target_end: ZCalendarDate,
     status: ZEngagementStatus.default('Not Started'),
   })
   .refine((b) => b.target_end >= b.target_start, { message: 'The end date must not be before the start date', path: ['target_end'] });

@@ -3,6 +3,8 @@
  * Secrets (Slack token, SMTP password) are write-only: answers say whether one is set, never its value.
  */
 import { z } from 'zod';
+import { isEmailAddress, ZMailboxText } from './mailbox';
+import { HEADER_VALUE_MESSAGE, isHeaderValue, isSecretText, isUrlText, SECRET_TEXT_MESSAGE, ZDescription, ZPlainLine } from './plain-text';
 
 export const SMTP_TLS_MODES = ['none', 'starttls', 'tls'] as const;
 export const ZSmtpTlsMode = z.enum(SMTP_TLS_MODES);
@@ -71,35 +73,24 @@ export function isAllowedTeamsUrl(value: string): boolean {
   return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname.toLowerCase());
 }
 
-/**
- * One mailbox: local@domain. Deliberately looser than zod's email(): a single-label domain such as
- * tocsin@localhost (the default sender) is valid on an internal mail relay.
- */
-const MAILBOX = /^[^\s@<>",;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-export const isMailbox = (v: string) => MAILBOX.test(v);
+/** One address, local@domain; a single-label domain such as tocsin@localhost is allowed (see isEmailAddress). */
+export const isMailbox = isEmailAddress;
 
 const ZEmailAddress = z.string().trim().max(254).refine(isMailbox, 'Enter a valid email address, such as security@example.com');
-/** "security@example.com" or "Security Team <security@example.com>". */
-const ZFromAddress = z
-  .string()
-  .trim()
-  .max(320)
-  .refine((v) => {
-    const match = /^(?:[^<>]*<([^<>\s]+)>|([^<>\s]+))$/.exec(v);
-    const address = match?.[1] ?? match?.[2];
-    return address !== undefined && isMailbox(address);
-  }, 'Enter an address such as tocsin@example.com or "Tocsin <tocsin@example.com>"');
 
-/** A secret: omitted or null keeps the stored value, an empty string clears it. */
-const ZSecret = (max: number) => z.string().trim().max(max).nullable().optional();
+/** Write-only values: omitted or null keeps the stored value, an empty string clears it. Trimmed first: pasted tokens often end in a newline. */
+const ZSecret = (max: number) => z.string().trim().max(max).refine(isSecretText, SECRET_TEXT_MESSAGE).nullable().optional();
+/** The Slack token travels in an Authorization header. */
+const ZHeaderSecret = (max: number) => z.string().trim().max(max).refine(isHeaderValue, HEADER_VALUE_MESSAGE).nullable().optional();
 
 /** PUT /api/system-settings: a partial update. Fields set by the server's environment may be sent; they take effect only once the variable is unset. */
 export const ZUpdateSystemSettingsBody = z
   .object({
     mail_enabled: z.boolean(),
     mail_to: z.union([z.literal(''), ZEmailAddress]),
-    mail_from: ZFromAddress,
-    team_name: z.string().trim().max(100, 'Use at most 100 characters'),
+    /** Sent as the From header. Stored in one canonical form: `Tocsin <tocsin@example.com>`, `"Security, Team" <sec@example.com>`. */
+    mail_from: ZMailboxText,
+    team_name: ZPlainLine.max(100, 'Use at most 100 characters'),
     smtp_host: z
       .string()
       .trim()
@@ -107,18 +98,19 @@ export const ZUpdateSystemSettingsBody = z
       .regex(/^[A-Za-z0-9.:[\]_-]*$/, 'Enter a host name or IP address, such as smtp.example.com'),
     smtp_port: z.number().int('Enter a whole number').min(1, 'Use a port from 1 to 65535').max(65535, 'Use a port from 1 to 65535'),
     smtp_tls_mode: ZSmtpTlsMode,
-    smtp_user: z.string().trim().max(255),
+    smtp_user: ZPlainLine.max(255),
     smtp_password: ZSecret(1024),
     slack_enabled: z.boolean(),
     /** The Bot User OAuth Token (xoxb-...). */
-    slack_token: ZSecret(500),
-    slack_channel: z.string().trim().max(100),
-    slack_username: z.string().trim().max(80),
+    slack_token: ZHeaderSecret(500),
+    slack_channel: ZPlainLine.max(100),
+    slack_username: ZPlainLine.max(80),
     msteams_enabled: z.boolean(),
     msteams_url: z
       .string()
       .trim()
       .max(2000)
+      .refine(isUrlText, 'Remove the spaces, line breaks and control characters from the URL')
       .refine((v) => v === '' || isAllowedTeamsUrl(v), 'Enter the https:// URL of the Teams incoming webhook'),
     webhooks_enabled: z.boolean(),
     webhooks_timeout_seconds: z
@@ -126,7 +118,7 @@ export const ZUpdateSystemSettingsBody = z
       .int('Enter a whole number of seconds')
       .min(WEBHOOK_TIMEOUT_LIMITS.min, `Use ${WEBHOOK_TIMEOUT_LIMITS.min} to ${WEBHOOK_TIMEOUT_LIMITS.max} seconds`)
       .max(WEBHOOK_TIMEOUT_LIMITS.max, `Use ${WEBHOOK_TIMEOUT_LIMITS.min} to ${WEBHOOK_TIMEOUT_LIMITS.max} seconds`),
-    disclaimer: z.string().max(DISCLAIMER_MAX_LENGTH, `Use at most ${DISCLAIMER_MAX_LENGTH} characters`),
+    disclaimer: ZDescription.max(DISCLAIMER_MAX_LENGTH, `Use at most ${DISCLAIMER_MAX_LENGTH} characters`),
   })
   .partial()
   .strict();

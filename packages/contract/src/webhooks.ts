@@ -3,6 +3,7 @@
  * The extra header value and the signing secret are write-only: answers say whether one is set.
  */
 import { z } from 'zod';
+import { isUrlText, ZHeaderValue, ZName, ZSecretText } from './plain-text';
 import { parseHttpUrl } from './system-settings';
 
 export const WEBHOOK_STATUSES = ['active', 'active_tmp', 'inactive_tmp', 'inactive_permanent'] as const;
@@ -38,12 +39,14 @@ export type TWebhook = z.infer<typeof ZWebhook>;
 export const ZWebhookList = z.object({ items: z.array(ZWebhook) });
 export type TWebhookList = z.infer<typeof ZWebhookList>;
 
-const ZWebhookName = z.string().trim().min(1, 'Enter a name').max(100, 'Use at most 100 characters');
+const ZWebhookName = ZName.max(100, 'Use at most 100 characters');
 const ZWebhookUrl = z
   .string()
   .trim()
   .min(1, 'Enter the URL')
   .max(2000)
+  // The URL parser drops tabs and line breaks silently; refuse them so what is stored is what is called.
+  .refine(isUrlText, 'Remove the spaces, line breaks and control characters from the URL')
   .refine((v) => parseHttpUrl(v) !== null, 'Enter an http:// or https:// URL');
 /** Headers Tocsin sets on every webhook request; an extra header may not replace them. */
 export const WEBHOOK_RESERVED_HEADERS = [
@@ -68,25 +71,19 @@ const ZHeaderName = z
     'Tocsin sets this header itself; choose another name',
   )
   .nullable();
-/** A secret: omitted or null keeps the stored value, an empty string clears it. */
-const ZSecret = z
-  .string()
-  .max(1000)
-  .refine((v) => !/[\r\n]/.test(v), 'must be one line')
-  .nullable()
-  .optional();
+/** Write-only values: omitted or null keeps the stored value, an empty string clears it. */
+const ZHeaderValueField = ZHeaderValue.max(1000).nullable().optional();
+const ZSigningSecretField = ZSecretText.max(1000).nullable().optional();
 
-export const ZCreateWebhookBody = z
-  .object({
-    name: ZWebhookName,
-    url: ZWebhookUrl,
-    header_name: ZHeaderName.optional(),
-    header_value: ZSecret,
-    signing_secret: ZSecret,
-    /** Superusers: null for a system webhook or any user's id (default: system). Others: omitted or their own id. */
-    owner_id: z.number().int().positive().nullable().optional(),
-  })
-  .strict();
+export const ZCreateWebhookBody = z.strictObject({
+  name: ZWebhookName,
+  url: ZWebhookUrl,
+  header_name: ZHeaderName.optional(),
+  header_value: ZHeaderValueField,
+  signing_secret: ZSigningSecretField,
+  /** Superusers: null for a system webhook or any user's id (default: system). Others: omitted or their own id. */
+  owner_id: z.number().int().positive().nullable().optional(),
+});
 export type TCreateWebhookBody = z.input<typeof ZCreateWebhookBody>;
 
 export const ZUpdateWebhookBody = ZCreateWebhookBody.partial().strict();
