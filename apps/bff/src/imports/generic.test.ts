@@ -145,6 +145,11 @@ describe('Generic errors name the JSON pointer', () => {
       message: '/findings/0/active: must be true or false, found a string',
     },
     {
+      name: 'a day that does not exist',
+      doc: { findings: [finding({ date: '2026-02-30' })] },
+      message: '/findings/0/date: must be a date such as "2026-03-05" or "2026-03-05T10:00:00Z"',
+    },
+    {
       name: 'a date that is not a date',
       doc: { findings: [finding({ date: '03/02/2026' })] },
       message: '/findings/0/date: must be a date such as "2026-03-05" or "2026-03-05T10:00:00Z"',

@@ -15,7 +15,7 @@
  * Fingerprint: `unique_id_from_tool` when given, else sha256 of the fields DefectDojo hashes by default
  * for this scan type (title, cwe, line, file_path, description; HASHCODE_FIELDS_PER_SCANNER's default).
  */
-import { SEVERITIES } from '@tocsin/contract/findings';
+import { isCalendarDate, SEVERITIES } from '@tocsin/contract/findings';
 import { shapeError } from './errors';
 import {
   hashParts,
@@ -69,7 +69,7 @@ function optionalDate(item: TJsonObject, key: string, path: TPath): string | und
   const v = item[key];
   if (v === undefined || v === null) return undefined;
   const m = typeof v === 'string' ? /^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(v.trim()) : null;
-  if (!m || Number.isNaN(Date.parse(m[1]!))) throw invalid([...path, key], 'must be a date such as "2026-03-05" or "2026-03-05T10:00:00Z"');
+  if (!m || !isCalendarDate(m[1]!)) throw invalid([...path, key], 'must be a date such as "2026-03-05" or "2026-03-05T10:00:00Z"');
   return m[1]!;
 }
 
