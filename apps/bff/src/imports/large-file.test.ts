@@ -13,12 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSarif } from './fixtures/generate-sarif';
 
 const HEAP_MB = 32;
-const PROBE = new URL('./fixtures/heap-probe.ts', import.meta.url).pathname;
-const BFF_ROOT = new URL('../../', import.meta.url).pathname;
+const PROBE = fileURLToPath(new URL('./fixtures/heap-probe.ts', import.meta.url));
+const BFF_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let dir = '';
 
 function probe(file: string, mode: 'stream' | 'json-parse') {

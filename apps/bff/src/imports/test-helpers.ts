@@ -1,10 +1,11 @@
 /** Test helpers for the import readers: feed text in chunks and collect what comes out. */
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { ImportParseError } from './errors';
 import type { TNormalizedFinding } from './finding';
 import { readScanFindings, type TScanSource, type TScanSummary } from './read-scan';
 
-export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
+export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 /** `text` as a stream of `size`-byte chunks. */
 export function chunked(text: string, size = 64 * 1024): Readable {
