@@ -42,8 +42,8 @@ describe('AlertsBell', () => {
   it('has a name that says what it shows and contains its visible text', async () => {
     fakeSummary(3);
     renderWithProviders(<AlertsBell />);
-    const bell = await screen.findByRole('button', { name: 'Alerts (3)' });
-    expect(bell.textContent).toBe('Alerts3');
+    const bell = await screen.findByRole('button', { name: 'Alerts 3' });
+    expect(bell.textContent).toBe('Alerts 3');
     expect(bell.getAttribute('aria-expanded')).toBe('false');
   });
 
@@ -51,7 +51,7 @@ describe('AlertsBell', () => {
     const server = fakeSummary(30);
     const user = userEvent.setup();
     renderWithProviders(<AlertsBell />);
-    await user.click(await screen.findByRole('button', { name: 'Alerts (30)' }));
+    await user.click(await screen.findByRole('button', { name: 'Alerts 30' }));
     await waitFor(() => expect(within(panel()).getAllByRole('listitem')).toHaveLength(12));
 
     await user.click(within(panel()).getByRole('button', { name: 'Show more' }));
@@ -69,7 +69,7 @@ describe('AlertsBell', () => {
     const server = fakeSummary(80);
     const user = userEvent.setup();
     renderWithProviders(<AlertsBell />);
-    await user.click(await screen.findByRole('button', { name: 'Alerts (80)' }));
+    await user.click(await screen.findByRole('button', { name: 'Alerts 80' }));
     for (const limit of [24, 36, 48, 50]) {
       await user.click(await within(panel()).findByRole('button', { name: 'Show more' }));
       await waitFor(() => expect(server.requests.map((r) => r.path)).toContain(`/api/alerts/summary?limit=${limit}`));
@@ -86,7 +86,7 @@ describe('AlertsBell', () => {
     ]);
     const user = userEvent.setup();
     renderWithProviders(<AlertsBell />);
-    await user.click(await screen.findByRole('button', { name: 'Alerts (3)' }));
+    await user.click(await screen.findByRole('button', { name: 'Alerts 3' }));
 
     const external = await within(panel()).findByRole('link', { name: /Jira ticket/ });
     expect(external.getAttribute('target')).toBe('_blank');
@@ -104,7 +104,7 @@ describe('AlertsBell', () => {
     fakeSummary(7);
     const user = userEvent.setup();
     renderWithProviders(<AlertsBell />);
-    await user.click(await screen.findByRole('button', { name: 'Alerts (7)' }));
+    await user.click(await screen.findByRole('button', { name: 'Alerts 7' }));
     await user.click(await within(panel()).findByRole('button', { name: 'Clear All Alerts ›' }));
     const dialog = screen.getByRole('dialog', { name: 'Clear all alerts?' });
     expect(dialog.textContent).toContain('This removes all 7 alerts from your list and from the Alerts page.');
@@ -112,7 +112,7 @@ describe('AlertsBell', () => {
     await screen.findByText('Cleared 7 alerts.');
     // This BFF's answer names no ids: nothing to undo, so no Undo is offered.
     expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
-    await screen.findByRole('button', { name: 'Alerts (0)' });
+    await screen.findByRole('button', { name: 'Alerts 0' });
   });
 });
 

@@ -136,7 +136,8 @@ export function AlertsBell() {
     });
   };
 
-  const label = count === undefined ? 'Alerts' : `Alerts (${count})`;
+  // The name is the visible text ("Alerts 3"), so speech users can say what they see.
+  const label = count === undefined ? 'Alerts' : `Alerts ${formatBadgeCount(count)}`;
 
   return (
     // Keys and focus changes bubble up from the button and the links inside; the wrapper itself is not interactive.
@@ -153,7 +154,7 @@ export function AlertsBell() {
         onClick={() => setIsOpen((open) => !open)}
       >
         <Icon name="bell" isDecorative className="bell-glyph" />
-        <span className="bell-label">Alerts</span>
+        <span className="bell-label">Alerts</span>{' '}
         {count !== undefined && <span className={count > 0 ? 'bell-badge' : 'bell-badge bell-badge-empty'}>{formatBadgeCount(count)}</span>}
         <Icon name="chevron-down" isDecorative className="bell-caret" />
       </button>
