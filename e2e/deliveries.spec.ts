@@ -57,7 +57,9 @@ test('the Delivery Log lists a failed delivery, and Retry now sends it', async (
     await expect(row).toContainText('400');
     await expect(row).toContainText(`Webhook ${hookName}`);
 
-    await row.getByRole('button', { name: 'Retry now' }).click();
+    // The row's button names its delivery.
+    const deliveryId = Number(((await row.getByRole('link', { name: title }).getAttribute('href')) ?? '').split('/').pop());
+    await row.getByRole('button', { name: `Retry delivery ${deliveryId}`, exact: true }).click();
     await expect(row.getByRole('status')).toBeVisible();
     await expect(row).toContainText('Sent', { timeout: 15_000 });
 
