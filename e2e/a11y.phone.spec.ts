@@ -97,6 +97,13 @@ test('the navigation collapses behind Menu: aria-expanded, focus into it, Escape
   await expect(mainNav(page)).toBeHidden();
   await expect(menu).toBeFocused();
 
+  // Leaving the menu with the keyboard closes it: focus never goes on behind the overlay.
+  await menu.click();
+  await expect(mainNav(page).getByRole('link', { name: 'Alerts' })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(menu).toHaveAttribute('aria-expanded', 'false');
+  await expect(mainNav(page)).toBeHidden();
+
   // Following a link closes the menu.
   await menu.click();
   await mainNav(page).getByRole('link', { name: 'Webhooks' }).click();

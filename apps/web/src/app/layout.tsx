@@ -115,8 +115,20 @@ function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperus
       </header>
       {navigation.state === 'loading' && <div className="route-progress" aria-hidden="true" />}
       <div className="app-body">
-        {/* Escape closes the phone menu from anywhere inside it. */}
-        <nav ref={navRef} id={NAV_ID} className={isMenuOpen ? 'sidebar is-open' : 'sidebar'} aria-label="Main" onKeyDown={onNavKeyDown}>
+        {/* Escape closes the phone menu from anywhere inside it; tabbing out of it closes it too, so focus never goes on behind it. */}
+        <nav
+          ref={navRef}
+          id={NAV_ID}
+          className={isMenuOpen ? 'sidebar is-open' : 'sidebar'}
+          aria-label="Main"
+          onKeyDown={onNavKeyDown}
+          onBlur={(event) => {
+            const next = event.relatedTarget;
+            if (isMenuOpen && next instanceof Node && !navRef.current?.contains(next) && !menuButtonRef.current?.contains(next)) {
+              setIsMenuOpen(false);
+            }
+          }}
+        >
           <ul>
             <li>
               <NavLink to={paths.alerts.getHref()}>Alerts</NavLink>

@@ -124,6 +124,19 @@ describe('useAlertStream', () => {
     expect(summaryFetches()).toBe(1);
   });
 
+  it('a named ping event keeps an idle live stream open', async () => {
+    const { latest } = setup();
+    await advance(0);
+    const first = latest();
+    first.emit('alerts', UNCHANGED);
+    for (let i = 0; i < 4; i += 1) {
+      await advance(25_000);
+      first.emit('ping');
+    }
+    expect(first.isClosed).toBe(false);
+    expect(FakeEventSource.instances).toHaveLength(1);
+  });
+
   it('a message with a new count updates every alerts query', async () => {
     const { summaryFetches, latest } = setup();
     await advance(0);

@@ -62,6 +62,8 @@ export function useAlertStream() {
         applyAlertStreamMessage(queryClient, (event as MessageEvent<string>).data);
         send({ type: 'message' });
       });
+      // A keep-alive the BFF may send as a named event (a comment line is invisible here): proof of life.
+      opened.addEventListener('ping', () => source === opened && send({ type: 'message' }));
       // EventSource would retry by itself at its own pace; the state machine owns retries instead.
       opened.addEventListener('error', () => source === opened && send({ type: 'failed' }));
     };
