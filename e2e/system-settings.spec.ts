@@ -27,7 +27,7 @@ test('enabling Teams reveals the Msteams url field, and saving keeps it', async 
   await admin.put('/api/system-settings', { msteams_enabled: false });
   try {
     await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
-    await page.getByRole('link', { name: 'System Settings' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'System Settings' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'System Settings' })).toBeVisible();
     for (const section of ['Email', 'Slack', 'Microsoft Teams', 'Webhooks', 'Notification disclaimer']) {
       await expect(page.getByRole('region', { name: section })).toBeVisible();

@@ -21,7 +21,7 @@ test('adding a webhook pings the receiver and lists it, never showing the header
   const headerValue = `hv-${Date.now()}-secret`;
   try {
     await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
-    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Webhooks' })).toBeVisible();
 
     const form = page.getByRole('form', { name: 'Add webhook' });
