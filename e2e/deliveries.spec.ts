@@ -44,7 +44,7 @@ test('the Delivery Log lists a failed delivery, and Retry now sends it', async (
     receiver.state.status = 200;
 
     await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
-    await page.getByRole('link', { name: 'Delivery Log' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Delivery Log' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Delivery Log' })).toBeVisible();
     const chart = page.getByRole('figure', { name: /Sent and failed in the last 24 hours/ });
     await expect(chart.getByRole('row', { name: /Webhooks/ })).toBeVisible();
@@ -57,7 +57,9 @@ test('the Delivery Log lists a failed delivery, and Retry now sends it', async (
     await expect(row).toContainText('400');
     await expect(row).toContainText(`Webhook ${hookName}`);
 
-    await row.getByRole('button', { name: 'Retry now' }).click();
+    // The row's button names its delivery.
+    const deliveryId = Number(((await row.getByRole('link', { name: title }).getAttribute('href')) ?? '').split('/').pop());
+    await row.getByRole('button', { name: `Retry delivery ${deliveryId}`, exact: true }).click();
     await expect(row.getByRole('status')).toBeVisible();
     await expect(row).toContainText('Sent', { timeout: 15_000 });
 
@@ -87,7 +89,7 @@ test('the Delivery Log lists a failed delivery, and Retry now sends it', async (
 test('a user’s Delivery Log filters by status and shows only their deliveries', async ({ page, makeUser }) => {
   const user = await makeUser();
   await loginAs(page, user.username, user.password);
-  await page.getByRole('link', { name: 'Delivery Log' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Delivery Log' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Delivery Log' })).toBeVisible();
   await expect(page.getByText('Your deliveries')).toBeVisible();
   await page.getByLabel('Status').selectOption({ label: 'Failed' });

@@ -5,6 +5,8 @@ import { defineConfig } from '@playwright/test';
 /**
  * Runs the built app (SPA served by the BFF on one port) on a fresh SQLite file with demo data,
  * in Debian's Chromium: Playwright cannot download its own browsers here.
+ * Two projects: desktop (every *.spec.ts) and a 390×844 phone (the *.phone.spec.ts files). With
+ * DOCS_SCREENSHOTS=1 a third one writes the README's screenshots of the alerts page to docs/.
  */
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const dataDir = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `tocsin-e2e-${process.pid}`);
@@ -36,6 +38,15 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    { name: 'desktop', testIgnore: '*.phone.spec.ts', use: { viewport: { width: 1280, height: 720 } } },
+    {
+      name: 'phone',
+      testMatch: '*.phone.spec.ts',
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+    },
+    ...(process.env.DOCS_SCREENSHOTS ? [{ name: 'docs', testMatch: 'docs-screenshots.ts' }] : []),
+  ],
   webServer: {
     command: `node ../scripts/e2e-server.mjs`,
     url: `${baseURL}/api/openapi.json`,

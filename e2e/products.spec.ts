@@ -198,7 +198,7 @@ test('a new API token key is shown once and works', async ({ page, makeUser, req
   await expect(page.getByLabel('API key')).toHaveCount(0);
   expect(await page.content()).not.toContain(key);
 
-  await page.getByRole('button', { name: 'Revoke CI pipeline' }).click();
+  await page.getByRole('button', { name: 'Revoke token CI pipeline' }).click();
   await page.getByRole('dialog', { name: 'Revoke token' }).getByRole('button', { name: 'Revoke' }).click();
   await expect(page.getByRole('row').filter({ hasText: 'CI pipeline' })).toHaveCount(0);
   const after = await request.get('/api/me', { headers: { Authorization: `Token ${key}` } });

@@ -27,7 +27,7 @@ test('enabling Teams reveals the Msteams url field, and saving keeps it', async 
   await admin.put('/api/system-settings', { msteams_enabled: false });
   try {
     await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
-    await page.getByRole('link', { name: 'System Settings' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'System Settings' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'System Settings' })).toBeVisible();
     for (const section of ['Email', 'Slack', 'Microsoft Teams', 'Webhooks', 'Notification disclaimer']) {
       await expect(page.getByRole('region', { name: section })).toBeVisible();
@@ -57,7 +57,10 @@ test('enabling Teams reveals the Msteams url field, and saving keeps it', async 
   }
 });
 
-test('an invalid Teams URL is refused with a message naming the field, and nothing is saved', async ({ page, admin }) => {
+test('an invalid Teams URL is refused in the browser with the schema’s message on the field, and nothing is saved', async ({
+  page,
+  admin,
+}) => {
   const restore = await snapshotSettings(admin);
   await admin.put('/api/system-settings', { msteams_enabled: false, msteams_url: '' });
   try {
@@ -65,11 +68,27 @@ test('an invalid Teams URL is refused with a message naming the field, and nothi
     await page.goto('/system-settings');
     const teams = page.getByRole('region', { name: 'Microsoft Teams' });
     await teams.getByLabel('Enable Microsoft Teams notifications').check();
-    await teams.getByLabel('Msteams url').fill('http://teams.example.com/hook');
+    const url = teams.getByLabel('Msteams url');
+    await url.fill('http://teams.example.com/hook');
+    let puts = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'PUT' && r.url().endsWith('/api/system-settings')) puts += 1;
+    });
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: 'msteams_url' })).toContainText('https://');
+    // The contract's own rule, checked before anything is sent; focus goes to the field, which names the problem.
+    await expect(url).toBeFocused();
+    await expect(url).toHaveAttribute('aria-invalid', 'true');
+    await expect(url).toHaveAccessibleDescription(/Enter the https:\/\/ URL of the Teams incoming webhook/);
+    expect(puts).toBe(0);
     const after = await admin.get('/api/system-settings');
     expect(after.body.msteams_enabled).toBe(false);
+
+    // Fixed, it saves.
+    await url.fill('https://example.webhook.office.com/webhookb2/fixed');
+    await expect(url).not.toHaveAttribute('aria-invalid', 'true');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+    expect((await admin.get('/api/system-settings')).body.msteams_url).toBe('https://example.webhook.office.com/webhookb2/fixed');
   } finally {
     await restore();
   }
@@ -133,9 +152,16 @@ test('Send test notification shows the result inline, and a failure shows the pr
     await expect(teams.getByRole('alert')).toContainText('500');
     await expect(teams.getByRole('status')).toHaveCount(0);
 
+    // The button says plainly what it sends.
+    await expect(teams.getByRole('button', { name: 'Send test notification' })).toHaveAccessibleDescription(
+      'Sends a real message now, using the saved settings.',
+    );
     // Unsaved changes: the test would use the old settings, so it waits for a save.
     await page.getByLabel('Team name').fill('Unsaved name');
     await expect(teams.getByRole('button', { name: 'Send test notification' })).toBeDisabled();
+    await expect(teams.getByRole('button', { name: 'Send test notification' })).toHaveAccessibleDescription(
+      'Save your changes first: the test uses the saved settings.',
+    );
   } finally {
     await teamsStandIn.close();
     await restore();

@@ -21,7 +21,7 @@ test('adding a webhook pings the receiver and lists it, never showing the header
   const headerValue = `hv-${Date.now()}-secret`;
   try {
     await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
-    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Webhooks' })).toBeVisible();
 
     const form = page.getByRole('form', { name: 'Add webhook' });
@@ -86,26 +86,27 @@ test('deactivate, reactivate, send a test and delete', async ({ page, admin }) =
     await page.goto('/webhooks');
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
 
-    await row.getByRole('button', { name: 'Deactivate' }).click();
+    // Row buttons name the webhook they act on.
+    await row.getByRole('button', { name: `Deactivate webhook ${name}`, exact: true }).click();
     await expect(row).toContainText('Permanently inactive');
     await expect(row).toContainText(`Deactivated by ${DEMO_ADMIN.username}.`);
     expect((await admin.get('/api/webhooks')).body.items.find((w: { name: string }) => w.name === name).status).toBe('inactive_permanent');
 
-    await row.getByRole('button', { name: 'Reactivate' }).click();
-    await expect(row.getByRole('button', { name: 'Deactivate' })).toBeVisible();
+    await row.getByRole('button', { name: `Reactivate webhook ${name}`, exact: true }).click();
+    await expect(row.getByRole('button', { name: `Deactivate webhook ${name}`, exact: true })).toBeVisible();
     await expect(row).toContainText('Active');
     await expect(row).not.toContainText('Deactivated by');
 
-    await row.getByRole('button', { name: 'Send test' }).click();
+    await row.getByRole('button', { name: `Send test to webhook ${name}`, exact: true }).click();
     await expect(row.getByRole('status')).toContainText('accepted the ping');
     receiver.state.status = 503;
-    await row.getByRole('button', { name: 'Send test' }).click();
+    await row.getByRole('button', { name: `Send test to webhook ${name}`, exact: true }).click();
     await expect(row.getByRole('alert')).toContainText('503');
 
-    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.getByRole('button', { name: `Delete webhook ${name}`, exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete webhook?' });
     await expect(dialog).toContainText(name);
-    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     await expect(page.getByRole('rowheader', { name, exact: true })).toHaveCount(0);
   } finally {
     await deleteWebhooksNamed(admin, [name]);
@@ -135,7 +136,7 @@ test('editing pings first; a user manages only their own webhooks', async ({ pag
 
     // Edit: a failing ping keeps the old URL.
     receiver.state.status = 500;
-    await row.getByRole('button', { name: 'Edit' }).click();
+    await row.getByRole('button', { name: `Edit webhook ${mine}`, exact: true }).click();
     const edit = page.getByRole('form', { name: `Edit webhook ${mine}` });
     await edit.getByLabel('URL', { exact: true }).fill(`${receiver.url}?v=2`);
     await edit.getByRole('button', { name: 'Save webhook' }).click();

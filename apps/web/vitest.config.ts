@@ -1,6 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests of pure helpers and server-rendered components: no DOM library is installed.
+// Two kinds of tests: pure helpers and server-rendered markup run in Node (*.test.ts, *.test.tsx);
+// components that need a live DOM, events and focus run in happy-dom with Testing Library (*.dom.test.tsx).
 export default defineConfig({
-  test: { environment: 'node', include: ['src/**/*.test.{ts,tsx}'] },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', environment: 'node', include: ['src/**/*.test.{ts,tsx}'], exclude: ['src/**/*.dom.test.tsx'] },
+      },
+      {
+        extends: true,
+        test: { name: 'dom', environment: 'happy-dom', include: ['src/**/*.dom.test.tsx'], setupFiles: ['src/testing/setup-dom.ts'] },
+      },
+    ],
+  },
 });

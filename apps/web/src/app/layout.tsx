@@ -1,16 +1,21 @@
 /**
- * The logged-in frame of every page: top bar with the bell, the sidebar navigation, and the page.
+ * The logged-in frame of every page: top bar with the bell, the navigation (a sidebar on wide screens,
+ * a menu behind a button on phones), the page, and the one unsaved-changes guard.
  * Without a session it sends the visitor to the login page, remembering where they were going.
  */
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { Navigate, NavLink, Outlet, useLocation, useNavigation } from 'react-router-dom';
+import { ConfirmDialog } from '../components/confirm-dialog';
 import { Icon } from '../components/icon';
 import { ErrorMessage } from '../components/messages';
 import { PageLoading } from '../components/page-loading';
 import { paths } from '../config/paths';
 import { useAlertStream } from '../features/alerts/api/stream-alerts';
 import { AlertsBell } from '../features/alerts/components/alerts-bell';
+import { useHasUnsavedChanges, useUnsavedChangesGuard } from '../hooks/use-unsaved-changes';
 import { getErrorMessage } from '../lib/api-client';
 import { useLogout, useSession } from '../lib/auth';
+import { UNSAVED_CHANGES_MESSAGE } from '../lib/unsaved-changes';
 
 export function AppLayout() {
   const session = useSession();
@@ -35,10 +40,51 @@ export function AppLayout() {
   return <LoggedInLayout username={session.data.user.username} isSuperuser={session.data.user.is_superuser} />;
 }
 
+const NAV_ID = 'main-navigation';
+
 function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperuser: boolean }) {
   useAlertStream();
   const navigation = useNavigation();
+  const location = useLocation();
   const logout = useLogout();
+  const blocker = useUnsavedChangesGuard();
+  const hasUnsavedChanges = useHasUnsavedChanges();
+  const [isLogoutConfirmOpen, setIsLogoutConfirmOpen] = useState(false);
+  const [isMenuOpen, setIsMenuOpen] = useState(false);
+  const menuButtonRef = useRef<HTMLButtonElement>(null);
+  const navRef = useRef<HTMLElement>(null);
+
+  // Following a link closes the phone menu.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: close whenever the address changes.
+  useEffect(() => {
+    setIsMenuOpen(false);
+  }, [location.pathname, location.search]);
+
+  useEffect(() => {
+    if (!isMenuOpen) return;
+    // Into the menu, where the person is going next.
+    navRef.current?.querySelector<HTMLElement>('a[href], button:not([disabled])')?.focus();
+    const onPointerDown = (event: PointerEvent) => {
+      const target = event.target;
+      if (!(target instanceof Node)) return;
+      if (navRef.current?.contains(target) || menuButtonRef.current?.contains(target)) return;
+      setIsMenuOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [isMenuOpen]);
+
+  const onNavKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key !== 'Escape' || !isMenuOpen) return;
+    event.preventDefault();
+    setIsMenuOpen(false);
+    menuButtonRef.current?.focus();
+  };
+
+  const requestLogout = () => {
+    if (hasUnsavedChanges) setIsLogoutConfirmOpen(true);
+    else logout.mutate();
+  };
 
   return (
     <div className="app-shell">
@@ -46,19 +92,43 @@ function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperus
         Skip to content
       </a>
       <header className="topbar">
+        <button
+          ref={menuButtonRef}
+          type="button"
+          className="menu-button"
+          aria-expanded={isMenuOpen}
+          aria-controls={NAV_ID}
+          onClick={() => setIsMenuOpen((open) => !open)}
+          onKeyDown={onNavKeyDown}
+        >
+          <Icon name={isMenuOpen ? 'close' : 'menu'} isDecorative /> Menu
+        </button>
         <NavLink to={paths.home.getHref()} className="brand">
           <Icon name="bell" isDecorative className="brand-icon" /> Tocsin
         </NavLink>
         <div className="topbar-actions">
           <AlertsBell />
-          <NavLink to={paths.profile.getHref()} className="topbar-user" title="Your profile">
-            <Icon name="user" isDecorative /> {username}
+          <NavLink to={paths.profile.getHref()} className="topbar-user" aria-label={`Your profile (${username})`}>
+            <Icon name="user" isDecorative /> <span className="topbar-user-name">{username}</span>
           </NavLink>
         </div>
       </header>
       {navigation.state === 'loading' && <div className="route-progress" aria-hidden="true" />}
       <div className="app-body">
-        <nav className="sidebar" aria-label="Main">
+        {/* Escape closes the phone menu from anywhere inside it; tabbing out of it closes it too, so focus never goes on behind it. */}
+        <nav
+          ref={navRef}
+          id={NAV_ID}
+          className={isMenuOpen ? 'sidebar is-open' : 'sidebar'}
+          aria-label="Main"
+          onKeyDown={onNavKeyDown}
+          onBlur={(event) => {
+            const next = event.relatedTarget;
+            if (isMenuOpen && next instanceof Node && !navRef.current?.contains(next) && !menuButtonRef.current?.contains(next)) {
+              setIsMenuOpen(false);
+            }
+          }}
+        >
           <ul>
             <li>
               <NavLink to={paths.alerts.getHref()}>Alerts</NavLink>
@@ -99,7 +169,7 @@ function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperus
               <NavLink to={paths.profile.getHref()}>Profile</NavLink>
             </li>
             <li>
-              <button type="button" className="nav-button" disabled={logout.isPending} onClick={() => logout.mutate()}>
+              <button type="button" className="nav-button" disabled={logout.isPending} onClick={requestLogout}>
                 Log out
               </button>
             </li>
@@ -110,6 +180,28 @@ function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperus
           <Outlet />
         </main>
       </div>
+
+      <ConfirmDialog
+        isOpen={blocker.state === 'blocked'}
+        title="Unsaved changes"
+        confirmLabel="Leave without saving"
+        cancelLabel="Stay on this page"
+        onConfirm={() => blocker.proceed?.()}
+        onCancel={() => blocker.reset?.()}
+      >
+        <p>{UNSAVED_CHANGES_MESSAGE}</p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        isOpen={isLogoutConfirmOpen}
+        title="Unsaved changes"
+        confirmLabel="Log out without saving"
+        cancelLabel="Stay on this page"
+        isPending={logout.isPending}
+        onConfirm={() => logout.mutate(undefined, { onSettled: () => setIsLogoutConfirmOpen(false) })}
+        onCancel={() => setIsLogoutConfirmOpen(false)}
+      >
+        <p>You have unsaved changes. Log out without saving them?</p>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useEffect } from 'react';
+import { ToastProvider } from '../components/toast';
 import { setUnauthorizedHandler } from '../lib/api-client';
 import { sessionQueryKey } from '../lib/auth';
 import { queryClient } from '../lib/query-client';
@@ -14,5 +15,9 @@ export function AppProvider({ children }: { children: ReactNode }) {
     return () => setUnauthorizedHandler(null);
   }, []);
 
-  return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>{children}</ToastProvider>
+    </QueryClientProvider>
+  );
 }

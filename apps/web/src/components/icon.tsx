@@ -8,7 +8,7 @@ import type { ReactNode } from 'react';
 
 type TAlertIconName = (typeof ICON_NAMES)[number];
 /** Icons the interface itself uses, beyond those an alert may carry. */
-type TUiIconName = 'user' | 'chevron-down' | 'settings';
+type TUiIconName = 'user' | 'chevron-down' | 'settings' | 'menu' | 'close';
 export type TIconName = TAlertIconName | TUiIconName;
 
 const SHAPES: Record<TIconName, { label: string; shape: ReactNode }> = {
@@ -187,6 +187,25 @@ const SHAPES: Record<TIconName, { label: string; shape: ReactNode }> = {
     ),
   },
   'chevron-down': { label: 'Open', shape: <polyline points="6 9 12 15 18 9" /> },
+  menu: {
+    label: 'Menu',
+    shape: (
+      <>
+        <line x1="3" y1="6" x2="21" y2="6" />
+        <line x1="3" y1="12" x2="21" y2="12" />
+        <line x1="3" y1="18" x2="21" y2="18" />
+      </>
+    ),
+  },
+  close: {
+    label: 'Close',
+    shape: (
+      <>
+        <line x1="18" y1="6" x2="6" y2="18" />
+        <line x1="6" y1="6" x2="18" y2="18" />
+      </>
+    ),
+  },
   settings: {
     label: 'Settings',
     shape: (

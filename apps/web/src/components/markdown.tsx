@@ -5,7 +5,7 @@
  */
 import type { ComponentProps } from 'react';
 import ReactMarkdown from 'react-markdown';
-import { isExternalHttpUrl, toSafeHref } from '../lib/urls';
+import { getLinkTarget, toSafeHref } from '../lib/urls';
 
 function transformUrl(url: string): string {
   return toSafeHref(url) ?? '';
@@ -13,7 +13,8 @@ function transformUrl(url: string): string {
 
 function MarkdownLink({ href, children, node: _node, ...rest }: ComponentProps<'a'> & { node?: unknown }) {
   if (!href) return <span>{children}</span>;
-  const isExternal = isExternalHttpUrl(href);
+  // Pages on this app's own origin open in place; other sites in a new tab, without a referrer.
+  const isExternal = getLinkTarget(href, typeof window === 'undefined' ? '' : window.location.origin)?.kind === 'external';
   return (
     <a href={href} {...rest} {...(isExternal ? { target: '_blank', rel: 'noopener noreferrer nofollow' } : {})}>
       {children}

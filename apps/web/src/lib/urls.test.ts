@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isExternalHttpUrl, isInternalPath, toSafeHref } from './urls';
+import { getLinkTarget, isExternalHttpUrl, isInternalPath, toSafeHref } from './urls';
 
 describe('isInternalPath', () => {
   it('accepts site paths and refuses protocol-relative ones', () => {
@@ -37,5 +37,33 @@ describe('toSafeHref', () => {
     expect(toSafeHref('//evil.example/x')).toBeNull();
     expect(toSafeHref('')).toBeNull();
     expect(toSafeHref(null)).toBeNull();
+  });
+});
+
+describe('getLinkTarget', () => {
+  const origin = 'https://tocsin.example.com';
+
+  it('keeps site paths in the app', () => {
+    expect(getLinkTarget('/products/3?tab=x#n', origin)).toEqual({ kind: 'in-app', path: '/products/3?tab=x#n' });
+  });
+
+  it('turns an absolute URL on the app origin into an in-app path', () => {
+    expect(getLinkTarget('https://tocsin.example.com/alerts?page=2', origin)).toEqual({ kind: 'in-app', path: '/alerts?page=2' });
+  });
+
+  it('treats another origin as external and names its host, port included', () => {
+    expect(getLinkTarget('https://jira.example.com/browse/SEC-1', origin)).toEqual({
+      kind: 'external',
+      href: 'https://jira.example.com/browse/SEC-1',
+      host: 'jira.example.com',
+    });
+    expect(getLinkTarget('http://tocsin.example.com/alerts', origin)).toMatchObject({ kind: 'external', host: 'tocsin.example.com' });
+    expect(getLinkTarget('https://tocsin.example.com:8443/x', origin)).toMatchObject({ kind: 'external', host: 'tocsin.example.com:8443' });
+  });
+
+  it('refuses unsafe targets', () => {
+    expect(getLinkTarget('javascript:alert(1)', origin)).toBeNull();
+    expect(getLinkTarget('//evil.example/x', origin)).toBeNull();
+    expect(getLinkTarget('', origin)).toBeNull();
   });
 });

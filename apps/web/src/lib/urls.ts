@@ -29,3 +29,20 @@ export function toSafeHref(url: string | null | undefined): string | null {
   if (/^[#?]/.test(url)) return url;
   return null;
 }
+
+/**
+ * Where a link goes, seen from the app at `origin`: a path to follow with the router (site paths and
+ * absolute URLs on this same origin), an external http(s) page (with its host, to show), or nothing
+ * when the target is not safe to follow.
+ */
+export type TLinkTarget = { kind: 'in-app'; path: string } | { kind: 'external'; href: string; host: string } | null;
+
+export function getLinkTarget(url: string | null | undefined, origin: string): TLinkTarget {
+  const href = toSafeHref(url);
+  if (!href) return null;
+  if (isInternalPath(href)) return { kind: 'in-app', path: href };
+  if (!isExternalHttpUrl(href)) return { kind: 'in-app', path: href };
+  const parsed = new URL(href);
+  if (parsed.origin === origin) return { kind: 'in-app', path: `${parsed.pathname}${parsed.search}${parsed.hash}` };
+  return { kind: 'external', href, host: parsed.host };
+}

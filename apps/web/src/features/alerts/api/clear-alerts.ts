@@ -1,11 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { TAlertSummary, TRemovedAlerts } from '@tocsin/contract/alerts';
+import type { TClearedAlerts } from '@tocsin/contract/alerts';
 import { api } from '../../../lib/api-client';
-import { alertsQueryKey, alertsSummaryQueryKey } from './get-alerts-summary';
+import { alertsQueryKey, updateCachedAlertSummaries } from './get-alerts-summary';
 
-/** Removes every alert in the caller's list (the bell and the Alerts page alike). */
-export function clearAlerts(): Promise<TRemovedAlerts> {
-  return api.delete<TRemovedAlerts>('/api/alerts');
+/**
+ * Removes every alert in the caller's list (the bell and the Alerts page alike). The answer names the
+ * removed ids when the BFF provides them (`ids`), which is what makes Clear all undoable.
+ */
+export function clearAlerts(): Promise<TClearedAlerts> {
+  return api.delete<TClearedAlerts>('/api/alerts');
 }
 
 export function useClearAlerts() {
@@ -14,10 +17,7 @@ export function useClearAlerts() {
     mutationFn: clearAlerts,
     onSuccess: (result) => {
       // An alert created while clearing stays in the count; the refetch lists it.
-      queryClient.setQueryData<TAlertSummary>(alertsSummaryQueryKey, (old) => ({
-        count: result.count,
-        items: result.count === 0 ? [] : (old?.items ?? []),
-      }));
+      updateCachedAlertSummaries(queryClient, (old) => ({ count: result.count, items: result.count === 0 ? [] : old.items }));
       return queryClient.invalidateQueries({ queryKey: alertsQueryKey });
     },
   });

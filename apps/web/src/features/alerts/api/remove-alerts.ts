@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { TAlertSummary, TRemoveAlertsBody, TRemovedAlerts } from '@tocsin/contract/alerts';
+import type { TRemoveAlertsBody, TRemovedAlerts } from '@tocsin/contract/alerts';
 import { api } from '../../../lib/api-client';
-import { alertsQueryKey, alertsSummaryQueryKey } from './get-alerts-summary';
+import { alertsQueryKey, updateCachedAlertSummaries } from './get-alerts-summary';
 
 export function removeAlerts(body: TRemoveAlertsBody): Promise<TRemovedAlerts> {
   return api.post<TRemovedAlerts>('/api/alerts/remove', body);
@@ -14,9 +14,7 @@ export function useRemoveAlerts() {
     onSuccess: (result, body) => {
       // The bell follows at once from the answer; the refetch then brings the lists in line.
       const removedIds = new Set(body.ids);
-      queryClient.setQueryData<TAlertSummary>(alertsSummaryQueryKey, (old) =>
-        old ? { count: result.count, items: old.items.filter((a) => !removedIds.has(a.id)) } : old,
-      );
+      updateCachedAlertSummaries(queryClient, (old) => ({ count: result.count, items: old.items.filter((a) => !removedIds.has(a.id)) }));
       return queryClient.invalidateQueries({ queryKey: alertsQueryKey });
     },
   });

@@ -1,8 +1,11 @@
 import { QueryClient } from '@tanstack/react-query';
 import type { TAlertSummary } from '@tocsin/contract/alerts';
 import { describe, expect, it } from 'vitest';
-import { alertsSummaryQueryKey } from './get-alerts-summary';
+import { getAlertsSummaryQueryOptions } from './get-alerts-summary';
 import { applyAlertStreamMessage } from './stream-alerts';
+
+// The bell's summary query, as the bell caches it (one entry per limit it asked for).
+const alertsSummaryQueryKey = getAlertsSummaryQueryOptions().queryKey;
 
 const alert = {
   id: 7,

@@ -11,18 +11,29 @@ import { RelativeTime } from '../../../components/relative-time';
 import { paths } from '../../../config/paths';
 import { getErrorMessage } from '../../../lib/api-client';
 import { useClearAlerts } from '../api/clear-alerts';
-import { useAlertsSummary } from '../api/get-alerts-summary';
-import { AlertLink } from './alert-link';
+import { BELL_MAX_ITEMS, BELL_PAGE_SIZE, useAlertsSummary } from '../api/get-alerts-summary';
+import { useRemovalToast } from '../hooks/use-removal-toast';
+import { AlertLink, ExternalHost, getAlertHost } from './alert-link';
 
 export function formatBadgeCount(count: number): string {
   return count > 999 ? '999+' : String(count);
 }
 
+/** The Clear all confirmation says how many alerts go. */
+export function describeClearAll(count: number): string {
+  const what = count === 1 ? 'your 1 alert' : `all ${count} alerts`;
+  return `This removes ${what} from your list and from the Alerts page.`;
+}
+
 export function AlertsBell() {
   const [isOpen, setIsOpen] = useState(false);
   const [isConfirmOpen, setIsConfirmOpen] = useState(false);
-  const summary = useAlertsSummary();
+  const [limit, setLimit] = useState(BELL_PAGE_SIZE);
+  const summary = useAlertsSummary({ limit });
   const clear = useClearAlerts();
+  const announceRemoval = useRemovalToast();
+  // After "Show more", focus goes to the first alert that was not listed before.
+  const focusItemAtRef = useRef<number | null>(null);
   const containerRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
@@ -33,10 +44,28 @@ export function AlertsBell() {
 
   const count = summary.data?.count;
   const items = summary.data?.items ?? [];
+  const canShowMore = count !== undefined && items.length < count && limit < BELL_MAX_ITEMS;
 
   const close = ({ focusButton = false } = {}) => {
     setIsOpen(false);
     if (focusButton) buttonRef.current?.focus();
+  };
+
+  // A closed bell goes back to the short list, so the count's live refetches stay small.
+  useEffect(() => {
+    if (!isOpen) setLimit(BELL_PAGE_SIZE);
+  }, [isOpen]);
+
+  useEffect(() => {
+    const index = focusItemAtRef.current;
+    if (index === null || summary.isPlaceholderData || items.length <= index) return;
+    focusItemAtRef.current = null;
+    panelRef.current?.querySelectorAll<HTMLElement>('.bell-item > a')[index]?.focus();
+  }, [items.length, summary.isPlaceholderData]);
+
+  const showMore = () => {
+    focusItemAtRef.current = items.length;
+    setLimit((old) => Math.min(old + BELL_PAGE_SIZE, BELL_MAX_ITEMS));
   };
 
   useEffect(() => {
@@ -99,14 +128,16 @@ export function AlertsBell() {
 
   const confirmClear = () => {
     clear.mutate(undefined, {
-      onSuccess: () => {
+      onSuccess: (result) => {
         dialogReturnFocusRef.current = buttonRef.current;
         setIsConfirmOpen(false);
+        announceRemoval({ kind: 'cleared', removed: result.removed, ids: result.ids, returnFocusTo: buttonRef });
       },
     });
   };
 
-  const label = count === undefined ? 'Alerts' : `Alerts (${count})`;
+  // The name is the visible text ("Alerts 3"), so speech users can say what they see.
+  const label = count === undefined ? 'Alerts' : `Alerts ${formatBadgeCount(count)}`;
 
   return (
     // Keys and focus changes bubble up from the button and the links inside; the wrapper itself is not interactive.
@@ -123,11 +154,8 @@ export function AlertsBell() {
         onClick={() => setIsOpen((open) => !open)}
       >
         <Icon name="bell" isDecorative className="bell-glyph" />
-        {count !== undefined && (
-          <span aria-hidden="true" className={count > 0 ? 'bell-badge' : 'bell-badge bell-badge-empty'}>
-            {formatBadgeCount(count)}
-          </span>
-        )}
+        <span className="bell-label">Alerts</span>{' '}
+        {count !== undefined && <span className={count > 0 ? 'bell-badge' : 'bell-badge bell-badge-empty'}>{formatBadgeCount(count)}</span>}
         <Icon name="chevron-down" isDecorative className="bell-caret" />
       </button>
 
@@ -140,21 +168,32 @@ export function AlertsBell() {
         {summary.isError && <ErrorMessage>{getErrorMessage(summary.error)}</ErrorMessage>}
         {summary.isSuccess && items.length === 0 && <p className="bell-empty">No alerts found.</p>}
         {items.length > 0 && (
-          <ul className="bell-list">
-            {items.map((alert) => (
-              <li key={alert.id} className="bell-item">
-                <AlertLink url={alert.url} onNavigate={() => close()}>
-                  <Icon name={alert.icon} className="bell-item-icon" />
-                  <span className="bell-item-text">
-                    <span className="bell-item-title">{alert.title}</span>
-                    <span className="bell-item-meta">
-                      {alert.source} · <RelativeTime value={alert.created} />
+          <ul className="bell-list" aria-busy={summary.isPlaceholderData}>
+            {items.map((alert) => {
+              const host = getAlertHost(alert.url);
+              return (
+                <li key={alert.id} className="bell-item">
+                  <AlertLink url={alert.url} onNavigate={() => close()} isHostShown={false}>
+                    <Icon name={alert.icon} className="bell-item-icon" />
+                    <span className="bell-item-text">
+                      <span className="bell-item-title">{alert.title}</span>
+                      <span className="bell-item-meta">
+                        {alert.source} · <RelativeTime value={alert.created} />
+                        {host && <ExternalHost host={host} />}
+                      </span>
                     </span>
-                  </span>
-                </AlertLink>
-              </li>
-            ))}
+                  </AlertLink>
+                </li>
+              );
+            })}
           </ul>
+        )}
+        {canShowMore && (
+          <div className="bell-more">
+            <button type="button" className="link-button" onClick={showMore} disabled={summary.isPlaceholderData}>
+              {summary.isPlaceholderData ? 'Loading more…' : 'Show more'}
+            </button>
+          </div>
         )}
         <div className="bell-panel-footer">
           <Link to={paths.alerts.getHref()} onClick={() => close()}>
@@ -177,7 +216,7 @@ export function AlertsBell() {
         onCancel={() => setIsConfirmOpen(false)}
         returnFocusTo={dialogReturnFocusRef}
       >
-        <p>This removes every alert from your list and the Alerts page.</p>
+        <p>{describeClearAll(count ?? 0)}</p>
       </ConfirmDialog>
     </div>
   );

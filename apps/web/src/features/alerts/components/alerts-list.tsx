@@ -1,17 +1,28 @@
 /**
  * The Alerts page: every alert in the user's list, newest first, 25 a page. Alerts are removed by
- * checking them and pressing "Remove selected"; nothing is ever removed by reading.
+ * checking them and pressing "Remove selected" in the bar that appears at the bottom right; nothing is
+ * ever removed by reading. The removal reaches the server at once; the toast that follows offers Undo.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Icon } from '../../../components/icon';
 import { Markdown } from '../../../components/markdown';
-import { ErrorMessage, SuccessMessage } from '../../../components/messages';
+import { ErrorMessage } from '../../../components/messages';
 import { getPageCount, Pagination } from '../../../components/pagination';
 import { RelativeTime } from '../../../components/relative-time';
 import { getErrorMessage } from '../../../lib/api-client';
 import { ALERTS_PAGE_SIZE, useAlerts } from '../api/get-alerts';
 import { useRemoveAlerts } from '../api/remove-alerts';
+import { useRemovalToast } from '../hooks/use-removal-toast';
+import {
+  EMPTY_SELECTION,
+  getHeaderState,
+  getSelectedOnPage,
+  pruneSelection,
+  type TSelection,
+  toggleAllOnPage,
+  toggleRow,
+} from '../utils/selection';
 import { AlertLink } from './alert-link';
 
 export function parsePageParam(value: string | null): number {
@@ -24,9 +35,10 @@ export function AlertsList() {
   const page = parsePageParam(searchParams.get('page'));
   const alerts = useAlerts({ page });
   const remove = useRemoveAlerts();
-  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
-  const [notice, setNotice] = useState<string | null>(null);
+  const announceRemoval = useRemovalToast();
+  const [selection, setSelection] = useState<TSelection>(EMPTY_SELECTION);
   const selectAllRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
 
   const setPage = (next: number) => {
     setSearchParams(next > 1 ? { page: String(next) } : {}, { replace: false });
@@ -35,22 +47,22 @@ export function AlertsList() {
   // Data for this exact page (not the previous page kept on screen while loading).
   const data = alerts.data && alerts.data.page === page ? alerts.data : undefined;
   const items = alerts.data?.items ?? [];
+  const pageIds = items.map((a) => a.id);
+  const pageIdsKey = pageIds.join(',');
 
-  // Only ids still on screen can stay selected: a live update or another tab may have removed some.
-  const visibleIds = items.map((a) => a.id);
-  const selectedOnPage = visibleIds.filter((id) => selected.has(id));
-  const isAllSelected = visibleIds.length > 0 && selectedOnPage.length === visibleIds.length;
-  const isSomeSelected = selectedOnPage.length > 0 && !isAllSelected;
+  const selectedOnPage = getSelectedOnPage(selection, pageIds);
+  const headerState = getHeaderState(selection, pageIds);
+  const count = selectedOnPage.length;
+
+  // Only ids still listed can stay selected: a live update, another tab or a new page changes the list.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: pageIdsKey stands for pageIds.
+  useEffect(() => {
+    setSelection((old) => pruneSelection(old, pageIds));
+  }, [pageIdsKey]);
 
   useEffect(() => {
-    if (selectAllRef.current) selectAllRef.current.indeterminate = isSomeSelected;
-  }, [isSomeSelected]);
-
-  // A new page starts with nothing selected.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on page change only.
-  useEffect(() => {
-    setSelected(new Set());
-  }, [page]);
+    if (selectAllRef.current) selectAllRef.current.indeterminate = headerState === 'some';
+  }, [headerState]);
 
   // After removing everything on the last page (here or in another tab), show the new last page.
   useEffect(() => {
@@ -59,31 +71,24 @@ export function AlertsList() {
     if (lastPage < page) setSearchParams(lastPage > 1 ? { page: String(lastPage) } : {}, { replace: true });
   }, [data, page, setSearchParams]);
 
-  const toggle = (id: number, isChecked: boolean) => {
-    setSelected((old) => {
-      const next = new Set(old);
-      if (isChecked) next.add(id);
-      else next.delete(id);
-      return next;
-    });
-  };
-
-  const toggleAll = (isChecked: boolean) => {
-    setSelected(isChecked ? new Set(visibleIds) : new Set());
-  };
-
   const removeSelected = () => {
-    if (selectedOnPage.length === 0) return;
-    setNotice(null);
+    const ids = getSelectedOnPage(selection, pageIds);
+    if (ids.length === 0) return;
     remove.mutate(
-      { ids: selectedOnPage },
+      { ids },
       {
         onSuccess: (result) => {
-          setSelected(new Set());
-          setNotice(result.removed === 1 ? 'Removed 1 alert.' : `Removed ${result.removed} alerts.`);
+          setSelection(EMPTY_SELECTION);
+          // The bar (and the button just pressed) goes away: focus moves to Undo, and back to the list after.
+          announceRemoval({ kind: 'removed', removed: result.removed, ids, isActionFocused: true, returnFocusTo: listRef });
         },
       },
     );
+  };
+
+  const clearSelection = () => {
+    setSelection(EMPTY_SELECTION);
+    selectAllRef.current?.focus();
   };
 
   if (alerts.isPending) {
@@ -105,42 +110,50 @@ export function AlertsList() {
   }
 
   const total = alerts.data.total;
-  const count = selectedOnPage.length;
 
   return (
-    <div className="alerts-page">
+    <div className={count > 0 ? 'alerts-page has-selection' : 'alerts-page'} ref={listRef} tabIndex={-1}>
       {total > 0 && (
         <p className="muted">
           {total === 1 ? '1 alert' : `${total} alerts`} in your list. Reading an alert does not remove it: check the ones you no longer need
           and press Remove selected.
         </p>
       )}
-      {notice && <SuccessMessage>{notice}</SuccessMessage>}
-      {remove.isError && <ErrorMessage>{getErrorMessage(remove.error)}</ErrorMessage>}
 
       {items.length === 0 ? (
         <p className="empty-state">No alerts found.</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap table-wrap-cards">
           <table className="table alerts-table" aria-busy={alerts.isFetching && !data}>
             <caption className="visually-hidden">Your alerts, newest first</caption>
             <thead>
               <tr>
                 <th scope="col" className="col-select">
-                  <input
-                    ref={selectAllRef}
-                    type="checkbox"
-                    aria-label="Select all alerts on this page"
-                    checked={isAllSelected}
-                    onChange={(e) => toggleAll(e.target.checked)}
-                  />
+                  <label className="checkbox-target">
+                    <input
+                      ref={selectAllRef}
+                      type="checkbox"
+                      aria-label="Select all alerts on this page"
+                      checked={headerState === 'all'}
+                      onChange={(e) => setSelection(toggleAllOnPage(pageIds, e.target.checked))}
+                    />
+                    <span className="select-all-text" aria-hidden="true">
+                      Select all
+                    </span>
+                  </label>
                 </th>
                 <th scope="col" className="col-icon">
                   Type
                 </th>
-                <th scope="col">Source</th>
-                <th scope="col">Title</th>
-                <th scope="col">Description</th>
+                <th scope="col" className="col-source">
+                  Source
+                </th>
+                <th scope="col" className="col-title">
+                  Title
+                </th>
+                <th scope="col" className="col-description">
+                  Description
+                </th>
                 <th scope="col" className="col-created">
                   Created
                 </th>
@@ -148,19 +161,21 @@ export function AlertsList() {
             </thead>
             <tbody>
               {items.map((alert) => (
-                <tr key={alert.id} className={selected.has(alert.id) ? 'is-selected' : undefined}>
+                <tr key={alert.id} className={selection.has(alert.id) ? 'is-selected' : undefined}>
                   <td className="col-select">
-                    <input
-                      type="checkbox"
-                      aria-label={`Select alert: ${alert.title}`}
-                      checked={selected.has(alert.id)}
-                      onChange={(e) => toggle(alert.id, e.target.checked)}
-                    />
+                    <label className="checkbox-target">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select alert: ${alert.title}`}
+                        checked={selection.has(alert.id)}
+                        onChange={(e) => setSelection((old) => toggleRow(old, alert.id, e.target.checked))}
+                      />
+                    </label>
                   </td>
                   <td className="col-icon">
                     <Icon name={alert.icon} />
                   </td>
-                  <td>{alert.source}</td>
+                  <td className="col-source">{alert.source}</td>
                   <td className="col-title">
                     <AlertLink url={alert.url}>{alert.title}</AlertLink>
                   </td>
@@ -183,12 +198,26 @@ export function AlertsList() {
           onPageChange={setPage}
           label="Alerts pages"
         />
-        {items.length > 0 && (
-          <button type="button" className="button button-danger" disabled={count === 0 || remove.isPending} onClick={removeSelected}>
-            {count === 0 ? 'Remove selected' : `Remove selected (${count})`}
-          </button>
-        )}
       </div>
+
+      {count > 0 && (
+        <section className="selection-bar" aria-label="Selected alerts">
+          {remove.isError && <ErrorMessage>{getErrorMessage(remove.error)}</ErrorMessage>}
+          <p className="selection-bar-count">{count} selected</p>
+          <button
+            type="button"
+            className="button button-danger"
+            disabled={remove.isPending}
+            aria-busy={remove.isPending}
+            onClick={removeSelected}
+          >
+            {remove.isPending ? 'Removing…' : 'Remove selected'}
+          </button>
+          <button type="button" className="button" onClick={clearSelection}>
+            Clear selection
+          </button>
+        </section>
+      )}
     </div>
   );
 }

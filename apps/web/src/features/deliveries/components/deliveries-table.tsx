@@ -14,7 +14,7 @@ export function DeliveriesTable({ deliveries, getDetailHref }: { deliveries: TDe
   if (deliveries.length === 0) return <p className="empty-state">No deliveries match.</p>;
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table-stack">
         <caption className="visually-hidden">Deliveries, newest first</caption>
         <thead>
           <tr>
@@ -32,25 +32,29 @@ export function DeliveriesTable({ deliveries, getDetailHref }: { deliveries: TDe
         <tbody>
           {deliveries.map((d) => (
             <tr key={d.id}>
-              <td>
+              <td data-label="Created">
                 <RelativeTime value={d.created_at} />
               </td>
-              <td>
+              <td data-label="Event" className="cell-primary">
                 <Link to={getDetailHref(d.id)}>{d.event_title || d.event}</Link>
                 <span className="field-hint">
                   <br />
                   {d.event}
                 </span>
               </td>
-              <td>{channelLabel(d.channel)}</td>
-              <td>{d.destination}</td>
-              <td>{DELIVERY_STATUS_LABELS[d.status] ?? d.status}</td>
-              <td>{d.attempts}</td>
-              <td>{d.last_error ?? '—'}</td>
-              <td>{d.response_code ?? '—'}</td>
-              <td>
+              <td data-label="Channel">{channelLabel(d.channel)}</td>
+              <td data-label="Destination" className="cell-wrap">
+                {d.destination}
+              </td>
+              <td data-label="Status">{DELIVERY_STATUS_LABELS[d.status] ?? d.status}</td>
+              <td data-label="Attempts">{d.attempts}</td>
+              <td data-label="Last error" className="cell-wrap">
+                {d.last_error ?? '—'}
+              </td>
+              <td data-label="Response code">{d.response_code ?? '—'}</td>
+              <td data-label="Actions">
                 {(d.status === 'failed' || retried.has(d.id)) && (
-                  <RetryDeliveryButton deliveryId={d.id} onRetried={() => setRetried((s) => new Set(s).add(d.id))} />
+                  <RetryDeliveryButton isInRow deliveryId={d.id} onRetried={() => setRetried((s) => new Set(s).add(d.id))} />
                 )}
               </td>
             </tr>

@@ -46,7 +46,7 @@ export function DeliveryDetail({ delivery }: { delivery: TDeliveryDetail }) {
         <p className="empty-state">No attempt yet.</p>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table-stack">
             <caption className="visually-hidden">Attempts, oldest first</caption>
             <thead>
               <tr>
@@ -59,10 +59,12 @@ export function DeliveryDetail({ delivery }: { delivery: TDeliveryDetail }) {
             <tbody>
               {delivery.attempt_list.map((a) => (
                 <tr key={a.id}>
-                  <td>{exact(a.started_at)}</td>
-                  <td>{a.ok ? 'Sent' : 'Failed'}</td>
-                  <td>{a.response_code ?? '—'}</td>
-                  <td>{a.error ?? '—'}</td>
+                  <td className="cell-primary">{exact(a.started_at)}</td>
+                  <td data-label="Result">{a.ok ? 'Sent' : 'Failed'}</td>
+                  <td data-label="Response code">{a.response_code ?? '—'}</td>
+                  <td data-label="Error" className="cell-wrap">
+                    {a.error ?? '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -36,12 +36,14 @@ export function DeliveryStatsChart({ stats }: { stats: TDeliveryStats }) {
                 <td>{c.sent}</td>
                 <td>{c.failed}</td>
                 <td>
+                  {/* Scales down with the column on narrow screens, so the table never scrolls sideways. */}
                   <svg
-                    width={c.buckets.length * (BAR_WIDTH + BAR_GAP)}
+                    viewBox={`0 0 ${c.buckets.length * (BAR_WIDTH + BAR_GAP)} ${HEIGHT}`}
+                    preserveAspectRatio="none"
                     height={HEIGHT}
                     aria-hidden="true"
                     focusable="false"
-                    style={{ display: 'block' }}
+                    style={{ display: 'block', width: '100%', maxWidth: c.buckets.length * (BAR_WIDTH + BAR_GAP), minWidth: '3rem' }}
                   >
                     <line
                       x1={0}

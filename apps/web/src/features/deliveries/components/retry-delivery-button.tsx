@@ -9,8 +9,19 @@ function describeRetry(delivery: TDeliveryDetail): { isOk: boolean; text: string
   return { isOk: true, text: 'Queued: it is being sent again now.' };
 }
 
-/** "Retry now" for a failed delivery, with the outcome inline. */
-export function RetryDeliveryButton({ deliveryId, onRetried }: { deliveryId: number; onRetried?: () => void }) {
+/**
+ * Retry a failed delivery, with the outcome inline. In a table row (`isInRow`) the button reads "Retry" and
+ * is named after its row ("Retry delivery 42"), so a list of them is not a list of identical buttons.
+ */
+export function RetryDeliveryButton({
+  deliveryId,
+  onRetried,
+  isInRow = false,
+}: {
+  deliveryId: number;
+  onRetried?: () => void;
+  isInRow?: boolean;
+}) {
   const retry = useRetryDelivery();
   const outcome = retry.isSuccess ? describeRetry(retry.data) : null;
   return (
@@ -20,9 +31,10 @@ export function RetryDeliveryButton({ deliveryId, onRetried }: { deliveryId: num
         className="button button-small"
         disabled={retry.isPending}
         aria-busy={retry.isPending}
+        aria-label={isInRow && !retry.isPending ? `Retry delivery ${deliveryId}` : undefined}
         onClick={() => retry.mutate(deliveryId, { onSuccess: () => onRetried?.() })}
       >
-        {retry.isPending ? 'Retrying…' : 'Retry now'}
+        {retry.isPending ? 'Retrying…' : isInRow ? 'Retry' : 'Retry now'}
       </button>
       {outcome && (outcome.isOk ? <SuccessMessage>{outcome.text}</SuccessMessage> : <ErrorMessage>{outcome.text}</ErrorMessage>)}
       {retry.isError && <ErrorMessage>{getErrorMessage(retry.error)}</ErrorMessage>}

@@ -59,13 +59,16 @@ export function NotificationMatrix({ caption, events, columns, selection, onChan
                 </th>
                 {columns.map((channel) => (
                   <td key={channel} className="notification-matrix-cell">
-                    <input
-                      type="checkbox"
-                      aria-label={`${label}: ${CHANNEL_LABELS[channel]}`}
-                      checked={isSelected(selection, event, channel)}
-                      disabled={isDisabled}
-                      onChange={(e) => onChange(setCell(selection, event, channel, e.currentTarget.checked))}
-                    />
+                    {/* The label around the box makes the whole cell a touch target. */}
+                    <label className="checkbox-target">
+                      <input
+                        type="checkbox"
+                        aria-label={`${label}: ${CHANNEL_LABELS[channel]}`}
+                        checked={isSelected(selection, event, channel)}
+                        disabled={isDisabled}
+                        onChange={(e) => onChange(setCell(selection, event, channel, e.currentTarget.checked))}
+                      />
+                    </label>
                   </td>
                 ))}
               </tr>
@@ -93,15 +96,17 @@ function ColumnCheckbox({
     if (ref.current) ref.current.indeterminate = state === 'some';
   }, [state]);
   return (
-    <input
-      ref={ref}
-      type="checkbox"
-      aria-label={label}
-      title={label}
-      checked={state === 'all'}
-      disabled={isDisabled}
-      // A partly checked column becomes fully checked on the first click.
-      onChange={() => onChange(state !== 'all')}
-    />
+    <label className="checkbox-target">
+      <input
+        ref={ref}
+        type="checkbox"
+        aria-label={label}
+        title={label}
+        checked={state === 'all'}
+        disabled={isDisabled}
+        // A partly checked column becomes fully checked on the first click.
+        onChange={() => onChange(state !== 'all')}
+      />
+    </label>
   );
 }

@@ -7,9 +7,9 @@ import { useCallback, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { ErrorMessage } from '../../../components/messages';
 import { getErrorMessage } from '../../../lib/api-client';
+import { UNSAVED_CHANGES_MESSAGE } from '../../../lib/unsaved-changes';
 import { useNotificationSettings } from '../api/get-notification-settings';
 import { useUpdateNotificationSettings } from '../api/update-notification-settings';
-import { UNSAVED_CHANGES_MESSAGE } from '../hooks/use-unsaved-changes';
 import { SettingsEditor } from './settings-editor';
 
 const SCOPE_LABELS: Record<TSettingsScope, string> = { system: 'System', personal: 'Personal', template: 'Template' };

@@ -1,13 +1,13 @@
 /**
  * One notification settings record being edited: the matrix, a Save button, the inline result,
- * and the unsaved-changes guard. Used by the Notifications page (each scope) and the product page.
+ * and its report to the unsaved-changes guard. Used by the Notifications page (each scope) and the product page.
  */
 import type { TSaveSettingsBody, TSettingsRecord } from '@tocsin/contract/notification-settings';
 import { type FormEvent, useEffect, useState } from 'react';
-import { ConfirmDialog } from '../../../components/confirm-dialog';
-import { ErrorMessage, SuccessMessage } from '../../../components/messages';
+import { FormError, SubmitButton } from '../../../components/form/fields';
+import { SuccessMessage } from '../../../components/messages';
+import { useReportUnsavedChanges } from '../../../hooks/use-unsaved-changes';
 import { getErrorMessage } from '../../../lib/api-client';
-import { UNSAVED_CHANGES_MESSAGE, useUnsavedChanges } from '../hooks/use-unsaved-changes';
 import { buildSaveBody, createSelection, isSelectionDirty, type TMatrixSelection } from '../utils/matrix';
 import { NotificationMatrix } from './notification-matrix';
 
@@ -24,7 +24,7 @@ export function SettingsEditor({ record, caption, successMessage, save, isSaving
   const [selection, setSelection] = useState<TMatrixSelection>(() => createSelection(record));
   const [result, setResult] = useState<{ kind: 'saved' } | { kind: 'error'; message: string } | null>(null);
   const isDirty = isSelectionDirty(record, selection);
-  const blocker = useUnsavedChanges(isDirty);
+  useReportUnsavedChanges(isDirty);
 
   useEffect(() => {
     onDirtyChange?.(isDirty);
@@ -44,38 +44,26 @@ export function SettingsEditor({ record, caption, successMessage, save, isSaving
   };
 
   return (
-    <>
-      <form onSubmit={onSubmit} aria-busy={isSaving}>
-        <NotificationMatrix
-          caption={caption}
-          events={record.events}
-          columns={record.columns}
-          selection={selection}
-          isDisabled={isSaving}
-          onChange={(next) => {
-            setSelection(next);
-            setResult(null);
-          }}
-        />
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={isSaving || record.columns.length === 0}>
-            {isSaving ? 'Saving…' : 'Save'}
-          </button>
-          {isDirty && !isSaving && <span className="muted">Unsaved changes</span>}
-        </div>
-        {result?.kind === 'saved' && <SuccessMessage>{successMessage}</SuccessMessage>}
-        {result?.kind === 'error' && <ErrorMessage>{result.message}</ErrorMessage>}
-      </form>
-      <ConfirmDialog
-        isOpen={blocker.state === 'blocked'}
-        title="Unsaved changes"
-        confirmLabel="Leave without saving"
-        cancelLabel="Stay on this page"
-        onConfirm={() => blocker.proceed?.()}
-        onCancel={() => blocker.reset?.()}
-      >
-        <p>{UNSAVED_CHANGES_MESSAGE}</p>
-      </ConfirmDialog>
-    </>
+    <form onSubmit={onSubmit} aria-busy={isSaving}>
+      <NotificationMatrix
+        caption={caption}
+        events={record.events}
+        columns={record.columns}
+        selection={selection}
+        isDisabled={isSaving}
+        onChange={(next) => {
+          setSelection(next);
+          setResult(null);
+        }}
+      />
+      <div className="form-actions">
+        <SubmitButton isPending={isSaving} pendingLabel="Saving…" disabled={record.columns.length === 0}>
+          Save
+        </SubmitButton>
+        {isDirty && !isSaving && <span className="field-hint">Unsaved changes</span>}
+      </div>
+      {result?.kind === 'saved' && <SuccessMessage>{successMessage}</SuccessMessage>}
+      <FormError message={result?.kind === 'error' ? result.message : null} />
+    </form>
   );
 }

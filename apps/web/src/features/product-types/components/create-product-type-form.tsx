@@ -1,10 +1,14 @@
+import { zodResolver } from '@hookform/resolvers/zod';
 import type { TUser } from '@tocsin/contract/auth';
 import type { TRole } from '@tocsin/contract/catalogue';
-import { type FormEvent, useId, useState } from 'react';
+import { ZCreateProductTypeBody } from '@tocsin/contract/products';
+import { useId } from 'react';
+import { useForm } from 'react-hook-form';
 import { Link } from 'react-router-dom';
-import { ErrorMessage, SuccessMessage } from '../../../components/messages';
+import { FormError, SubmitButton, TextAreaField, TextField } from '../../../components/form/fields';
+import { Form } from '../../../components/form/form';
+import { SuccessMessage } from '../../../components/messages';
 import { paths } from '../../../config/paths';
-import { getErrorMessage } from '../../../lib/api-client';
 import { useCreateProductType } from '../api/create-product-type';
 
 const CREATOR_ROLES: readonly TRole[] = ['Maintainer', 'Owner'];
@@ -13,61 +17,35 @@ const CREATOR_ROLES: readonly TRole[] = ['Maintainer', 'Owner'];
 export const canAddProductType = (user: Pick<TUser, 'is_superuser' | 'global_role'>) =>
   user.is_superuser || (user.global_role !== null && CREATOR_ROLES.includes(user.global_role));
 
+const EMPTY = { name: '', description: '' };
+
 export function CreateProductTypeForm() {
   const id = useId();
   const create = useCreateProductType();
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    create.mutate(
-      { name, description },
-      {
-        onSuccess: () => {
-          setName('');
-          setDescription('');
-        },
-      },
-    );
-  };
+  const form = useForm({ resolver: zodResolver(ZCreateProductTypeBody), defaultValues: EMPTY });
 
   return (
-    <form onSubmit={onSubmit} className="card stack" aria-labelledby={`${id}-heading`}>
+    <Form
+      form={form}
+      error={create.error}
+      className="card stack"
+      aria-labelledby={`${id}-heading`}
+      onSubmit={(body) => create.mutate(body, { onSuccess: () => form.reset(EMPTY) })}
+    >
       <h2 id={`${id}-heading`}>Add product type</h2>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Name</label>
-        <input
-          id={`${id}-name`}
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          required
-          maxLength={255}
-          aria-invalid={create.isError}
-          aria-describedby={create.isError ? `${id}-error` : undefined}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-description`}>Description</label>
-        <textarea
-          id={`${id}-description`}
-          value={description}
-          onChange={(e) => setDescription(e.currentTarget.value)}
-          maxLength={4000}
-          rows={3}
-        />
-      </div>
+      <TextField name="name" label="Name" maxLength={255} registerOptions={{ onChange: () => create.reset() }} />
+      <TextAreaField name="description" label="Description" maxLength={4000} rows={3} />
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={create.isPending}>
-          {create.isPending ? 'Adding…' : 'Add product type'}
-        </button>
+        <SubmitButton isPending={create.isPending} pendingLabel="Adding…">
+          Add product type
+        </SubmitButton>
       </div>
-      {create.isError && <ErrorMessage id={`${id}-error`}>{getErrorMessage(create.error)}</ErrorMessage>}
+      <FormError />
       {create.isSuccess && (
         <SuccessMessage>
           Product type <Link to={paths.productTypes.detail.getHref(create.data.id)}>{create.data.name}</Link> added.
         </SuccessMessage>
       )}
-    </form>
+    </Form>
   );
 }

@@ -1,9 +1,13 @@
-import type { TProduct, TProductType } from '@tocsin/contract/products';
-import { type FormEvent, useId, useState } from 'react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { type TProduct, type TProductType, ZCreateProductBody } from '@tocsin/contract/products';
+import { useId } from 'react';
+import { useForm } from 'react-hook-form';
 import { Link } from 'react-router-dom';
-import { ErrorMessage, SuccessMessage } from '../../../components/messages';
+import { FormError, SelectField, SubmitButton, TextAreaField, TextField } from '../../../components/form/fields';
+import { Form } from '../../../components/form/form';
+import { SuccessMessage } from '../../../components/messages';
 import { paths } from '../../../config/paths';
-import { getErrorMessage } from '../../../lib/api-client';
+import { toOptionalId } from '../../../lib/form-values';
 import { useCreateProduct } from '../api/create-product';
 
 /** "Add product". The product types to choose from are passed in (the route loads them). */
@@ -19,26 +23,25 @@ export function CreateProductForm({
 }) {
   const id = useId();
   const create = useCreateProduct();
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [productTypeId, setProductTypeId] = useState<string>(defaultProductTypeId ? String(defaultProductTypeId) : '');
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    create.mutate(
-      { name, description, product_type_id: Number(productTypeId) },
-      {
-        onSuccess: (product) => {
-          setName('');
-          setDescription('');
-          onCreated?.(product);
-        },
-      },
-    );
-  };
+  // An unchosen product type is 0, which the schema refuses with "Choose a product type".
+  const empty = { name: '', description: '', product_type_id: defaultProductTypeId ?? 0 };
+  const form = useForm({ resolver: zodResolver(ZCreateProductBody), defaultValues: empty });
 
   return (
-    <form onSubmit={onSubmit} className="card stack" aria-labelledby={`${id}-heading`}>
+    <Form
+      form={form}
+      error={create.error}
+      className="card stack"
+      aria-labelledby={`${id}-heading`}
+      onSubmit={(body) =>
+        create.mutate(body, {
+          onSuccess: (product) => {
+            form.reset(empty);
+            onCreated?.(product);
+          },
+        })
+      }
+    >
       <h2 id={`${id}-heading`}>Add product</h2>
       {productTypes.length === 0 ? (
         <p>
@@ -46,37 +49,22 @@ export function CreateProductForm({
         </p>
       ) : (
         <>
-          <div className="field">
-            <label htmlFor={`${id}-name`}>Name</label>
-            <input id={`${id}-name`} value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={255} />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-description`}>Description</label>
-            <textarea
-              id={`${id}-description`}
-              value={description}
-              onChange={(e) => setDescription(e.currentTarget.value)}
-              maxLength={4000}
-              rows={3}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-type`}>Product type</label>
-            <select id={`${id}-type`} value={productTypeId} onChange={(e) => setProductTypeId(e.currentTarget.value)} required>
-              <option value="">Choose a product type</option>
-              {productTypes.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <TextField name="name" label="Name" maxLength={255} />
+          <TextAreaField name="description" label="Description" maxLength={4000} rows={3} />
+          <SelectField name="product_type_id" label="Product type" registerOptions={{ setValueAs: toOptionalId }}>
+            <option value="0">Choose a product type</option>
+            {productTypes.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </SelectField>
           <div className="form-actions">
-            <button type="submit" className="button button-primary" disabled={create.isPending}>
-              {create.isPending ? 'Adding…' : 'Add product'}
-            </button>
+            <SubmitButton isPending={create.isPending} pendingLabel="Adding…">
+              Add product
+            </SubmitButton>
           </div>
-          {create.isError && <ErrorMessage>{getErrorMessage(create.error)}</ErrorMessage>}
+          <FormError />
           {create.isSuccess && (
             <SuccessMessage>
               Product <Link to={paths.products.detail.getHref(create.data.id)}>{create.data.name}</Link> added.
@@ -84,6 +72,6 @@ export function CreateProductForm({
           )}
         </>
       )}
-    </form>
+    </Form>
   );
 }

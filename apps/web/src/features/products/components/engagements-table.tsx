@@ -16,7 +16,7 @@ export function EngagementsTable({ productId, engagements }: { productId: number
   return (
     <>
       <div className="table-wrap">
-        <table className="table">
+        <table className="table table-stack">
           <caption className="visually-hidden">Engagements</caption>
           <thead>
             <tr>
@@ -33,11 +33,11 @@ export function EngagementsTable({ productId, engagements }: { productId: number
           <tbody>
             {engagements.map((engagement) => (
               <tr key={engagement.id}>
-                <td>{engagement.name}</td>
-                <td>{engagement.lead_username ?? <span className="muted">None</span>}</td>
-                <td>{engagement.target_start}</td>
-                <td>{engagement.target_end}</td>
-                <td>{engagement.status}</td>
+                <td className="cell-primary">{engagement.name}</td>
+                <td data-label="Lead">{engagement.lead_username ?? <span className="muted">None</span>}</td>
+                <td data-label="Target start">{engagement.target_start}</td>
+                <td data-label="Target end">{engagement.target_end}</td>
+                <td data-label="Status">{engagement.status}</td>
                 <td>
                   {isEngagementOpen(engagement) && (
                     <button

@@ -2,9 +2,13 @@
  * Personal API tokens for integrations (POST /api/events). The key is in the create answer only,
  * so it is shown once, here, and never again.
  */
-import type { TApiToken, TCreatedToken } from '@tocsin/contract/auth';
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { type TApiToken, type TCreatedToken, ZCreateTokenBody } from '@tocsin/contract/auth';
+import { useId, useRef, useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { FormError, SubmitButton, TextField } from '../../../components/form/fields';
+import { Form } from '../../../components/form/form';
 import { ErrorMessage, SuccessMessage } from '../../../components/messages';
 import { RelativeTime } from '../../../components/relative-time';
 import { getErrorMessage } from '../../../lib/api-client';
@@ -35,7 +39,7 @@ export function ApiTokens() {
       {tokens.data && tokens.data.length === 0 && <p>You have no API tokens.</p>}
       {tokens.data && tokens.data.length > 0 && (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table-stack">
             <caption className="visually-hidden">Your API tokens</caption>
             <thead>
               <tr>
@@ -51,19 +55,21 @@ export function ApiTokens() {
             <tbody>
               {tokens.data.map((token) => (
                 <tr key={token.id}>
-                  <td>{token.name}</td>
-                  <td>
+                  <td className="cell-primary">{token.name}</td>
+                  <td data-label="Key">
                     <code>{token.prefix}…</code>
                   </td>
-                  <td>
+                  <td data-label="Created">
                     <RelativeTime value={token.created_at} />
                   </td>
-                  <td>{token.last_used_at ? <RelativeTime value={token.last_used_at} /> : <span className="muted">Never</span>}</td>
+                  <td data-label="Last used">
+                    {token.last_used_at ? <RelativeTime value={token.last_used_at} /> : <span className="muted">Never</span>}
+                  </td>
                   <td>
                     <button
                       type="button"
                       className="button button-small button-danger"
-                      aria-label={`Revoke ${token.name}`}
+                      aria-label={`Revoke token ${token.name}`}
                       onClick={() => {
                         revoke.reset();
                         setRevoking(token);
@@ -104,45 +110,34 @@ export function ApiTokens() {
 }
 
 function CreateTokenForm({ onCreated }: { onCreated: (created: TCreatedToken) => void }) {
-  const id = useId();
   const create = useCreateToken();
-  const [name, setName] = useState('');
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    create.mutate(
-      { name },
-      {
-        onSuccess: (created) => {
-          setName('');
-          onCreated(created);
-        },
-      },
-    );
-  };
+  const form = useForm({ resolver: zodResolver(ZCreateTokenBody), defaultValues: { name: '' } });
 
   return (
-    <form onSubmit={onSubmit} className="stack" aria-label="Create token">
+    <Form
+      form={form}
+      error={create.error}
+      className="stack"
+      aria-label="Create token"
+      onSubmit={(body) =>
+        create.mutate(body, {
+          onSuccess: (created) => {
+            form.reset({ name: '' });
+            onCreated(created);
+          },
+        })
+      }
+    >
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Token name</label>
-          <input
-            id={`${id}-name`}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            required
-            maxLength={100}
-            placeholder="e.g. CI pipeline"
-          />
-        </div>
+        <TextField name="name" label="Token name" maxLength={100} placeholder="e.g. CI pipeline" autoComplete="off" />
         <div className="field field-action">
-          <button type="submit" className="button button-primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create token'}
-          </button>
+          <SubmitButton isPending={create.isPending} pendingLabel="Creating…">
+            Create token
+          </SubmitButton>
         </div>
       </div>
-      {create.isError && <ErrorMessage>{getErrorMessage(create.error)}</ErrorMessage>}
-    </form>
+      <FormError />
+    </Form>
   );
 }
 

@@ -1,86 +1,57 @@
-import { type FormEvent, useId, useState } from 'react';
-import { ErrorMessage, SuccessMessage } from '../../../components/messages';
-import { getErrorMessage } from '../../../lib/api-client';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { ZChangePasswordBody } from '@tocsin/contract/auth';
+import { useId } from 'react';
+import { useForm } from 'react-hook-form';
+import { z } from 'zod';
+import { FormError, SubmitButton, TextField } from '../../../components/form/fields';
+import { Form } from '../../../components/form/form';
+import { SuccessMessage } from '../../../components/messages';
 import { useChangePassword } from '../api/change-password';
+
+/** The BFF's schema, plus the confirmation that only the browser needs. */
+const ZChangePasswordForm = ZChangePasswordBody.extend({
+  current_password: z.string().min(1, 'Enter your current password'),
+  confirm_password: z.string(),
+}).refine((v) => v.new_password === v.confirm_password, {
+  message: 'The new password and its confirmation differ.',
+  path: ['confirm_password'],
+});
+
+const EMPTY = { current_password: '', new_password: '', confirm_password: '' };
 
 export function ChangePasswordForm() {
   const id = useId();
   const change = useChangePassword();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [mismatch, setMismatch] = useState(false);
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (next !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    change.mutate(
-      { current_password: current, new_password: next },
-      {
-        onSuccess: () => {
-          setCurrent('');
-          setNext('');
-          setConfirm('');
-        },
-      },
-    );
-  };
+  const form = useForm({ resolver: zodResolver(ZChangePasswordForm), defaultValues: EMPTY });
 
   return (
-    <form onSubmit={onSubmit} className="card stack" aria-labelledby={`${id}-heading`}>
+    <Form
+      form={form}
+      error={change.error}
+      className="card stack"
+      aria-labelledby={`${id}-heading`}
+      onSubmit={({ current_password, new_password }) =>
+        change.mutate({ current_password, new_password }, { onSuccess: () => form.reset(EMPTY) })
+      }
+    >
       <h2 id={`${id}-heading`}>Change password</h2>
-      <div className="field">
-        <label htmlFor={`${id}-current`}>Current password</label>
-        <input
-          id={`${id}-current`}
-          type="password"
-          value={current}
-          onChange={(e) => setCurrent(e.currentTarget.value)}
-          required
-          autoComplete="current-password"
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-new`}>New password</label>
-        <input
-          id={`${id}-new`}
-          type="password"
-          value={next}
-          onChange={(e) => setNext(e.currentTarget.value)}
-          required
-          minLength={10}
-          maxLength={1024}
-          autoComplete="new-password"
-          aria-describedby={`${id}-new-help`}
-        />
-        <span id={`${id}-new-help`} className="muted">
-          At least 10 characters. Your other sessions are logged out.
-        </span>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-confirm`}>Confirm new password</label>
-        <input
-          id={`${id}-confirm`}
-          type="password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.currentTarget.value)}
-          required
-          autoComplete="new-password"
-          aria-invalid={mismatch}
-        />
-      </div>
+      <TextField name="current_password" label="Current password" type="password" autoComplete="current-password" />
+      <TextField
+        name="new_password"
+        label="New password"
+        type="password"
+        maxLength={1024}
+        autoComplete="new-password"
+        hint="At least 10 characters. Your other sessions are logged out."
+      />
+      <TextField name="confirm_password" label="Confirm new password" type="password" autoComplete="new-password" />
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={change.isPending}>
-          {change.isPending ? 'Changing…' : 'Change password'}
-        </button>
+        <SubmitButton isPending={change.isPending} pendingLabel="Changing…">
+          Change password
+        </SubmitButton>
       </div>
-      {mismatch && <ErrorMessage>The new password and its confirmation differ.</ErrorMessage>}
-      {change.isError && <ErrorMessage>{getErrorMessage(change.error)}</ErrorMessage>}
+      <FormError />
       {change.isSuccess && <SuccessMessage>Password changed.</SuccessMessage>}
-    </form>
+    </Form>
   );
 }

@@ -1,5 +1,9 @@
-import type { TUser } from '@tocsin/contract/auth';
-import { type FormEvent, useId, useState } from 'react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { type TUser, ZUpdateProfileBody } from '@tocsin/contract/auth';
+import { useId } from 'react';
+import { useForm } from 'react-hook-form';
+import { FormError, SubmitButton, TextField } from '../../../components/form/fields';
+import { Form } from '../../../components/form/form';
 import { ErrorMessage, SuccessMessage } from '../../../components/messages';
 import { getErrorMessage } from '../../../lib/api-client';
 import { useProfile } from '../api/get-profile';
@@ -12,87 +16,71 @@ export function ProfileSection() {
   return <ProfileForm user={profile.data} />;
 }
 
+const toValues = (user: TUser) => ({
+  first_name: user.first_name,
+  last_name: user.last_name,
+  email: user.email,
+  slack_email: user.slack_email ?? '',
+});
+
 function ProfileForm({ user }: { user: TUser }) {
   const id = useId();
   const update = useUpdateProfile();
-  const [firstName, setFirstName] = useState(user.first_name);
-  const [lastName, setLastName] = useState(user.last_name);
-  const [email, setEmail] = useState(user.email);
-  const [slackEmail, setSlackEmail] = useState(user.slack_email ?? '');
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    // An empty Slack email clears it: personal Slack notifications stop.
-    update.mutate({ first_name: firstName, last_name: lastName, email, slack_email: slackEmail.trim() || null });
-  };
-  const edited =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      update.reset();
-      set(v);
-    };
+  const form = useForm({ resolver: zodResolver(ZUpdateProfileBody), defaultValues: toValues(user) });
+  const onEdit = { onChange: () => update.reset() };
 
   return (
-    <form onSubmit={onSubmit} className="stack">
+    <Form
+      form={form}
+      error={update.error}
+      className="stack"
+      aria-label="Profile"
+      onSubmit={(body) =>
+        // An empty Slack email clears it: personal Slack notifications stop.
+        update.mutate({ ...body, slack_email: body.slack_email || null }, { onSuccess: (saved) => form.reset(toValues(saved)) })
+      }
+    >
       <section aria-labelledby={`${id}-account`} className="card stack">
         <h2 id={`${id}-account`}>Account</h2>
         <div className="field">
           <label htmlFor={`${id}-username`}>Username</label>
           <input id={`${id}-username`} value={user.username} readOnly aria-describedby={`${id}-username-help`} />
-          <span id={`${id}-username-help`} className="muted">
+          <span id={`${id}-username-help`} className="field-hint">
             Your username cannot be changed.
           </span>
         </div>
         <div className="field-row">
-          <div className="field">
-            <label htmlFor={`${id}-first`}>First name</label>
-            <input id={`${id}-first`} value={firstName} onChange={(e) => edited(setFirstName)(e.currentTarget.value)} maxLength={150} />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-last`}>Last name</label>
-            <input id={`${id}-last`} value={lastName} onChange={(e) => edited(setLastName)(e.currentTarget.value)} maxLength={150} />
-          </div>
+          <TextField name="first_name" label="First name" maxLength={150} autoComplete="given-name" registerOptions={onEdit} />
+          <TextField name="last_name" label="Last name" maxLength={150} autoComplete="family-name" registerOptions={onEdit} />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-email`}>Email</label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            value={email}
-            onChange={(e) => edited(setEmail)(e.currentTarget.value)}
-            required
-            maxLength={254}
-            aria-describedby={`${id}-email-help`}
-          />
-          <span id={`${id}-email-help`} className="muted">
-            Personal mail notifications are sent to this address.
-          </span>
-        </div>
+        <TextField
+          name="email"
+          label="Email"
+          type="email"
+          maxLength={254}
+          autoComplete="email"
+          hint="Personal mail notifications are sent to this address."
+          registerOptions={onEdit}
+        />
       </section>
       <section aria-labelledby={`${id}-contact`} className="card stack">
         <h2 id={`${id}-contact`}>Additional Contact Information</h2>
-        <div className="field">
-          <label htmlFor={`${id}-slack`}>Slack Email Address</label>
-          <input
-            id={`${id}-slack`}
-            type="email"
-            value={slackEmail}
-            onChange={(e) => edited(setSlackEmail)(e.currentTarget.value)}
-            maxLength={254}
-            aria-describedby={`${id}-slack-help`}
-          />
-          <span id={`${id}-slack-help`} className="muted">
-            Personal Slack notifications are sent as direct messages to the Slack user with this email address.
-          </span>
-        </div>
+        <TextField
+          name="slack_email"
+          label="Slack Email Address"
+          type="email"
+          maxLength={254}
+          hint="Personal Slack notifications are sent as direct messages to the Slack user with this email address."
+          registerOptions={onEdit}
+        />
       </section>
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={update.isPending}>
-          {update.isPending ? 'Saving…' : 'Save profile'}
-        </button>
+        <SubmitButton isPending={update.isPending} pendingLabel="Saving…">
+          Save profile
+        </SubmitButton>
       </div>
-      {update.isError && <ErrorMessage>{getErrorMessage(update.error)}</ErrorMessage>}
+      <FormError />
       {update.isSuccess && <SuccessMessage>Profile saved.</SuccessMessage>}
-    </form>
+    </Form>
   );
 }

@@ -2,22 +2,24 @@
  * A user's product type and product memberships, edited locally and saved with one PUT
  * (which replaces both lists). The product types and products to choose from are passed in.
  */
-import type { TMemberships } from '@tocsin/contract/auth';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { type TMemberships, ZSetMembershipsBody } from '@tocsin/contract/auth';
 import type { TRole } from '@tocsin/contract/catalogue';
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
+import { FormError, SubmitButton } from '../../../components/form/fields';
+import { Form } from '../../../components/form/form';
 import { ErrorMessage, SuccessMessage } from '../../../components/messages';
 import { getErrorMessage } from '../../../lib/api-client';
 import { useMemberships } from '../api/get-memberships';
 import { useSetMemberships } from '../api/set-memberships';
 import {
   addMembership,
-  areMembershipsEqual,
   getAddableOptions,
   removeMembership,
   setMembershipRole,
   type TMembershipItem,
   type TMembershipOption,
-  toSetMembershipsBody,
 } from '../utils/memberships';
 import { RoleSelect } from './role-select';
 
@@ -38,7 +40,6 @@ export function MembershipsEditor(props: TMembershipsEditorProps) {
       {memberships.isError && <ErrorMessage>{getErrorMessage(memberships.error)}</ErrorMessage>}
       {/* Remount on every saved answer: the draft starts again from what the server holds. */}
       {memberships.data && <MembershipsForm key={JSON.stringify(memberships.data)} saved={memberships.data} save={save} {...props} />}
-      {save.isError && <ErrorMessage>{getErrorMessage(save.error)}</ErrorMessage>}
       {save.isSuccess && <SuccessMessage>Memberships saved.</SuccessMessage>}
     </section>
   );
@@ -51,41 +52,40 @@ function MembershipsForm({
   saved,
   save,
 }: TMembershipsEditorProps & { saved: TMemberships; save: ReturnType<typeof useSetMemberships> }) {
-  const [draft, setDraft] = useState<TMemberships>(saved);
-  const isDirty = !areMembershipsEqual(saved, draft);
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    save.mutate({ userId, body: toSetMembershipsBody(draft) });
-  };
-  const edit = (next: TMemberships) => {
+  // The lists carry names for display; the schema keeps only id and role, which is what the PUT takes.
+  const form = useForm({ resolver: zodResolver(ZSetMembershipsBody), defaultValues: saved });
+  const productTypeItems = useWatch({ control: form.control, name: 'product_types' }) as TMembershipItem[];
+  const productItems = useWatch({ control: form.control, name: 'products' }) as TMembershipItem[];
+  const edit = (list: 'product_types' | 'products', items: TMembershipItem[]) => {
     save.reset();
-    setDraft(next);
+    form.setValue(list, items, { shouldDirty: true });
   };
+  const isDirty = form.formState.isDirty;
 
   return (
-    <form onSubmit={onSubmit} className="stack">
+    <Form form={form} error={save.error} className="stack" aria-label="Memberships" onSubmit={(body) => save.mutate({ userId, body })}>
       <MembershipList
         title="Product type memberships"
         kind="product type"
-        items={draft.product_types}
+        items={productTypeItems}
         options={productTypes}
-        onChange={(items) => edit({ ...draft, product_types: items })}
+        onChange={(items) => edit('product_types', items)}
       />
       <MembershipList
         title="Product memberships"
         kind="product"
-        items={draft.products}
+        items={productItems}
         options={products}
-        onChange={(items) => edit({ ...draft, products: items })}
+        onChange={(items) => edit('products', items)}
       />
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save memberships'}
-        </button>
-        {isDirty && !save.isPending && <span className="muted">Unsaved changes</span>}
+        <SubmitButton isPending={save.isPending} pendingLabel="Saving…">
+          Save memberships
+        </SubmitButton>
+        {isDirty && !save.isPending && <span className="field-hint">Unsaved changes</span>}
       </div>
-    </form>
+      <FormError />
+    </Form>
   );
 }
 
@@ -142,7 +142,7 @@ function MembershipList({
                   <button
                     type="button"
                     className="button button-small"
-                    aria-label={`Remove ${item.name}`}
+                    aria-label={`Remove membership ${item.name}`}
                     onClick={() => onChange(removeMembership(items, item.id))}
                   >
                     Remove

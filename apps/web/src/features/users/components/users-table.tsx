@@ -26,7 +26,7 @@ export function UsersTable() {
       {users.data && users.data.length === 0 && <p>No user matches.</p>}
       {users.data && users.data.length > 0 && (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table-stack">
             <caption className="visually-hidden">Users</caption>
             <thead>
               <tr>
@@ -41,14 +41,16 @@ export function UsersTable() {
             <tbody>
               {users.data.map((user) => (
                 <tr key={user.id}>
-                  <td>
+                  <td className="cell-primary">
                     <Link to={paths.users.detail.getHref(user.id)}>{user.username}</Link>
                   </td>
-                  <td>{fullName(user)}</td>
-                  <td>{user.email}</td>
-                  <td>{yesNo(user.is_active)}</td>
-                  <td>{yesNo(user.is_superuser)}</td>
-                  <td>{user.global_role ?? 'None'}</td>
+                  <td data-label="Name">{fullName(user)}</td>
+                  <td data-label="Email" className="cell-wrap">
+                    {user.email}
+                  </td>
+                  <td data-label="Active">{yesNo(user.is_active)}</td>
+                  <td data-label="Superuser">{yesNo(user.is_superuser)}</td>
+                  <td data-label="Global role">{user.global_role ?? 'None'}</td>
                 </tr>
               ))}
             </tbody>

@@ -20,7 +20,7 @@ export function WebhooksTable({ webhooks, onEdit }: { webhooks: TWebhook[]; onEd
   return (
     <>
       <div className="table-wrap">
-        <table className="table">
+        <table className="table table-stack">
           <caption className="visually-hidden">Webhooks</caption>
           <thead>
             <tr>
@@ -73,10 +73,14 @@ function WebhookRow({ webhook, onEdit, onDelete }: { webhook: TWebhook; onEdit: 
 
   return (
     <tr>
-      <th scope="row">{webhook.name}</th>
-      <td className="monospace">{webhook.url}</td>
-      <td>{webhook.owner_username ?? (webhook.owner_id === null ? 'System' : `User ${webhook.owner_id}`)}</td>
-      <td>
+      <th scope="row" className="cell-primary">
+        {webhook.name}
+      </th>
+      <td data-label="URL" className="monospace cell-wrap">
+        {webhook.url}
+      </td>
+      <td data-label="Owner">{webhook.owner_username ?? (webhook.owner_id === null ? 'System' : `User ${webhook.owner_id}`)}</td>
+      <td data-label="State">
         {webhook.status_label}
         {(webhook.header_value_set || webhook.signing_secret_set) && (
           <span className="field-hint">
@@ -87,18 +91,21 @@ function WebhookRow({ webhook, onEdit, onDelete }: { webhook: TWebhook; onEdit: 
           </span>
         )}
       </td>
-      <td>{webhook.first_error_at ? <RelativeTime value={webhook.first_error_at} /> : '—'}</td>
-      <td>{webhook.last_error_at ? <RelativeTime value={webhook.last_error_at} /> : '—'}</td>
-      <td>{webhook.note ?? '—'}</td>
-      <td>
+      <td data-label="First error">{webhook.first_error_at ? <RelativeTime value={webhook.first_error_at} /> : '—'}</td>
+      <td data-label="Last error">{webhook.last_error_at ? <RelativeTime value={webhook.last_error_at} /> : '—'}</td>
+      <td data-label="Note" className="cell-wrap">
+        {webhook.note ?? '—'}
+      </td>
+      <td data-label="Actions">
         <div className="form-actions">
-          <button type="button" className="button button-small" onClick={onEdit}>
+          <button type="button" className="button button-small" aria-label={`Edit webhook ${webhook.name}`} onClick={onEdit}>
             Edit
           </button>
           <button
             type="button"
             className="button button-small"
             disabled={toggle.isPending}
+            aria-label={`${isInactive ? 'Reactivate' : 'Deactivate'} webhook ${webhook.name}`}
             onClick={() => {
               test.reset();
               toggle.mutate(webhook.id);
@@ -111,11 +118,17 @@ function WebhookRow({ webhook, onEdit, onDelete }: { webhook: TWebhook; onEdit: 
             className="button button-small"
             disabled={test.isPending}
             aria-busy={test.isPending}
+            aria-label={test.isPending ? undefined : `Send test to webhook ${webhook.name}`}
             onClick={() => test.mutate(webhook.id)}
           >
             {test.isPending ? 'Sending…' : 'Send test'}
           </button>
-          <button type="button" className="button button-small button-danger" onClick={onDelete}>
+          <button
+            type="button"
+            className="button button-small button-danger"
+            aria-label={`Delete webhook ${webhook.name}`}
+            onClick={onDelete}
+          >
             Delete
           </button>
         </div>
