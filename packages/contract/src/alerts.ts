@@ -36,7 +36,7 @@ export type TAlertStreamMessage = z.infer<typeof ZAlertStreamMessage>;
  * moments ago. Ids that are not the caller's, or were not removed recently, are ignored.
  */
 export const RESTORE_ALERTS_MAX_IDS = 5000;
-export const ZRestoreAlertsBody = z.object({
+export const ZRestoreAlertsBody = z.strictObject({
   ids: z.array(z.number().int().positive()).min(1, 'Name at least one alert').max(RESTORE_ALERTS_MAX_IDS),
 });
 export type TRestoreAlertsBody = z.infer<typeof ZRestoreAlertsBody>;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SLA_PERIODS,
-  isCalendarDate,
   ZCreateNoteBody,
   ZCreateRiskAcceptanceBody,
   ZEditNoteBody,
@@ -10,20 +9,6 @@ import {
   ZReviewRequestBody,
   ZSlaConfigurationBody,
 } from './findings';
-
-describe('isCalendarDate', () => {
-  it.each([
-    ['2026-03-29', true],
-    ['2024-02-29', true],
-    ['2026-02-29', false],
-    ['2026-13-01', false],
-    ['2026-3-29', false],
-    ['2026-03-29T00:00:00Z', false],
-    ['', false],
-  ])('%s → %s', (value, expected) => {
-    expect(isCalendarDate(value)).toBe(expected);
-  });
-});
 
 type TCase = { name: string; body: unknown; ok: boolean; path?: (string | number)[] };
 

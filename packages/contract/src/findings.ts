@@ -4,6 +4,7 @@
  * would look for them (severities, statuses, close_old_findings, unique_id_from_tool).
  */
 import { z } from 'zod';
+import { ZCalendarDate } from './calendar-date';
 
 /** Highest first, as DefectDojo orders them. */
 export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'] as const;
@@ -39,20 +40,6 @@ export const FINDING_STATUS_LABELS: Record<TFindingStatus, string> = {
 
 /** Statuses in which a finding is open: it counts, it has an SLA and a re-import can mitigate it. */
 export const OPEN_FINDING_STATUSES: ReadonlySet<TFindingStatus> = new Set<TFindingStatus>(['active', 'verified']);
-
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
-export function isCalendarDate(value: string): boolean {
-  const m = DATE_RE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
-}
-
-/** A calendar date, YYYY-MM-DD, with no time and no time zone. */
-export const ZCalendarDate = z.string().refine(isCalendarDate, { message: 'must be a date written YYYY-MM-DD' });
 
 export const IMPORT_FORMATS = ['sarif', 'generic'] as const;
 export const ZImportFormat = z.enum(IMPORT_FORMATS);

@@ -8,16 +8,31 @@ import type { z } from 'zod';
 import * as alerts from './alerts';
 import * as auth from './auth';
 import * as events from './events';
+import * as findings from './findings';
 import * as notificationSettings from './notification-settings';
 import * as products from './products';
 import * as systemSettings from './system-settings';
 import * as webhooks from './webhooks';
 
-const MODULES = { alerts, auth, events, notificationSettings, products, systemSettings, webhooks };
+const MODULES = { alerts, auth, events, findings, notificationSettings, products, systemSettings, webhooks };
 
 /** A minimal valid body for each request-body schema. */
 const VALID_BODIES: Record<string, { schema: z.ZodType; body: Record<string, unknown> }> = {
   ZRemoveAlertsBody: { schema: alerts.ZRemoveAlertsBody, body: { ids: [1] } },
+  ZRestoreAlertsBody: { schema: alerts.ZRestoreAlertsBody, body: { ids: [1] } },
+  ZImportScanBody: { schema: findings.ZImportScanBody, body: { engagement_id: 1 } },
+  ZFindingStatusChangeBody: { schema: findings.ZFindingStatusChangeBody, body: { status: 'false_positive' } },
+  ZCreateNoteBody: { schema: findings.ZCreateNoteBody, body: { entry: 'Looks exploitable, @bob' } },
+  ZEditNoteBody: { schema: findings.ZEditNoteBody, body: { entry: 'Fixed in 1.2' } },
+  ZReviewRequestBody: { schema: findings.ZReviewRequestBody, body: { reviewer_ids: [2], note: 'Please check' } },
+  ZSlaConfigurationBody: {
+    schema: findings.ZSlaConfigurationBody,
+    body: { name: 'Strict', periods: findings.DEFAULT_SLA_PERIODS },
+  },
+  ZCreateRiskAcceptanceBody: {
+    schema: findings.ZCreateRiskAcceptanceBody,
+    body: { name: 'Accepted for Q3', finding_ids: [1], owner_id: 1, expires_on: '2026-12-31' },
+  },
   ZLoginBody: { schema: auth.ZLoginBody, body: { username: 'alice', password: 'secret' } },
   ZUpdateProfileBody: { schema: auth.ZUpdateProfileBody, body: { first_name: 'Alice' } },
   ZChangePasswordBody: { schema: auth.ZChangePasswordBody, body: { current_password: 'old', new_password: 'a-new-password' } },

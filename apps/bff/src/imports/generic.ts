@@ -15,7 +15,8 @@
  * Fingerprint: `unique_id_from_tool` when given, else sha256 of the fields DefectDojo hashes by default
  * for this scan type (title, cwe, line, file_path, description; HASHCODE_FIELDS_PER_SCANNER's default).
  */
-import { isCalendarDate, SEVERITIES } from '@tocsin/contract/findings';
+import { isCalendarDate } from '@tocsin/contract/calendar-date';
+import { SEVERITIES } from '@tocsin/contract/findings';
 import { shapeError } from './errors';
 import {
   hashParts,

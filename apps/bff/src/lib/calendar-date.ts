@@ -4,7 +4,7 @@
  * can then never make a day 23 or 25 hours long. Only `calendarDateIn` looks at a time zone, to say
  * which day it is there at a given instant.
  */
-import { isCalendarDate } from '@tocsin/contract/findings';
+import { isCalendarDate } from '@tocsin/contract/calendar-date';
 
 const DAY_MS = 86_400_000;
 
@@ -30,14 +30,31 @@ export function diffDays(from: string, to: string): number {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The calendar date at `instant` in the IANA time zone `timeZone` (e.g. Europe/Berlin). */
-export function calendarDateIn(instant: Date, timeZone: string): string {
+function partsIn(instant: number | Date, timeZone: string): Record<string, string> {
   let f = formatters.get(timeZone);
   if (!f) {
-    // en-CA formats as YYYY-MM-DD; formatToParts keeps us independent of that detail anyway.
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(timeZone, f);
   }
-  const parts = Object.fromEntries(f.formatToParts(instant).map((p) => [p.type, p.value]));
+  return Object.fromEntries(f.formatToParts(instant).map((p) => [p.type, p.value]));
+}
+
+/** The calendar date at `instant` (a Date or unix ms) in the IANA time zone `timeZone` (e.g. Europe/Berlin). */
+export function calendarDateIn(instant: number | Date, timeZone: string): string {
+  const parts = partsIn(instant, timeZone);
   return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/** Minutes since local midnight at `instant` in the time zone: when a daily job's time has come. */
+export function minutesOfDayIn(instant: number | Date, timeZone: string): number {
+  const parts = partsIn(instant, timeZone);
+  return Number(parts.hour) * 60 + Number(parts.minute);
 }

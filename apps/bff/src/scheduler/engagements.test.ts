@@ -2,10 +2,11 @@ import { channelsToMask } from '@tocsin/contract/catalogue';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Env } from '../env';
+import { addDays, calendarDateIn, diffDays } from '../lib/calendar-date';
 import { dispatchEvent } from '../notifications/dispatch';
 import { upcomingEngagementEvent } from '../services/domain-events';
 import { createTestDeps, createUser, insertEngagement, insertProduct, insertProductType, type TTestDeps } from '../test-utils';
-import { addDays, daysBetween, runEngagementJobs, toUtcDate } from './engagements';
+import { runEngagementJobs } from './engagements';
 
 let deps: TTestDeps;
 let cleanup: (() => Promise<void>) | null = null;
@@ -70,11 +71,11 @@ const statusOf = async (id: number) =>
 
 describe('date helpers', () => {
   it('works on UTC calendar dates', () => {
-    expect(toUtcDate(NOW)).toBe(TODAY);
+    expect(calendarDateIn(NOW, 'UTC')).toBe(TODAY);
     expect(addDays('2026-02-27', 2)).toBe('2026-03-01');
     expect(addDays(TODAY, -10)).toBe('2026-02-28');
-    expect(daysBetween('2026-02-27', '2026-03-01')).toBe(2);
-    expect(daysBetween(TODAY, '2026-03-08')).toBe(-2);
+    expect(diffDays('2026-02-27', '2026-03-01')).toBe(2);
+    expect(diffDays(TODAY, '2026-03-08')).toBe(-2);
   });
 });
 

@@ -7,10 +7,11 @@
  * for stale and auto-close (DefectDojo repeats the stale one on every run; a daily reminder of the same fact
  * only teaches people to ignore it). Moving the date arms the event again. The guarantee is the event's
  * idempotency key (created_by null), checked inside dispatch's transaction; the `not exists` filters below
- * only spare re-dispatching what was already sent. Dates are compared as UTC YYYY-MM-DD strings.
+ * only spare re-dispatching what was already sent. Dates are YYYY-MM-DD strings; "today" is the date in TIME_ZONE.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, withDb } from '../app-context';
+import { addDays, calendarDateIn, diffDays } from '../lib/calendar-date';
 import { dispatchEvent, type TDispatchInput } from '../notifications/dispatch';
 import { autoClosedEngagementEvent, staleEngagementEvent, upcomingEngagementEvent } from '../services/domain-events';
 
@@ -26,18 +27,10 @@ type TDueEngagement = {
   target_end: string;
 };
 
-const DAY_MS = 86_400_000;
-
 class AlreadyAnnounced extends Error {}
 
-/** The UTC calendar date of a unix-ms instant. */
-export const toUtcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-export const addDays = (date: string, days: number) => toUtcDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
-
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
-export const daysBetween = (from: string, to: string) =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+/** Today's date where the team is (TIME_ZONE, UTC by default). */
+const todayOf = (deps: Deps) => calendarDateIn(deps.now(), deps.env.TIME_ZONE);
 
 /** Open engagements matching `where` that have no event yet under the key `<event>:<id>:<date column>`. */
 function findDueEngagements(deps: Deps, event: string, keyDate: SQL, where: SQL): Promise<TDueEngagement[]> {
@@ -65,7 +58,7 @@ async function dispatchScheduled(deps: Deps, input: TDispatchInput): Promise<boo
 
 /** upcoming_engagement for open engagements starting between today and today + ENGAGEMENT_UPCOMING_DAYS. */
 export async function notifyUpcomingEngagements(deps: Deps): Promise<number> {
-  const today = toUtcDate(deps.now());
+  const today = todayOf(deps);
   const horizon = addDays(today, deps.env.ENGAGEMENT_UPCOMING_DAYS);
   const due = await findDueEngagements(
     deps,
@@ -75,14 +68,14 @@ export async function notifyUpcomingEngagements(deps: Deps): Promise<number> {
   );
   let sent = 0;
   for (const e of due) {
-    if (await dispatchScheduled(deps, upcomingEngagementEvent(e, daysBetween(today, e.target_start)))) sent++;
+    if (await dispatchScheduled(deps, upcomingEngagementEvent(e, diffDays(today, e.target_start)))) sent++;
   }
   return sent;
 }
 
 /** stale_engagement for open engagements whose end date has passed. */
 export async function notifyStaleEngagements(deps: Deps): Promise<number> {
-  const today = toUtcDate(deps.now());
+  const today = todayOf(deps);
   const due = await findDueEngagements(deps, 'stale_engagement', sql`e.target_end`, sql`e.target_end < ${today}`);
   let sent = 0;
   for (const e of due) {
@@ -99,7 +92,7 @@ export async function notifyStaleEngagements(deps: Deps): Promise<number> {
  */
 export async function autoCloseEngagements(deps: Deps): Promise<number> {
   if (!deps.env.ENGAGEMENT_AUTO_CLOSE) return 0;
-  const today = toUtcDate(deps.now());
+  const today = todayOf(deps);
   const cutoff = addDays(today, -deps.env.ENGAGEMENT_AUTO_CLOSE_DAYS);
   const due = await findDueEngagements(deps, 'auto_close_engagement', sql`e.target_end`, sql`e.target_end < ${cutoff}`);
   const closeOne = (e: TDueEngagement): Promise<boolean> =>
@@ -109,7 +102,7 @@ export async function autoCloseEngagements(deps: Deps): Promise<number> {
       );
       // Closed by someone between the query and now: nothing to do, nothing to say.
       if (changed === 0) return false;
-      const result = await dispatchEvent(withDb(deps, tx), autoClosedEngagementEvent(e, daysBetween(e.target_end, today)));
+      const result = await dispatchEvent(withDb(deps, tx), autoClosedEngagementEvent(e, diffDays(e.target_end, today)));
       // Already closed automatically for this end date and reopened since (the query filters these; this is the guarantee): leave it open.
       if (result.duplicate) throw new AlreadyAnnounced();
       return true;

@@ -11,8 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
 import { isTruthy } from '../db/database';
+import { calendarDateIn, minutesOfDayIn } from '../lib/calendar-date';
 import { conflict, notFound } from '../lib/errors';
-import { dateInTimeZone, minutesInTimeZone } from '../lib/zoned-time';
 
 export type TJobSchedule = { kind: 'interval'; seconds: number } | { kind: 'daily'; at: string; timeZone: string };
 
@@ -50,8 +50,8 @@ export const FIRST_RUN_DELAY_MS = 5_000;
 export function currentPeriod(schedule: TJobSchedule, now: number): string | null {
   if (schedule.kind === 'interval') return `i${schedule.seconds}:${Math.floor(now / (schedule.seconds * 1000))}`;
   const [hours, minutes] = schedule.at.split(':').map(Number) as [number, number];
-  if (minutesInTimeZone(now, schedule.timeZone) < hours * 60 + minutes) return null;
-  return `d:${dateInTimeZone(now, schedule.timeZone)}`;
+  if (minutesOfDayIn(now, schedule.timeZone) < hours * 60 + minutes) return null;
+  return `d:${calendarDateIn(now, schedule.timeZone)}`;
 }
 
 /** When the next period starts (approximately, for the jobs page). */
