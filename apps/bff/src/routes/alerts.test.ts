@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UserRow } from '../app-context';
 import { dispatchEvent } from '../notifications/dispatch';
 import { getLiveStreamHub } from '../notifications/live-streams';
+import { readSse } from '../test-setup/sse';
 import { createTestApp, createUser, loginAs, sendJson, type TTestClient } from '../test-utils';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -105,40 +106,6 @@ describe('removing alerts', () => {
     expect(((await (await asBob.get('/api/alerts/summary')).json()) as TAlertSummary).count).toBe(2);
   });
 });
-
-/** Reads SSE messages of one event type from a streaming response. */
-function readSse(res: Response) {
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  return {
-    async next(): Promise<{ event: string; data: string }> {
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const lines = block.split('\n');
-          if (lines.every((l) => l.startsWith(':'))) continue;
-          const event =
-            lines
-              .find((l) => l.startsWith('event:'))
-              ?.slice(6)
-              .trim() ?? 'message';
-          const data = lines
-            .filter((l) => l.startsWith('data:'))
-            .map((l) => l.slice(5).trim())
-            .join('\n');
-          return { event, data };
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        buffer += decoder.decode(value, { stream: true });
-      }
-    },
-    cancel: () => reader.cancel(),
-  };
-}
 
 describe('GET /api/alerts/stream', () => {
   it('sends the count on connect and again when an event reaches me, not for other users', async () => {
