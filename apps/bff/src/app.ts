@@ -16,6 +16,7 @@ import { authRoutes } from './routes/auth';
 import { deliveriesRoutes } from './routes/deliveries';
 import { engagementRoutes } from './routes/engagements';
 import { eventRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { notificationSettingsRoutes } from './routes/notification-settings';
 import { productNotificationRoutes } from './routes/product-notifications';
@@ -58,6 +59,7 @@ export function createApp(deps: Deps) {
 
   // Feature routers (one per feature), mounted under /api.
   // (mounted below as they are written)
+  app.route('/api', healthRoutes);
   app.route('/api/auth', authRoutes);
   app.route('/api/me', meRoutes);
   app.route('/api/users', userRoutes);

@@ -13,6 +13,7 @@ import { openStore } from './db/open';
 import { startWorker } from './delivery/worker';
 import { parseEnv } from './env';
 import { forgetOwnStreams, getLiveStreamHub } from './notifications/live-streams';
+import { markDraining } from './routes/health';
 import { getJobRunner } from './scheduler/jobs';
 import { seedDemoData } from './seed';
 
@@ -54,6 +55,7 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
+  markDraining();
   const graceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
   console.log(`${signal} received: draining requests and deliveries (at most ${env.SHUTDOWN_GRACE_SECONDS} s), then exiting.`);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
