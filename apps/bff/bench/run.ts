@@ -3,6 +3,7 @@
  *   foundation  fan-out against the insert floor, bell, alert pages, remove, clear (bench/foundation.ts)
  *   deliveries  webhook deliveries/s: one process on SQLite, 1 and 3 replicas on PostgreSQL; 10% failing receivers
  *   hanging     webhook deliveries/s with one hanging receiver of 20
+ *   streams     one event fanned out to 2,000 open live streams, with another user polling the bell meanwhile
  * Flags: --only <part>[,<part>…], --db sqlite|postgres|both (default both), --small (10× less, a quick check),
  * --cpu-prof[=<dir>] (a CPU profile of every server process the deliveries parts start).
  * On PostgreSQL the bench starts its own throw-away server (scripts/pg-cluster.mjs) unless BENCH_DATABASE_URL
@@ -16,15 +17,16 @@ import { runDeliveriesBench } from './deliveries';
 import { runFoundationBench } from './foundation';
 import { startPgServer, type TPgServer } from './postgres-server';
 import { createReport, describeLoad, describeMachine, printSummary, type TDbName } from './report';
+import { runStreamsBench } from './streams';
 
-const PARTS = ['foundation', 'deliveries', 'hanging'] as const;
+const PARTS = ['foundation', 'deliveries', 'hanging', 'streams'] as const;
 type TPart = (typeof PARTS)[number];
 const DBS = ['sqlite', 'postgres', 'both'] as const;
 
 type TArgs = { parts: TPart[]; dbs: TDbName[]; small: boolean; cpuProfileDir: string | null };
 
 const USAGE =
-  'Usage: pnpm bench [-- --only foundation|deliveries|hanging[,…]] [--db sqlite|postgres|both] [--small] [--cpu-prof[=<dir>]]';
+  'Usage: pnpm bench [-- --only foundation|deliveries|hanging|streams[,…]] [--db sqlite|postgres|both] [--small] [--cpu-prof[=<dir>]]';
 
 function parseArgs(argv: readonly string[]): TArgs {
   const args: TArgs = { parts: [...PARTS], dbs: ['sqlite', 'postgres'], small: false, cpuProfileDir: null };
@@ -91,6 +93,7 @@ async function main(): Promise<number> {
     if (deliveryScenarios.length > 0) {
       await runDeliveriesBench({ ...common, dbs: args.dbs, scenarios: deliveryScenarios, cpuProfileDir: args.cpuProfileDir });
     }
+    if (args.parts.includes('streams')) await runStreamsBench({ ...common, dbs: args.dbs });
   } catch (err) {
     failure = err;
   } finally {
