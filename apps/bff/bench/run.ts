@@ -28,6 +28,9 @@ type TArgs = { parts: TPart[]; dbs: TDbName[]; small: boolean; cpuProfileDir: st
 const USAGE =
   'Usage: pnpm bench [-- --only foundation|deliveries|hanging|streams[,…]] [--db sqlite|postgres|both] [--small] [--cpu-prof[=<dir>]]';
 
+/** A wrong flag: said in one line with the usage, without a stack trace. */
+class UsageError extends Error {}
+
 function parseArgs(argv: readonly string[]): TArgs {
   const args: TArgs = { parts: [...PARTS], dbs: ['sqlite', 'postgres'], small: false, cpuProfileDir: null };
   // pnpm passes a literal "--" through when called as `pnpm bench -- --small`.
@@ -47,20 +50,21 @@ function parseArgs(argv: readonly string[]): TArgs {
       const names = value.split(',').filter((v) => v !== '');
       const unknown = names.filter((n) => !PARTS.includes(n as TPart));
       if (names.length === 0 || unknown.length > 0) {
-        throw new Error(`--only takes one or more of ${PARTS.join(', ')} (comma-separated); got "${value}".\n${USAGE}`);
+        throw new UsageError(`--only takes one or more of ${PARTS.join(', ')} (comma-separated); got "${value}".\n${USAGE}`);
       }
       args.parts = PARTS.filter((p) => names.includes(p));
     } else if (arg === '--db' || arg.startsWith('--db=')) {
       const [value, next] = readValue(arg, '--db', i);
       i = next;
-      if (!DBS.includes(value as (typeof DBS)[number])) throw new Error(`--db takes one of ${DBS.join(', ')}; got "${value}".\n${USAGE}`);
+      if (!DBS.includes(value as (typeof DBS)[number]))
+        throw new UsageError(`--db takes one of ${DBS.join(', ')}; got "${value}".\n${USAGE}`);
       args.dbs = value === 'both' ? ['sqlite', 'postgres'] : [value as TDbName];
     } else if (arg === '--cpu-prof' || arg.startsWith('--cpu-prof=')) {
       const dir = arg === '--cpu-prof' ? path.join(os.tmpdir(), `tocsin-bench-profiles-${Date.now()}`) : arg.slice('--cpu-prof='.length);
-      if (dir === '') throw new Error(`--cpu-prof= needs a folder.\n${USAGE}`);
+      if (dir === '') throw new UsageError(`--cpu-prof= needs a folder.\n${USAGE}`);
       args.cpuProfileDir = path.resolve(dir);
     } else {
-      throw new Error(`Unknown argument "${arg}".\n${USAGE}`);
+      throw new UsageError(`Unknown argument "${arg}".\n${USAGE}`);
     }
   }
   return args;
@@ -122,6 +126,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      process.exit(2);
+    }
     console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     void runCleanups().finally(() => process.exit(1));
   },
