@@ -78,6 +78,8 @@ type TReceiver = {
   byPath: Map<string, number>;
   /** Healthy arrivals per X-Tocsin-Instance (which replica sent it). */
   byInstance: Map<string, number>;
+  /** When each healthy delivery first arrived (ms), in arrival order. */
+  arrivals: number[];
   /** Requests to /hang/ open now, and the most open at once since reset(). */
   hanging: { open: number; max: number };
   onRequest?: () => void;
@@ -93,7 +95,9 @@ async function startReceiver(): Promise<TReceiver> {
     byPath: new Map(),
     byInstance: new Map(),
     hanging: { open: 0, max: 0 },
+    arrivals: [],
     reset() {
+      receiver.arrivals.length = 0;
       receiver.received.clear();
       receiver.byPath.clear();
       receiver.byInstance.clear();
@@ -121,6 +125,7 @@ async function startReceiver(): Promise<TReceiver> {
         return;
       }
       const id = String(req.headers['x-tocsin-delivery']);
+      if (!receiver.received.has(id)) receiver.arrivals.push(Date.now());
       receiver.received.set(id, (receiver.received.get(id) ?? 0) + 1);
       const instance = String(req.headers['x-tocsin-instance']);
       receiver.byInstance.set(instance, (receiver.byInstance.get(instance) ?? 0) + 1);
@@ -228,6 +233,27 @@ async function queueDeliveries(store: TScenarioDatabase, hookIds: readonly numbe
   return Date.now();
 }
 
+/** Resolves (to Date.now()) once `expected` distinct healthy deliveries have arrived; rejects after 300 s. */
+function waitForArrivals(receiver: TReceiver, expected: number, what: string, servers: readonly TServerProcess[]): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const timeout = setTimeout(() => {
+      receiver.onRequest = undefined;
+      reject(
+        new Error(`${what}: only ${receiver.received.size}/${expected} arrived in 300 s\n${servers.map((x) => x.output()).join('\n')}`),
+      );
+    }, 300_000);
+    const check = () => {
+      if (receiver.received.size >= expected) {
+        clearTimeout(timeout);
+        receiver.onRequest = undefined;
+        resolve(Date.now());
+      }
+    };
+    receiver.onRequest = check;
+    check();
+  });
+}
+
 // ---------------------------------------------------------------------------
 // One run
 
@@ -251,6 +277,8 @@ type TRunResult = {
   failingRequests: number;
   /** The most requests the hanging receiver held at once. */
   maxHanging: number;
+  /** The longest time without a new arrival (a stall), and when it ended, in ms after queueing. */
+  longestPause: { ms: number; endedAt: number };
   failingStates: string;
   waiting: number;
   /** Share of the machine's CPU (all cores) that was busy during the run, and this process's own CPU time. */
@@ -287,6 +315,8 @@ type TScenario = {
   label: string;
   replicas: number;
   total: number;
+  /** Deliveries to the healthy endpoints sent before the measured ones (JIT, connections). */
+  warmup: number;
   healthyEndpoints: number;
   failingEndpoints: number;
   failure: TFailure;
@@ -304,6 +334,13 @@ async function runScenario(s: TScenario, receiver: TReceiver, opts: TDeliveriesO
     const nodeFlags = opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(opts.cpuProfileDir, `${s.db}-${s.label}`)] : [];
     const names = Array.from({ length: s.replicas }, (_, i) => (s.replicas === 1 ? `${s.db}-${s.label}` : `${s.db}-${s.label}-${i + 1}`));
     servers.push(...(await Promise.all(names.map((name) => startServer({ name, database: store.target, env: SERVER_ENV, nodeFlags })))));
+    // Warm-up, not measured: every process compiles its hot paths and opens its connections before the clock starts,
+    // so 1 and 3 replicas are compared in their steady state (a long-running server is warm).
+    const healthyIds = hookIds.filter((id) => !failingIds.has(id));
+    receiver.reset();
+    await queueDeliveries(store, healthyIds, s.warmup);
+    await waitForArrivals(receiver, s.warmup, `${s.db} ${s.label} warm-up`, servers);
+
     const samplers = servers.map((server) => sampleMemory(server.pid));
     const cpuBefore = servers.map((server) => readProcCpuMs(server.pid));
     const switchesBefore = servers.map((server) => readProcSwitches(server.pid));
@@ -315,26 +352,14 @@ async function runScenario(s: TScenario, receiver: TReceiver, opts: TDeliveriesO
 
     receiver.reset();
     const queuedAt = await queueDeliveries(store, hookIds, s.total);
-    const doneAt = await new Promise<number>((resolve, reject) => {
-      const timeout = setTimeout(() => {
-        receiver.onRequest = undefined;
-        reject(
-          new Error(
-            `${s.db} ${s.label}: only ${receiver.received.size}/${expectedHealthy} arrived in 300 s\n${servers.map((x) => x.output()).join('\n')}`,
-          ),
-        );
-      }, 300_000);
-      const check = () => {
-        if (receiver.received.size >= expectedHealthy) {
-          clearTimeout(timeout);
-          receiver.onRequest = undefined;
-          resolve(Date.now());
-        }
-      };
-      receiver.onRequest = check;
-      check();
-    });
+    const doneAt = await waitForArrivals(receiver, expectedHealthy, `${s.db} ${s.label}`, servers);
     const maxHanging = receiver.hanging.max;
+    let longestPause = { ms: 0, endedAt: 0 };
+    for (let i = 0, previous = queuedAt; i < receiver.arrivals.length; i++) {
+      const at = receiver.arrivals[i]!;
+      if (at - previous > longestPause.ms) longestPause = { ms: at - previous, endedAt: at - queuedAt };
+      previous = at;
+    }
     const machineAfter = readMachineCpuMs();
     const benchCpu = process.cpuUsage(benchBefore);
     const cpuAfter = servers.map((server) => readProcCpuMs(server.pid));
@@ -394,6 +419,7 @@ async function runScenario(s: TScenario, receiver: TReceiver, opts: TDeliveriesO
       })),
       failingRequests,
       maxHanging,
+      longestPause,
       failingStates: states.map((x) => `${x.n} ${x.status}`).join(', ') || 'none',
       waiting,
       machineBusy:
@@ -430,6 +456,9 @@ function printServers(r: TRunResult): void {
   }
   const busy = r.machineBusy === null ? 'n/a' : `${(r.machineBusy * 100).toFixed(0)}%`;
   console.log(
+    `   longest pause between two arrivals: ${fmtInt(r.longestPause.ms)} ms (ending ${(r.longestPause.endedAt / 1000).toFixed(2)} s after queueing)`,
+  );
+  console.log(
     `   machine CPU busy during the run: ${busy} of ${os.cpus().length} cores (servers, PostgreSQL, this process and anything else); ` +
       `this process (receiver + bench): ${fmtInt(r.benchCpuMs)} ms CPU in ${r.seconds.toFixed(2)} s`,
   );
@@ -462,9 +491,10 @@ function addServerMemory(report: TReport, db: TDbName, what: string, r: TRunResu
 
 export async function runDeliveriesBench(opts: TDeliveriesOptions): Promise<void> {
   const total = opts.small ? 1_000 : 10_000;
+  const warmup = total / 5;
   const concurrency = process.env.WORKER_CONCURRENCY ?? '32 (default)';
   console.log(
-    `\n=== Deliveries bench: ${fmtInt(total)} webhook deliveries to ${ENDPOINTS} receivers, real server processes, ` +
+    `\n=== Deliveries bench: ${fmtInt(total)} webhook deliveries (after ${fmtInt(warmup)} not measured) to ${ENDPOINTS} receivers, real server processes, ` +
       `WORKER_CONCURRENCY=${concurrency}, WORKER_POLL_MS=${SERVER_ENV.WORKER_POLL_MS}, DATABASE_POOL_MAX=${process.env.DATABASE_POOL_MAX ?? '10 (default)'} ===`,
   );
   console.log(`  ${describeLoad()}`);
@@ -480,7 +510,16 @@ export async function runDeliveriesBench(opts: TDeliveriesOptions): Promise<void
         for (const replicas of counts) {
           const what = replicas === 1 ? (db === 'sqlite' ? '1 process' : '1 replica') : `${replicas} replicas`;
           const r = await runScenario(
-            { db, label: `healthy-${replicas}`, replicas, total, healthyEndpoints: ENDPOINTS, failingEndpoints: 0, failure: 'fail' },
+            {
+              db,
+              label: `healthy-${replicas}`,
+              replicas,
+              total,
+              warmup,
+              healthyEndpoints: ENDPOINTS,
+              failingEndpoints: 0,
+              failure: 'fail',
+            },
             receiver,
             opts,
           );
@@ -534,7 +573,16 @@ export async function runDeliveriesBench(opts: TDeliveriesOptions): Promise<void
         }
 
         const b = await runScenario(
-          { db, label: 'ten-percent-503', replicas: 1, total, healthyEndpoints: ENDPOINTS - 2, failingEndpoints: 2, failure: 'fail' },
+          {
+            db,
+            label: 'ten-percent-503',
+            replicas: 1,
+            total,
+            warmup,
+            healthyEndpoints: ENDPOINTS - 2,
+            failingEndpoints: 2,
+            failure: 'fail',
+          },
           receiver,
           opts,
         );
@@ -563,7 +611,7 @@ export async function runDeliveriesBench(opts: TDeliveriesOptions): Promise<void
 
       if (opts.scenarios.includes('hanging')) {
         const c = await runScenario(
-          { db, label: 'one-hanging', replicas: 1, total, healthyEndpoints: ENDPOINTS - 1, failingEndpoints: 1, failure: 'hang' },
+          { db, label: 'one-hanging', replicas: 1, total, warmup, healthyEndpoints: ENDPOINTS - 1, failingEndpoints: 1, failure: 'hang' },
           receiver,
           opts,
         );
