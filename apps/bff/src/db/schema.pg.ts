@@ -269,7 +269,10 @@ export const deliveries = pgTable(
     sentAt: ms('sent_at'),
   },
   (t) => [
-    index('deliveries_due').on(t.status, t.nextAttemptAt),
+    // Due order within a state, ending with id so the claim's `order by next_attempt_at, id` is an index walk
+    // on PostgreSQL too (SQLite's indexes end with the rowid anyway); lapsed leases have their own range.
+    index('deliveries_due_order').on(t.status, t.nextAttemptAt, t.id),
+    index('deliveries_leases').on(t.status, t.leaseUntil),
     index('deliveries_event').on(t.eventId),
     index('deliveries_user').on(t.userId),
     index('deliveries_created').on(t.createdAt),

@@ -24,8 +24,15 @@ export const PING_MS = 25_000;
 export const STALL_MS = 60_000;
 /** How long a stream's row lives without a refresh; refreshed every PING_MS by its replica. */
 const ROW_TTL_MS = 3 * PING_MS;
-/** Users whose messages one query reads, and whose streams are written before yielding. */
-const FLUSH_CHUNK = 500;
+/** Users whose messages one query reads. */
+const FLUSH_CHUNK = 250;
+/**
+ * Streams written before yielding to the event loop: each write wakes a reader whose socket write runs in the
+ * same turn, so a chunk of streams is a chunk of event-loop time that other requests (the bell) wait behind.
+ */
+const WRITE_GROUP = 50;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export type TStreamAuth = { userId: number; sessionId: string | null; expiresAt: number | null };
 
@@ -222,15 +229,17 @@ export class LiveStreamHub {
         continue;
       }
       const now = this.deps.now();
+      let written = 0;
       for (const userId of chunk) {
         const message = messages.get(userId) ?? { count: 0, latest_id: null };
         const text = formatMessage(message);
         for (const stream of this.byUser.get(userId) ?? []) {
           stream.push(text, now, true);
           this.stats.messages += 1;
+          if (++written % WRITE_GROUP === 0) await yieldToEventLoop();
         }
       }
-      if (i + FLUSH_CHUNK < users.length) await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
   }
 

@@ -22,16 +22,24 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  */
 export async function deleteAlertsInBatches(deps: Deps, userId: number, upToId: number | null): Promise<number> {
   let deleted = 0;
+  // A cursor over ids: each batch starts past the last one, instead of re-walking the index entries the earlier
+  // batches deleted (which PostgreSQL keeps until vacuum, making a long clear quadratic).
+  let after = 0;
   const bound = upToId === null ? sql`` : sql`and id <= ${upToId}`;
   for (;;) {
-    const n = await deps.db.transaction(async (tx: Database) => {
-      const removed = await tx.run(sql`delete from alerts where id in (
-        select id from alerts where user_id = ${userId} ${bound} order by id limit ${DELETE_BATCH})`);
+    const batch = await deps.db.transaction(async (tx: Database) => {
+      const ids = await tx.all<{ id: number }>(
+        sql`select id from alerts where user_id = ${userId} and id > ${after} ${bound} order by id limit ${DELETE_BATCH}`,
+      );
+      if (ids.length === 0) return { removed: 0, last: after };
+      const last = ids[ids.length - 1]!.id;
+      const removed = await tx.run(sql`delete from alerts where user_id = ${userId} and id > ${after} and id <= ${last}`);
       if (removed > 0) await deps.bus.publish(tx, { type: 'alerts-changed', userIds: [userId] });
-      return removed;
+      return { removed, last };
     });
-    deleted += n;
-    if (n < DELETE_BATCH) return deleted;
+    deleted += batch.removed;
+    if (batch.last === after || batch.removed < DELETE_BATCH) return deleted;
+    after = batch.last;
     await yieldToEventLoop();
   }
 }

@@ -1,0 +1,3 @@
+DROP INDEX `deliveries_due`;--> statement-breakpoint
+CREATE INDEX `deliveries_due_order` ON `deliveries` (`status`,`next_attempt_at`,`id`);--> statement-breakpoint
+CREATE INDEX `deliveries_leases` ON `deliveries` (`status`,`lease_until`);
