@@ -18,7 +18,8 @@ afterEach(async () => {
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
 
 async function setup(env: Partial<Env> = {}) {
-  ctx = await createTestApp(env);
+  // The receivers listen on loopback, which the outbound policy refuses unless it is listed.
+  ctx = await createTestApp({ OUTBOUND_ALLOW: '127.0.0.1', ...env });
   const { app, deps } = ctx;
   await createUser(deps, { username: 'admin', isSuperuser: true });
   await createUser(deps, { username: 'olivia', globalRole: 'Owner' });
@@ -80,9 +81,9 @@ describe('GET/PUT /api/system-settings', () => {
 
   it('accepts the default settings written back unchanged (the default sender is tocsin@localhost)', async () => {
     const { admin } = await setup();
-    const { smtp_password_set, slack_token_set, smtp_env_overrides, updated_at, ...writable } = (await (
-      await admin.get('/api/system-settings')
-    ).json()) as TSystemSettings;
+    // Read-only fields (flags, counts, times) are left out; every other field is writable as it was read.
+    const { smtp_password_set, slack_token_set, msteams_url_set, system_event_counts, smtp_env_overrides, updated_at, ...writable } =
+      (await (await admin.get('/api/system-settings')).json()) as TSystemSettings;
     expect(writable.mail_from).toBe('tocsin@localhost');
     const res = await admin.put('/api/system-settings', writable);
     expect(res.status, await res.clone().text()).toBe(200);
@@ -120,7 +121,10 @@ describe('GET/PUT /api/system-settings', () => {
 
     expect((await put({ team_name: 'Red' })).status).toBe(200);
     expect((await put({ slack_token: null, smtp_password: null })).status).toBe(200);
-    const stored = () => deps.db.get(sql`select slack_token, smtp_password from system_settings where id = 1`);
+    const raw = () => deps.db.get<Record<string, string>>(sql`select slack_token, smtp_password from system_settings where id = 1`);
+    // Sealed at rest; opened, they are what was entered.
+    const stored = async () => Object.fromEntries(Object.entries((await raw())!).map(([k, v]) => [k, deps.secretBox.open(v)]));
+    expect(Object.values((await raw())!).every((v) => v.startsWith('enc:v1:'))).toBe(true);
     expect(await stored()).toEqual({ slack_token: token, smtp_password: password });
     bodies.push(await (await admin.get('/api/system-settings')).text());
     const openapi = await admin.get('/api/openapi.json');
