@@ -200,7 +200,7 @@ describe('webhooks', () => {
     // Secrets are sealed at rest; opened, they are what was entered.
     const stored = async () => {
       const row = (await raw())!;
-      const open = (v: string | null) => (v === null ? null : deps.secretBox.open(v));
+      const open = (v: string | null | undefined) => (v == null ? null : deps.secretBox.open(v));
       return { ...row, header_value: open(row.header_value), signing_secret: open(row.signing_secret) };
     };
     expect((await raw())?.header_value).toMatch(/^enc:v1:/);
