@@ -8,11 +8,14 @@ import type { TTestResult } from '@tocsin/contract/system-settings';
 import type { TWebhookList } from '@tocsin/contract/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Env } from '../env';
+import { parseEnv } from '../env';
 import { createTestApp, createUser, loginAs, type TTestClient } from '../test-utils';
 import type { TResolveHost } from './outbound';
-import { insertWebhook, updateSystemSettings } from './test-peers/fixtures';
+import { getDelivery, insertDelivery, insertEvent, insertWebhook, updateSystemSettings } from './test-peers/fixtures';
 import { startHttpReceiver, type THttpReceiver } from './test-peers/http-receiver';
+import { startSlackStandIn } from './test-peers/slack';
 import { startSmtpReceiver, type TSmtpReceiver } from './test-peers/smtp';
+import { runDueDeliveries } from './worker';
 
 let ctx: Awaited<ReturnType<typeof createTestApp>> | undefined;
 const closers: (() => Promise<void>)[] = [];
@@ -207,5 +210,34 @@ describe('a redirect from an allowlisted receiver to an internal address', () =>
     expect(teams.message).toContain('does not follow redirects');
     expect(peer.requests).toHaveLength(2);
     expect(inside.requests).toHaveLength(0);
+  });
+});
+
+describe('Slack through the policy', () => {
+  it('a Slack API base on an internal address is refused for lookups and posts alike; nothing reaches it', async () => {
+    const { deps } = await setup();
+    const slack = await startSlackStandIn({ users: { 'alice@slack.test': 'U0ALICE' }, channels: ['#security'] });
+    closers.push(slack.close);
+    // Set past the start-up check (below), as a changed DNS answer would: the name now resolves inside.
+    deps.env.SLACK_API_URL = slack.url.replace('127.0.0.1', 'internal.evil.test');
+    await updateSystemSettings(deps, { slackEnabled: true, slackToken: slack.token, slackChannel: '#security' });
+    const alice = await createUser(deps, { username: 'alice-slack', slackEmail: 'alice@slack.test' });
+    const event = await insertEvent(deps);
+    const dm = await insertDelivery(deps, { eventId: event.id, channel: 'slack', targetKind: 'user', userId: alice.id });
+    const system = await insertDelivery(deps, { eventId: event.id, channel: 'slack', targetKind: 'system' });
+    await runDueDeliveries(deps);
+    for (const d of [dm, system]) {
+      const row = await getDelivery(deps, d.id);
+      expect(row.status).toBe('failed');
+      expectPolicyRefusal(row.lastError ?? '');
+    }
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  it('SLACK_API_URL on an internal address stops the start, naming it and OUTBOUND_ALLOW', () => {
+    expect(() => parseEnv({ SLACK_API_URL: 'http://127.0.0.1:9/api' })).toThrow(/SLACK_API_URL: .*OUTBOUND_ALLOW/);
+    expect(() => parseEnv({ SLACK_API_URL: 'http://169.254.169.254/api' })).toThrow(/SLACK_API_URL/);
+    expect(parseEnv({ SLACK_API_URL: 'http://127.0.0.1:9/api', OUTBOUND_ALLOW: '127.0.0.1' }).SLACK_API_URL).toBe('http://127.0.0.1:9/api');
+    expect(parseEnv({}).SLACK_API_URL).toBe('https://slack.com/api');
   });
 });
