@@ -85,6 +85,8 @@ async function startServer(dbPath: string): Promise<TServer> {
       SEED_DEMO: 'false',
       // The other worker settings keep their defaults (or what the caller exported).
       WORKER_POLL_MS: process.env.WORKER_POLL_MS ?? '100',
+      // The bench's receivers listen on loopback, which the outbound policy refuses unless it is listed.
+      OUTBOUND_ALLOW: '127.0.0.1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
