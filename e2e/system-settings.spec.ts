@@ -1,6 +1,7 @@
 /**
- * System Settings: the Teams URL field appears with its switch, saving, write-only secrets,
- * test notifications with their outcome inline (a loopback stand-in plays Teams), and who may see the page.
+ * System Settings: the Teams Workflows URL field appears with its switch, saving, write-only secrets (the Teams
+ * URL among them), test notifications with their outcome inline (a loopback stand-in plays Teams), and who may
+ * see the page.
  */
 import { type ApiSession, DEMO_ADMIN, expect, loginAs, test } from './fixtures';
 import { startReceiver as startSharedReceiver } from './receiver';
@@ -8,7 +9,10 @@ import { startReceiver as startSharedReceiver } from './receiver';
 const startReceiver = (initialStatus = 200) =>
   startSharedReceiver({ status: initialStatus, path: '/teams', okBody: '1', errorBody: 'Teams stand-in is down' });
 
-const SETTINGS_KEYS = ['msteams_enabled', 'msteams_url', 'slack_enabled', 'slack_channel', 'team_name', 'disclaimer'] as const;
+const SETTINGS_KEYS = ['msteams_enabled', 'slack_enabled', 'slack_channel', 'team_name', 'disclaimer'] as const;
+const TEAMS_LABEL = 'Teams Workflows webhook URL';
+const WORKFLOWS_URL =
+  'https://prod-00.westeurope.logic.azure.com/workflows/e2e/triggers/manual/paths/invoke?api-version=2016-06-01&sig=e2e-sig';
 
 /** Tests share one server: put back what a test changed. Secrets cannot be read back, so tests that set one clear it. */
 async function snapshotSettings(admin: ApiSession) {
@@ -16,13 +20,18 @@ async function snapshotSettings(admin: ApiSession) {
   expect(before.status).toBe(200);
   const restore: Record<string, unknown> = {};
   for (const key of SETTINGS_KEYS) restore[key] = before.body[key];
+  // The Teams URL is write-only: one set by a test is cleared unless one was there before.
+  if (!before.body.msteams_url_set && !before.body.msteams_enabled) restore.msteams_url = '';
   return async () => {
     const res = await admin.put('/api/system-settings', restore);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   };
 }
 
-test('enabling Teams reveals the Msteams url field, and saving keeps it', async ({ page, admin }) => {
+test('enabling Teams reveals the Teams Workflows webhook URL field, and saving keeps the URL without showing it', async ({
+  page,
+  admin,
+}) => {
   const restore = await snapshotSettings(admin);
   await admin.put('/api/system-settings', { msteams_enabled: false });
   try {
@@ -34,10 +43,13 @@ test('enabling Teams reveals the Msteams url field, and saving keeps it', async 
     }
 
     const teams = page.getByRole('region', { name: 'Microsoft Teams' });
-    await expect(teams.getByLabel('Msteams url')).toHaveCount(0);
+    await expect(teams.getByLabel(TEAMS_LABEL, { exact: true })).toHaveCount(0);
     await teams.getByLabel('Enable Microsoft Teams notifications').check();
-    await expect(teams.getByLabel('Msteams url')).toBeVisible();
-    await teams.getByLabel('Msteams url').fill('https://example.webhook.office.com/webhookb2/e2e');
+    await expect(teams.getByLabel(TEAMS_LABEL, { exact: true })).toBeVisible();
+    // How to make one is explained next to the field.
+    await teams.getByText('How to get a Teams Workflows webhook URL').click();
+    await expect(teams.getByText('Post card in a chat or channel')).toBeVisible();
+    await teams.getByLabel(TEAMS_LABEL, { exact: true }).fill(WORKFLOWS_URL);
     await page.getByLabel('Team name').fill('E2E Blue Team');
     await page.getByLabel('Disclaimer', { exact: true }).fill('Confidential: for the security team only.');
     await page.getByRole('button', { name: 'Save settings' }).click();
@@ -45,13 +57,17 @@ test('enabling Teams reveals the Msteams url field, and saving keeps it', async 
 
     await page.reload();
     await expect(teams.getByLabel('Enable Microsoft Teams notifications')).toBeChecked();
-    await expect(teams.getByLabel('Msteams url')).toHaveValue('https://example.webhook.office.com/webhookb2/e2e');
+    // The URL is a credential (its sig=): saved, shown as set, never filled back in.
+    await expect(teams.getByLabel(TEAMS_LABEL, { exact: true })).toHaveValue('');
+    await expect(teams.getByLabel(TEAMS_LABEL, { exact: true })).toHaveAttribute('placeholder', 'Set — leave empty to keep');
+    expect(await page.content()).not.toContain('e2e-sig');
+    expect((await admin.get('/api/system-settings')).body).toMatchObject({ msteams_enabled: true, msteams_url_set: true });
     await expect(page.getByLabel('Team name')).toHaveValue('E2E Blue Team');
     await expect(page.getByLabel('Disclaimer', { exact: true })).toHaveValue('Confidential: for the security team only.');
 
     // Switching Teams off hides the field again.
     await teams.getByLabel('Enable Microsoft Teams notifications').uncheck();
-    await expect(teams.getByLabel('Msteams url')).toHaveCount(0);
+    await expect(teams.getByLabel(TEAMS_LABEL, { exact: true })).toHaveCount(0);
   } finally {
     await restore();
   }
@@ -68,7 +84,7 @@ test('an invalid Teams URL is refused in the browser with the schema’s message
     await page.goto('/system-settings');
     const teams = page.getByRole('region', { name: 'Microsoft Teams' });
     await teams.getByLabel('Enable Microsoft Teams notifications').check();
-    const url = teams.getByLabel('Msteams url');
+    const url = teams.getByLabel(TEAMS_LABEL, { exact: true });
     await url.fill('http://teams.example.com/hook');
     let puts = 0;
     page.on('request', (r) => {
@@ -78,17 +94,17 @@ test('an invalid Teams URL is refused in the browser with the schema’s message
     // The contract's own rule, checked before anything is sent; focus goes to the field, which names the problem.
     await expect(url).toBeFocused();
     await expect(url).toHaveAttribute('aria-invalid', 'true');
-    await expect(url).toHaveAccessibleDescription(/Enter the https:\/\/ URL of the Teams incoming webhook/);
+    await expect(url).toHaveAccessibleDescription(/Enter the https:\/\/ URL of the Teams Workflows webhook/);
     expect(puts).toBe(0);
     const after = await admin.get('/api/system-settings');
     expect(after.body.msteams_enabled).toBe(false);
 
     // Fixed, it saves.
-    await url.fill('https://example.webhook.office.com/webhookb2/fixed');
+    await url.fill(WORKFLOWS_URL);
     await expect(url).not.toHaveAttribute('aria-invalid', 'true');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
-    expect((await admin.get('/api/system-settings')).body.msteams_url).toBe('https://example.webhook.office.com/webhookb2/fixed');
+    expect((await admin.get('/api/system-settings')).body).toMatchObject({ msteams_enabled: true, msteams_url_set: true });
   } finally {
     await restore();
   }

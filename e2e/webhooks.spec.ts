@@ -151,3 +151,47 @@ test('editing pings first; a user manages only their own webhooks', async ({ pag
     await receiver.close();
   }
 });
+
+test('a webhook added without a signing secret gets one, shown once; a new URL drops the old secret and shows a new one', async ({
+  page,
+  admin,
+}) => {
+  const receiver = await startReceiver(200);
+  const name = uniqueName('Signed');
+  try {
+    await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
+    await page.goto('/webhooks');
+    const form = page.getByRole('form', { name: 'Add webhook' });
+    await form.getByLabel('Name', { exact: true }).fill(name);
+    await form.getByLabel('URL', { exact: true }).fill(receiver.url);
+    await form.getByRole('button', { name: 'Add webhook' }).click();
+
+    const notice = page.getByRole('region', { name: `Signing secret of ${name}` });
+    await expect(notice).toBeVisible();
+    const secret = await notice.getByLabel('Signing secret').inputValue();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(receiver.requests[0]!.headers['webhook-signature']).toMatch(/^v1,/);
+    expect(receiver.requests[0]!.headers['webhook-id']).toBe(receiver.requests[0]!.headers['x-tocsin-delivery']);
+    await notice.getByRole('button', { name: 'I have copied it' }).click();
+    await expect(notice).toHaveCount(0);
+    // Never shown again.
+    await page.reload();
+    expect(await page.content()).not.toContain(secret.slice(6, 30));
+
+    // Editing the URL says what it drops, and the answer carries the new secret, once.
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+    await row.getByRole('button', { name: `Edit webhook ${name}`, exact: true }).click();
+    const edit = page.getByRole('form', { name: `Edit webhook ${name}` });
+    await edit.getByLabel('URL', { exact: true }).fill(`${receiver.url}/moved`);
+    await expect(edit.getByLabel('URL', { exact: true })).toHaveAccessibleDescription(/A new URL does not keep the signing secret/);
+    await edit.getByRole('button', { name: 'Save webhook' }).click();
+    const again = page.getByRole('region', { name: `Signing secret of ${name}` });
+    await expect(again).toBeVisible();
+    const moved = await again.getByLabel('Signing secret').inputValue();
+    expect(moved).toMatch(/^whsec_/);
+    expect(moved).not.toBe(secret);
+  } finally {
+    await deleteWebhooksNamed(admin, [name]);
+    await receiver.close();
+  }
+});

@@ -22,6 +22,8 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     WORKER_POLL_MS: '100',
     DELIVERY_BACKOFF_BASE_MS: '200',
     LOGIN_MAX_FAILURES: '50',
+    // The tests' webhook and Teams stand-ins listen on loopback, which the outbound policy refuses unless listed.
+    OUTBOUND_ALLOW: '127.0.0.1',
   },
 });
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => child.kill(sig));

@@ -1,7 +1,12 @@
-/** What every route and service receives: the database, the bus, the parsed env, a clock and this instance's id. */
+/**
+ * What every route and service receives: the database, the bus, the parsed env, a clock, this instance's id and
+ * the secret box that seals stored secrets.
+ */
 import type { Database } from './db/database';
 import type { users } from './db/schema';
+import type { TResolveHost } from './delivery/outbound';
 import type { Env } from './env';
+import type { TSecretBox } from './lib/secret-box';
 import type { Bus } from './notifications/bus';
 
 export type UserRow = typeof users.$inferSelect;
@@ -14,6 +19,10 @@ export type Deps = {
   now: () => number;
   /** This process, on delivery leases: a restarted instance takes its own leases back at once. */
   instanceId: string;
+  /** Seals secrets before they are stored and opens them when they are used (lib/secret-box.ts). */
+  secretBox: TSecretBox;
+  /** DNS for outbound connections (delivery/outbound.ts); the system resolver when unset. Tests inject one. */
+  resolveHost?: TResolveHost;
 };
 
 export type Auth = {

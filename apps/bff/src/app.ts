@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Deps } from './app-context';
 import { loadAuth } from './auth/middleware';
 import type { TStore } from './db/open';
+import { loadInstallationSecretBox } from './delivery/secrets';
 import type { Env } from './env';
 import { errorResponse, HttpError } from './lib/errors';
 import { alertRoutes } from './routes/alerts';
@@ -29,6 +30,7 @@ import { jobRoutes } from './scheduler/routes';
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** Throws a SecretBoxError (a message saying what to set) when the secret key cannot be loaded. */
 export function createDeps(store: Pick<TStore, 'db' | 'bus'>, env: Env): Deps {
   return {
     db: store.db,
@@ -36,6 +38,7 @@ export function createDeps(store: Pick<TStore, 'db' | 'bus'>, env: Env): Deps {
     env,
     now: () => Date.now(),
     instanceId: env.INSTANCE_ID ?? `${os.hostname()}:${env.PORT}`,
+    secretBox: loadInstallationSecretBox(env, store.db.dialect),
   };
 }
 

@@ -9,7 +9,11 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp, createDeps } from './app';
+import type { Deps } from './app-context';
 import { openStore } from './db/open';
+import { closeMailTransports } from './delivery/channels/mail';
+import { closeOutboundConnections } from './delivery/outbound';
+import { resealStoredSecrets } from './delivery/secrets';
 import { startWorker } from './delivery/worker';
 import { parseEnv } from './env';
 import { forgetOwnStreams, getLiveStreamHub } from './notifications/live-streams';
@@ -19,7 +23,20 @@ import { seedDemoData } from './seed';
 
 const env = parseEnv();
 const store = await openStore({ databaseUrl: env.DATABASE_URL, databasePath: env.DATABASE_PATH, poolMax: env.DATABASE_POOL_MAX });
-const deps = createDeps(store, env);
+let deps: Deps;
+try {
+  deps = createDeps(store, env);
+} catch (err) {
+  // A missing or unreadable secret key: say what to set, without a stack trace.
+  console.error(`Tocsin cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  await store.close();
+  process.exit(1);
+}
+
+// Legacy plaintext secrets are sealed, and values of a previous key (SECRET_KEY_PREVIOUS) sealed with the current one.
+const resealed = await resealStoredSecrets(deps);
+if (resealed.resealed > 0) console.log(`Sealed ${resealed.resealed} stored secret(s) with the current secret key.`);
+for (const problem of resealed.unreadable) console.error(`A stored secret cannot be opened and must be entered again: ${problem}`);
 
 await forgetOwnStreams(deps);
 const seeded = env.SEED_DEMO ? await seedDemoData(deps) : null;
@@ -65,6 +82,8 @@ async function shutdown(signal: string) {
   deadline.unref();
   await Promise.all([closed, jobs.stop(), worker?.stop()]);
   clearTimeout(deadline);
+  closeMailTransports();
+  await closeOutboundConnections();
   await store.close();
   process.exit(0);
 }

@@ -33,8 +33,15 @@ export const ZDelivery = z.object({
   webhook_id: z.number().int().nullable(),
   status: ZDeliveryStatus,
   attempts: z.number().int(),
+  /**
+   * Why it failed or waits. Superusers read the whole error, with what the receiver answered (its body, where a
+   * redirect pointed); everyone else the status code and a short reason ("The webhook answered HTTP 500 Internal
+   * Server Error."). Secrets are redacted either way.
+   */
   last_error: z.string().nullable(),
   response_code: z.number().int().nullable(),
+  /** What the destination said of a sent delivery, in words ("Accepted by Teams" for a Workflows 202), or null. */
+  note: z.string().nullable(),
   next_attempt_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
@@ -51,6 +58,7 @@ export const ZDeliveryAttempt = z.object({
   finished_at: z.string(),
   ok: z.boolean(),
   response_code: z.number().int().nullable(),
+  /** As ZDelivery.last_error: the whole error for superusers, a summary for everyone else. */
   error: z.string().nullable(),
 });
 export type TDeliveryAttempt = z.infer<typeof ZDeliveryAttempt>;
@@ -82,16 +90,29 @@ export const ZDeliveryStatsQuery = z.object({
 export const ZDeliveryStatsBucket = z.object({
   /** Start of the hour. */
   start: z.string(),
+  /** Sent in this hour. */
   sent: z.number().int(),
+  /** Failed for good in this hour. */
   failed: z.number().int(),
+  /** Created in this hour and still waiting for their first attempt. */
+  queued: z.number().int(),
+  /** Created in this hour and still waiting for a retry. */
+  retrying: z.number().int(),
 });
 export const ZDeliveryChannelStats = z.object({
   channel: ZDeliveryChannel,
   sent: z.number().int(),
   failed: z.number().int(),
+  /** Waiting now for their first attempt, however old (the backlog). */
+  queued: z.number().int(),
+  /** Waiting now for a retry, however old. */
+  retrying: z.number().int(),
   buckets: z.array(ZDeliveryStatsBucket),
 });
-/** GET /api/deliveries/stats: deliveries sent (by sent time) and finally failed (by failure time) per channel and hour. */
+/**
+ * GET /api/deliveries/stats: per channel and hour, deliveries sent (by sent time), finally failed (by failure
+ * time), and still queued or retrying (by creation time); plus each channel's queued and retrying backlog now.
+ */
 export const ZDeliveryStats = z.object({
   hours: z.number().int(),
   since: z.string(),

@@ -1,8 +1,10 @@
 /**
  * System Settings: the switches and connections of the external channels (mail, Slack, Teams, webhooks).
- * Secrets (Slack token, SMTP password) are write-only: answers say whether one is set, never its value.
+ * Secrets (Slack token, SMTP password, the Teams Workflows webhook URL) are write-only: answers say whether one
+ * is set, never its value.
  */
 import { z } from 'zod';
+import type { EXTERNAL_CHANNELS } from './catalogue';
 import { isEmailAddress, ZMailboxText } from './mailbox';
 import { HEADER_VALUE_MESSAGE, isHeaderValue, isSecretText, isUrlText, SECRET_TEXT_MESSAGE, ZDescription, ZPlainLine } from './plain-text';
 
@@ -42,10 +44,18 @@ export const ZSystemSettings = z.object({
   slack_channel: z.string(),
   slack_username: z.string(),
   msteams_enabled: z.boolean(),
-  msteams_url: z.string(),
+  /** The Teams Workflows webhook URL is a credential (its sig= parameter): only whether one is set. */
+  msteams_url_set: z.boolean(),
   webhooks_enabled: z.boolean(),
   webhooks_timeout_seconds: z.number().int(),
   disclaimer: z.string(),
+  /** Per external channel: how many events of the System notifications matrix select it. */
+  system_event_counts: z.object({
+    mail: z.number().int(),
+    slack: z.number().int(),
+    msteams: z.number().int(),
+    webhooks: z.number().int(),
+  }) satisfies z.ZodType<Record<(typeof EXTERNAL_CHANNELS)[number], number>>,
   updated_at: z.string(),
 });
 export type TSystemSettings = z.infer<typeof ZSystemSettings>;
@@ -66,7 +76,10 @@ export function parseHttpUrl(value: string): TParsedUrl | null {
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** Teams posts leave the machine, so they must be https; plain http only to this machine (test stand-ins). */
+/**
+ * Teams posts leave the machine, so they must be https; plain http only to this machine (test stand-ins, which
+ * the outbound policy still refuses unless OUTBOUND_ALLOW lists them).
+ */
 export function isAllowedTeamsUrl(value: string): boolean {
   const url = parseHttpUrl(value);
   if (!url) return false;
@@ -106,12 +119,18 @@ export const ZUpdateSystemSettingsBody = z
     slack_channel: ZPlainLine.max(100),
     slack_username: ZPlainLine.max(80),
     msteams_enabled: z.boolean(),
+    /**
+     * The Teams Workflows webhook URL ("When a Teams webhook request is received"). Write-only like a secret:
+     * omitted or null keeps the stored URL, an empty string clears it.
+     */
     msteams_url: z
       .string()
       .trim()
       .max(2000)
       .refine(isUrlText, 'Remove the spaces, line breaks and control characters from the URL')
-      .refine((v) => v === '' || isAllowedTeamsUrl(v), 'Enter the https:// URL of the Teams incoming webhook'),
+      .refine((v) => v === '' || isAllowedTeamsUrl(v), 'Enter the https:// URL of the Teams Workflows webhook')
+      .nullable()
+      .optional(),
     webhooks_enabled: z.boolean(),
     webhooks_timeout_seconds: z
       .number()

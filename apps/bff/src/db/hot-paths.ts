@@ -6,7 +6,8 @@
 import type { Database } from './database';
 
 export type TAlertInsert = {
-  eventId: number;
+  /** null for alerts no event raised (a "delivery failed" notice). */
+  eventId: number | null;
   title: string;
   description: string;
   url: string;

@@ -261,7 +261,10 @@ export const deliveries = pgTable(
     leaseUntil: ms('lease_until'),
     /** The instance holding the lease (INSTANCE_ID): on restart it takes back its own rows at once. */
     leaseOwner: text('lease_owner'),
+    /** The whole error, receiver's answer included (secrets redacted): what superusers see. */
     lastError: text('last_error'),
+    /** The same error without the receiver's words (status code and reason): what everyone else sees. */
+    lastErrorSummary: text('last_error_summary'),
     responseCode: integer('response_code'),
     content: text('content'),
     createdAt: ms('created_at').notNull().default(now),
@@ -290,7 +293,9 @@ export const deliveryAttempts = pgTable(
     finishedAt: ms('finished_at').notNull(),
     ok: flag('ok').notNull(),
     responseCode: integer('response_code'),
+    /** As deliveries.last_error: full for superusers; error_summary for everyone else. */
     error: text('error'),
+    errorSummary: text('error_summary'),
   },
   (t) => [index('delivery_attempts_delivery').on(t.deliveryId)],
 );

@@ -282,7 +282,10 @@ export const deliveries = sqliteTable(
     leaseUntil: integer('lease_until'),
     /** The instance holding the lease (INSTANCE_ID): on restart it takes back its own rows at once. */
     leaseOwner: text('lease_owner'),
+    /** The whole error, receiver's answer included (secrets redacted): what superusers see. */
     lastError: text('last_error'),
+    /** The same error without the receiver's words (status code and reason): what everyone else sees. */
+    lastErrorSummary: text('last_error_summary'),
     responseCode: integer('response_code'),
     /** JSON of the rendered message, filled by the worker on first attempt when null. */
     content: text('content'),
@@ -312,7 +315,9 @@ export const deliveryAttempts = sqliteTable(
     finishedAt: integer('finished_at').notNull(),
     ok: integer('ok', { mode: 'boolean' }).notNull(),
     responseCode: integer('response_code'),
+    /** As deliveries.last_error: full for superusers; error_summary for everyone else. */
     error: text('error'),
+    errorSummary: text('error_summary'),
   },
   (t) => [index('delivery_attempts_delivery').on(t.deliveryId)],
 );

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database';
 import { insertRow, insertRows, updateRows } from '../db/rows';
 import { deliveries, events, systemSettings, webhooks } from '../db/schema';
+import { TEST_SECRET_KEY } from '../env';
 import { openTestStore, TEST_DIALECT } from '../test-setup/store';
 import { startHttpReceiver, type THttpReceiver } from './test-peers/http-receiver';
 
@@ -55,6 +56,9 @@ function startServer(location: string): { child: ChildProcess; output: () => str
       WORKER_LEASE_SECONDS: '600',
       DELIVERY_BACKOFF_BASE_MS: '50',
       DELIVERY_BACKOFF_MAX_MS: '500',
+      // The receiver listens on loopback; PostgreSQL needs a shared key (the test key).
+      OUTBOUND_ALLOW: '127.0.0.1',
+      SECRET_KEY: TEST_SECRET_KEY,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

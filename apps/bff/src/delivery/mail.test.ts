@@ -14,6 +14,8 @@ let smtp: TSmtpReceiver;
 
 beforeEach(async () => {
   deps = await createTestDeps({
+    // The SMTP stand-in listens on loopback, which the outbound policy refuses unless it is listed.
+    OUTBOUND_ALLOW: '127.0.0.1',
     DELIVERY_BACKOFF_BASE_MS: 10,
     DELIVERY_BACKOFF_MAX_MS: 50,
     DELIVERY_MAX_ATTEMPTS: 3,
@@ -134,7 +136,12 @@ describe('mail deliveries', () => {
   });
 
   it('applies SMTP_* environment overrides over the settings row', async () => {
-    const envDeps = await createTestDeps({ SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port, SMTP_TLS_MODE: 'none' });
+    const envDeps = await createTestDeps({
+      OUTBOUND_ALLOW: '127.0.0.1',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: smtp.port,
+      SMTP_TLS_MODE: 'none',
+    });
     try {
       await updateSystemSettings(envDeps, { mailEnabled: true, mailTo: 'ops@example.test', smtpHost: 'smtp.invalid', smtpPort: 2 });
       const event = await insertEvent(envDeps);

@@ -11,7 +11,12 @@ let teams: THttpReceiver;
 
 beforeEach(async () => {
   teams = await startHttpReceiver({ respond: { status: 200, body: '1' } });
-  deps = await createTestDeps({ DELIVERY_BACKOFF_BASE_MS: 10, DELIVERY_BACKOFF_MAX_MS: 50, PUBLIC_URL: 'https://tocsin.test' });
+  deps = await createTestDeps({
+    OUTBOUND_ALLOW: '127.0.0.1',
+    DELIVERY_BACKOFF_BASE_MS: 10,
+    DELIVERY_BACKOFF_MAX_MS: 50,
+    PUBLIC_URL: 'https://tocsin.test',
+  });
   await updateSystemSettings(deps, {
     msteamsEnabled: true,
     msteamsUrl: `${teams.url}/webhookb2/abc`,

@@ -24,7 +24,7 @@ import {
   type TAddressClass,
   type TOutboundPolicy,
 } from './address-policy';
-import { classifyFetchError, permanent, requestSignal, type TSendOutcome } from './outcome';
+import { classifyFetchError, permanent, requestSignal, type TSecrets, type TSendOutcome, toAnswerSnippet } from './outcome';
 
 export type TResolvedAddress = { address: string; family: 4 | 6 };
 /** Every address a host name resolves to; injectable so tests can make `evil.test` mean anything. */
@@ -47,6 +47,8 @@ export class OutboundRefusedError extends Error {
     message: string,
     /** The HTTP status that was refused (redirects). */
     readonly responseCode?: number,
+    /** Where a refused redirect pointed: the receiver's words, kept out of the message (superusers may read it). */
+    readonly location?: string,
   ) {
     super(message);
   }
@@ -64,6 +66,18 @@ const POLICY_HINT_ADDRESS = 'Tocsin does not connect to internal addresses unles
 
 export function createOutboundPolicy(env: Pick<Env, 'OUTBOUND_ALLOW'>): TOutboundPolicy {
   return parseOutboundAllow(env.OUTBOUND_ALLOW);
+}
+
+const policies = new WeakMap<object, TOutboundPolicy>();
+
+/** The installation's policy, parsed once per env (every Deps made from one env shares it). */
+export function getOutboundPolicy(env: Pick<Env, 'OUTBOUND_ALLOW'>): TOutboundPolicy {
+  let policy = policies.get(env);
+  if (!policy) {
+    policy = createOutboundPolicy(env);
+    policies.set(env, policy);
+  }
+  return policy;
 }
 
 export const resolveWithSystemDns: TResolveHost = async (hostname) => {
@@ -393,6 +407,7 @@ export async function outboundFetch(
         'redirect_refused',
         `${target.url.origin} answered HTTP ${res.status}, a redirect; Tocsin does not follow redirects, so use the final URL instead.`,
         res.status,
+        res.headers.get('location') ?? undefined,
       );
     }
     if (res.status < 200 || res.status > 599) {
@@ -471,9 +486,19 @@ export async function resolveSmtpTarget(
  * classifyFetchError, plus the refusals of this module: they are permanent (the URL or the policy
  * must change first), and a refused redirect keeps its HTTP status for the delivery log.
  */
-export function classifyOutboundError(err: unknown, what: string, timeoutMs: number): TSendOutcome {
+export function classifyOutboundError(err: unknown, what: string, timeoutMs: number, secrets: TSecrets = []): TSendOutcome {
   if (err instanceof OutboundRefusedError) {
     return permanent(err.message, err.responseCode === undefined ? {} : { responseCode: err.responseCode });
   }
-  return classifyFetchError(err, what, timeoutMs);
+  return classifyFetchError(err, what, timeoutMs, secrets);
+}
+
+/**
+ * classifyOutboundError for the delivery log, where superusers may read what the receiver answered: a refused
+ * redirect's target is added to `error` (secrets redacted), and `summary`, for everyone else, leaves it out.
+ */
+export function classifyOutboundFailure(err: unknown, what: string, timeoutMs: number, secrets: TSecrets = []): TSendOutcome {
+  const outcome = classifyOutboundError(err, what, timeoutMs, secrets);
+  if (outcome.ok || !(err instanceof OutboundRefusedError) || err.location === undefined) return outcome;
+  return { ...outcome, error: `${err.message} (It pointed to ${toAnswerSnippet(err.location, secrets, 200)}.)`, summary: err.message };
 }

@@ -3,6 +3,8 @@
  * and network errors into "transient" (retry with backoff) or "permanent" (give up now).
  */
 import fs from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import { toSafeSnippet } from '../lib/text';
 
 export type TSendOutcome =
   | { ok: true; responseCode?: number; detail?: string }
@@ -10,7 +12,13 @@ export type TSendOutcome =
       ok: false;
       /** transient: retried with backoff; permanent: never retried. */
       kind: 'transient' | 'permanent';
+      /** The whole reason, with what the receiver answered (secrets redacted): shown to superusers. */
       error: string;
+      /**
+       * The reason without the receiver's words (its body, its redirect target, its server banner), for
+       * everyone else: the status code and a short reason. Absent when `error` holds none of them.
+       */
+      summary?: string;
       responseCode?: number;
       /** The peer asked us to wait this long (HTTP Retry-After, Slack 429). */
       retryAfterMs?: number;
@@ -23,19 +31,36 @@ export type TSendOutcome =
       restUntil?: number;
     };
 
-export const transient = (error: string, extra: Partial<Extract<TSendOutcome, { ok: false }>> = {}): TSendOutcome => ({
+export type TFailure = Extract<TSendOutcome, { ok: false }>;
+
+export const transient = (error: string, extra: Partial<TFailure> = {}): TSendOutcome => ({
   ok: false,
   kind: 'transient',
   error,
   ...extra,
 });
 
-export const permanent = (error: string, extra: Partial<Extract<TSendOutcome, { ok: false }>> = {}): TSendOutcome => ({
+export const permanent = (error: string, extra: Partial<TFailure> = {}): TSendOutcome => ({
   ok: false,
   kind: 'permanent',
   error,
   ...extra,
 });
+
+/** The failure as a person who is not a superuser may read it. */
+export const summaryOf = (failure: Pick<TFailure, 'error' | 'summary'>): string => failure.summary ?? failure.error;
+
+/** Secrets a receiver might echo back, in clear: they are redacted from every text kept or shown. */
+export type TSecrets = readonly (string | null | undefined)[];
+
+/** A receiver's words as one short line for the log: secrets redacted first, then respaced and cut. */
+export const toAnswerSnippet = (text: string, secrets: TSecrets, max = 300) => toSafeSnippet(text, { secrets, max });
+
+/** The standard reason phrase of an HTTP status (the receiver's own phrase is its words, not ours). */
+export function describeHttpStatus(status: number): string {
+  const phrase = STATUS_CODES[status];
+  return phrase ? `HTTP ${status} ${phrase}` : `HTTP ${status}`;
+}
 
 const VERSION: string = (() => {
   try {
@@ -58,21 +83,19 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   return Math.max(0, at - now);
 }
 
-/** Keep provider answers short in the delivery log. */
-export function clip(text: string, max = 300): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
-}
-
-/** A non-2xx HTTP answer: 5xx and 429 are transient, other 4xx permanent. */
-export async function classifyHttpFailure(res: Response, what: string, now: number): Promise<TSendOutcome> {
+/**
+ * A non-2xx HTTP answer: 5xx and 429 are transient, other 4xx permanent. The receiver's body is quoted in
+ * `error` (secrets redacted first, then one short line).
+ */
+export async function classifyHttpFailure(res: Response, what: string, now: number, secrets: TSecrets = []): Promise<TSendOutcome> {
   let body = '';
   try {
-    body = clip(await res.text());
+    body = toAnswerSnippet(await res.text(), secrets);
   } catch {
     // the body is only for the log
   }
-  const message = `${what} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${body ? `: ${body}` : ''}`;
+  const phrase = res.statusText ? toAnswerSnippet(res.statusText, secrets, 100) : '';
+  const message = `${what} answered HTTP ${res.status}${phrase ? ` ${phrase}` : ''}${body ? `: ${body}` : ''}`;
   if (res.status === 429 || res.status >= 500) {
     return transient(message, {
       responseCode: res.status,
@@ -83,17 +106,26 @@ export async function classifyHttpFailure(res: Response, what: string, now: numb
   return permanent(message, { responseCode: res.status, isEndpointFailure: true });
 }
 
+/**
+ * classifyHttpFailure with the summary others may read: the status and its standard phrase, never the
+ * receiver's body or its own reason phrase ("The webhook answered HTTP 500 Internal Server Error.").
+ */
+export async function classifyHttpAnswer(res: Response, what: string, now: number, secrets: TSecrets = []): Promise<TSendOutcome> {
+  const outcome = await classifyHttpFailure(res, what, now, secrets);
+  return outcome.ok ? outcome : { ...outcome, summary: `${what} answered ${describeHttpStatus(res.status)}.` };
+}
+
 /** fetch() threw: a timeout, a refused or reset connection, a DNS failure, or a bad URL. */
-export function classifyFetchError(err: unknown, what: string, timeoutMs: number): TSendOutcome {
+export function classifyFetchError(err: unknown, what: string, timeoutMs: number, secrets: TSecrets = []): TSendOutcome {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError') {
     return transient(`${what} did not answer within ${Math.round(timeoutMs / 100) / 10} s (timed out).`, { isEndpointFailure: true });
   }
   if (e?.name === 'AbortError') return transient(`The request to ${what} was cancelled (Tocsin is stopping).`);
   const code = e?.cause?.code;
-  const detail = e?.cause?.message ?? e?.message ?? String(err);
+  const detail = toAnswerSnippet(e?.cause?.message ?? e?.message ?? String(err), secrets, 200);
   if (e?.name === 'TypeError' && !code && /invalid url|failed to parse url/i.test(detail)) {
-    return permanent(`The URL of ${what} is not valid: ${detail}`);
+    return permanent(`The URL of ${what} is not valid: ${detail}`, { summary: `The URL of ${what} is not valid.` });
   }
   const hint =
     code === 'ECONNREFUSED'
@@ -105,7 +137,8 @@ export function classifyFetchError(err: unknown, what: string, timeoutMs: number
           : code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT'
             ? 'connection timed out'
             : 'network error';
-  return transient(`Could not reach ${what} (${hint}${code ? `, ${code}` : ''}): ${clip(detail, 200)}`, { isEndpointFailure: true });
+  const reason = `Could not reach ${what} (${hint}${code && /^[A-Z_]{1,40}$/.test(code) ? `, ${code}` : ''})`;
+  return transient(`${reason}: ${detail}`, { summary: `${reason}.`, isEndpointFailure: true });
 }
 
 /**

@@ -190,7 +190,16 @@ function parseContent(text: string): TDeliveryContent | null {
 const isLeasedBy = (deps: Deps, lease: TLease): SQL =>
   sql`id = ${lease.id} and status = 'sending' and lease_until = ${lease.leaseUntil} and lease_owner = ${deps.instanceId}`;
 
-export type TAttemptRecord = { startedAt: number; finishedAt: number; ok: boolean; responseCode: number | null; error: string | null };
+export type TAttemptRecord = {
+  startedAt: number;
+  finishedAt: number;
+  ok: boolean;
+  responseCode: number | null;
+  /** The whole error, receiver's answer included (redacted): for superusers. */
+  error: string | null;
+  /** The error without the receiver's words, for everyone else; the error itself when absent (it quotes nobody). */
+  errorSummary?: string | null;
+};
 
 export type TNextState = { status: 'sent' } | { status: 'retrying'; nextAttemptAt: number } | { status: 'failed' };
 
@@ -199,12 +208,14 @@ export async function recordAttempt(deps: Deps, lease: TLease, attempt: TAttempt
   const now = attempt.finishedAt;
   const code = attempt.responseCode;
   const error = attempt.error ?? '';
+  const summary = attempt.errorSummary ?? error;
   const change =
     next.status === 'sent'
-      ? sql`status = 'sent', response_code = ${code}, last_error = null, sent_at = ${now}`
+      ? sql`status = 'sent', response_code = ${code}, last_error = null, last_error_summary = null, sent_at = ${now}`
       : next.status === 'retrying'
-        ? sql`status = 'retrying', next_attempt_at = ${next.nextAttemptAt}, last_error = ${error}, response_code = ${code}`
-        : sql`status = 'failed', last_error = ${error}, response_code = ${code}`;
+        ? sql`status = 'retrying', next_attempt_at = ${next.nextAttemptAt}, last_error = ${error},
+            last_error_summary = ${summary}, response_code = ${code}`
+        : sql`status = 'failed', last_error = ${error}, last_error_summary = ${summary}, response_code = ${code}`;
   return deps.db.transaction(async (tx) => {
     // The attempt happened whatever became of the lease: the log keeps it.
     await insertRow(tx, deliveryAttempts, {
@@ -214,6 +225,7 @@ export async function recordAttempt(deps: Deps, lease: TLease, attempt: TAttempt
       ok: attempt.ok,
       responseCode: code,
       error: attempt.error,
+      errorSummary: attempt.error === null ? null : summary,
     });
     const changed = await tx.run(sql`update deliveries set ${change}, attempts = attempts + 1, lease_until = null,
         lease_owner = null, updated_at = ${now}
@@ -228,8 +240,10 @@ export async function recordAttempt(deps: Deps, lease: TLease, attempt: TAttempt
  */
 export async function release(deps: Deps, lease: TLease, dueAt: number, note: string | null = null): Promise<boolean> {
   const lastError = note === null ? sql`last_error` : sql`case when attempts = 0 then ${note} else last_error end`;
+  const lastSummary = note === null ? sql`last_error_summary` : sql`case when attempts = 0 then ${note} else last_error_summary end`;
   const changed = await deps.db.run(sql`update deliveries set status = case when attempts = 0 then 'queued' else 'retrying' end,
-      next_attempt_at = ${dueAt}, last_error = ${lastError}, lease_until = null, lease_owner = null, updated_at = ${deps.now()}
+      next_attempt_at = ${dueAt}, last_error = ${lastError}, last_error_summary = ${lastSummary}, lease_until = null,
+      lease_owner = null, updated_at = ${deps.now()}
     where ${isLeasedBy(deps, lease)}`);
   return changed === 1;
 }
@@ -255,7 +269,8 @@ export async function deferWaitingForWebhook(deps: Deps, webhookId: number, retr
   const note = `Waiting: the webhook is temporarily inactive after an error and is tried again at ${new Date(retryAt).toISOString()}.`;
   // The (status, next_attempt_at) index bounds the scan to pending rows due before retryAt.
   return deps.db.run(sql`update deliveries
-    set next_attempt_at = ${retryAt}, updated_at = ${now}, last_error = case when attempts = 0 then ${note} else last_error end
+    set next_attempt_at = ${retryAt}, updated_at = ${now}, last_error = case when attempts = 0 then ${note} else last_error end,
+      last_error_summary = case when attempts = 0 then ${note} else last_error_summary end
     where status in ('queued', 'retrying') and next_attempt_at < ${retryAt} and webhook_id = ${webhookId}`);
 }
 

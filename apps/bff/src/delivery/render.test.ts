@@ -103,6 +103,47 @@ describe('renderTeams', () => {
   });
 });
 
+describe('text from elsewhere in Slack and Teams', () => {
+  const hostile: TRenderEvent = {
+    ...event,
+    title: 'Scan done\n# heading [y](https://evil.example)',
+    description:
+      '*bold* _it_ ~strike~ `code` <!channel> <https://evil.example|click> [z](https://evil.example)\n- item\n{{DATE(2026-01-01T00:00:00Z)}}',
+  };
+  const names: TEventContext = {
+    productType: { id: 1, name: '<@U123> team' },
+    product: { id: 3, name: '*Shop* [x](https://evil.example)' },
+    engagement: null,
+  };
+
+  it('Slack: mrkdwn text objects are verbatim, with no link, mention or formatting from the text', () => {
+    const slack = renderSlack(hostile, names, { ...settings, disclaimer: '_read me_ <!here>' });
+    const mrkdwnTexts = JSON.stringify(slack.blocks).match(/"type":"mrkdwn","text":"(?:[^"\\]|\\.)*","verbatim":true/g) ?? [];
+    expect(mrkdwnTexts.length).toBeGreaterThanOrEqual(4);
+    const json = JSON.stringify(slack.blocks);
+    expect(json).not.toContain('"verbatim":false');
+    for (const raw of ['<!channel>', '<!here>', '<@U123>', '<https://evil.example|click>', '*bold*', '_it_', '`code`', '*Shop*']) {
+      expect(json).not.toContain(raw);
+    }
+    expect(json).toContain('&lt;!channel&gt;');
+    expect(slack.blocks[0]).toMatchObject({ text: { type: 'plain_text', text: 'Scan done # heading [y](https://evil.example)' } });
+    expect(slack.text).not.toContain('\n');
+  });
+
+  it('Teams: no link, list, emphasis or date function forms from the text; the title is one line', () => {
+    const { message } = renderTeams(hostile, names, { ...settings, disclaimer: '**read me** [d](https://evil.example)' });
+    const card = message.attachments[0]!.content as { body: { text?: string; facts?: { title: string; value: string }[] }[] };
+    const texts = card.body.flatMap((b) => [b.text ?? '', ...(b.facts ?? []).map((f) => f.value)]).join('\n');
+    expect(texts).not.toMatch(/\]\(/);
+    expect(texts).not.toContain('**');
+    expect(texts).not.toMatch(/(^|[^\w])[*_][^\s]/);
+    expect(texts).not.toContain('{{');
+    expect(texts).not.toMatch(/^[-+] /m);
+    expect(texts).not.toContain('https://evil.example');
+    expect(card.body[1]?.text).not.toContain('\n');
+  });
+});
+
 describe('renderWebhookPayload', () => {
   it('carries the event, delivery id, created time, URLs and a block per context object', () => {
     const p = renderWebhookPayload(event, ctx, settings, 'uuid-1');

@@ -9,6 +9,7 @@ import { findEventInfo } from '@tocsin/contract/catalogue';
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
 import type { events } from '../db/schema';
+import { escapeSlackMrkdwn, escapeTeamsText, toInlineText, toPlainMultilineText, truncateText } from '../lib/text';
 
 export type TRenderEvent = Pick<
   typeof events.$inferSelect,
@@ -117,8 +118,8 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
 }
 
-/** Header values must stay on one line whatever the title contains. */
-const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').trim();
+/** Header values (and names placed inline) stay on one line whatever they contain. */
+const oneLine = toInlineText;
 
 function htmlParagraphs(text: string): string {
   return text
@@ -134,9 +135,9 @@ export function renderMail(event: TRenderEvent, ctx: TEventContext, s: TRenderSe
   const subject = oneLine(`${s.teamName} notification: ${event.title}`);
   const facts = contextFacts(ctx);
 
-  const textLines = [event.title, ''];
-  if (event.description) textLines.push(event.description, '');
-  for (const f of facts) textLines.push(`${f.label}: ${f.value}`);
+  const textLines = [oneLine(event.title), ''];
+  if (event.description) textLines.push(toPlainMultilineText(event.description), '');
+  for (const f of facts) textLines.push(`${f.label}: ${oneLine(f.value)}`);
   if (facts.length > 0) textLines.push('');
   textLines.push(`Event: ${eventLabel(event)}`, `Open it in ${s.teamName}: ${links.event}`, '');
   textLines.push(`You receive this because of the notification settings of ${s.teamName}.`);
@@ -169,52 +170,56 @@ ${s.disclaimer ? `<hr style="border:none;border-top:1px solid #ddd"><p style="fo
 // ---------------------------------------------------------------------------
 // Slack (Block Kit)
 
-/** Slack's own escaping for mrkdwn: only &, < and > are special (they start links and mentions). */
-export function escapeSlack(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+const cut = (value: string, max: number) => truncateText(value, max);
 
-const cut = (value: string, max: number) => (value.length > max ? `${value.slice(0, max - 1)}…` : value);
+/** A mrkdwn text object Slack shows as written: no automatic links or mentions from the text. */
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text, verbatim: true });
 
 export function renderSlack(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings): TSlackContent {
   const links = buildLinks(event, ctx, s);
+  const team = oneLine(s.teamName);
+  // plain_text objects are never formatted: the title only needs to be one line.
   const blocks: unknown[] = [{ type: 'header', text: { type: 'plain_text', text: cut(oneLine(event.title), 150), emoji: false } }];
-  if (event.description) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(escapeSlack(event.description), 3000) } });
+  if (event.description) blocks.push({ type: 'section', text: mrkdwn(cut(escapeSlackMrkdwn(event.description), 3000)) });
   const facts = contextFacts(ctx);
   const contextElements = facts.map((f) => {
     const link = links[f.key];
-    const value = link ? `<${link}|${escapeSlack(f.value)}>` : escapeSlack(f.value);
-    return { type: 'mrkdwn', text: `*${f.label}:* ${value}` };
+    const name = escapeSlackMrkdwn(oneLine(f.value));
+    const value = link ? `<${link}|${name}>` : name;
+    return mrkdwn(`*${f.label}:* ${value}`);
   });
-  contextElements.push({ type: 'mrkdwn', text: `*Event:* ${escapeSlack(eventLabel(event))}` });
+  contextElements.push(mrkdwn(`*Event:* ${escapeSlackMrkdwn(oneLine(eventLabel(event)))}`));
   blocks.push({ type: 'context', elements: contextElements.slice(0, 10) });
   blocks.push({
     type: 'actions',
     elements: [
-      { type: 'button', text: { type: 'plain_text', text: cut(`Open in ${s.teamName}`, 75) }, url: links.event, action_id: 'open' },
+      { type: 'button', text: { type: 'plain_text', text: cut(`Open in ${team}`, 75) }, url: links.event, action_id: 'open' },
       { type: 'button', text: { type: 'plain_text', text: 'Notification settings' }, url: links.settings, action_id: 'settings' },
     ],
   });
-  if (s.disclaimer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(escapeSlack(s.disclaimer), 3000) }] });
+  if (s.disclaimer) blocks.push({ type: 'context', elements: [mrkdwn(cut(escapeSlackMrkdwn(s.disclaimer), 3000))] });
   // The fallback text shows in notifications and for clients without Block Kit.
-  const text = cut(`${s.teamName} notification: ${escapeSlack(event.title)} ${links.event}`, 3000);
+  const text = cut(`${escapeSlackMrkdwn(team)} notification: ${escapeSlackMrkdwn(oneLine(event.title))} ${links.event}`, 3000);
   return { channel: 'slack', text, blocks };
 }
 
 // ---------------------------------------------------------------------------
-// Microsoft Teams (Adaptive Card in a message, the format of Teams incoming webhooks and Workflows)
+// Microsoft Teams (an Adaptive Card in a message: what a Teams Workflows webhook takes)
 
 export function renderTeams(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings): TTeamsContent {
   const links = buildLinks(event, ctx, s);
+  const team = oneLine(s.teamName);
   const body: Record<string, unknown>[] = [
-    { type: 'TextBlock', text: `${s.teamName} notification`, size: 'Small', isSubtle: true, wrap: true },
-    { type: 'TextBlock', text: event.title, size: 'Large', weight: 'Bolder', wrap: true },
+    { type: 'TextBlock', text: escapeTeamsText(`${team} notification`), size: 'Small', isSubtle: true, wrap: true },
+    { type: 'TextBlock', text: escapeTeamsText(oneLine(event.title)), size: 'Large', weight: 'Bolder', wrap: true },
   ];
-  if (event.description) body.push({ type: 'TextBlock', text: event.description, wrap: true });
-  const facts = contextFacts(ctx).map((f) => ({ title: f.label, value: f.value }));
-  facts.push({ title: 'Event', value: eventLabel(event) });
+  if (event.description) body.push({ type: 'TextBlock', text: escapeTeamsText(event.description), wrap: true });
+  // Fact titles are ours; fact values are names people wrote.
+  const facts = contextFacts(ctx).map((f) => ({ title: f.label, value: escapeTeamsText(oneLine(f.value)) }));
+  facts.push({ title: 'Event', value: escapeTeamsText(oneLine(eventLabel(event))) });
   body.push({ type: 'FactSet', facts });
-  if (s.disclaimer) body.push({ type: 'TextBlock', text: s.disclaimer, size: 'Small', isSubtle: true, wrap: true, separator: true });
+  if (s.disclaimer)
+    body.push({ type: 'TextBlock', text: escapeTeamsText(s.disclaimer), size: 'Small', isSubtle: true, wrap: true, separator: true });
   const message: TTeamsMessage = {
     type: 'message',
     attachments: [
@@ -226,7 +231,8 @@ export function renderTeams(event: TRenderEvent, ctx: TEventContext, s: TRenderS
           type: 'AdaptiveCard',
           version: '1.4',
           body,
-          actions: [{ type: 'Action.OpenUrl', title: `Open in ${s.teamName}`, url: links.event }],
+          // Action titles are plain text, never formatted.
+          actions: [{ type: 'Action.OpenUrl', title: `Open in ${team}`, url: links.event }],
         },
       },
     ],

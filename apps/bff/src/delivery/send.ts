@@ -5,13 +5,29 @@
  */
 import { CHANNEL_LABELS } from '@tocsin/contract/catalogue';
 import type { Deps } from '../app-context';
+import { redactSecrets, toSafeSnippet } from '../lib/text';
 import { computeRetryDelayMs } from './backoff';
-import type { TChannelAdapter, TDefer, TSendContext } from './channels/adapter';
+import { findWebhookTarget, type TChannelAdapter, type TDefer, type TSendContext } from './channels/adapter';
+import { teamsSecretsOf } from './channels/msteams';
 import { findChannelAdapter } from './channels/registry';
 import { raiseFailureNotice, toDestinationKey } from './failure-notices';
-import { clip, permanent, type TSendOutcome, transient } from './outcome';
+import { permanent, type TSendOutcome, transient } from './outcome';
 import { deferWaitingForWebhook, recordAttempt, release, type TClaimedDelivery } from './queue';
-import { enabledChannelsOf } from './settings';
+import { openSecret } from './secrets';
+import { enabledChannelsOf, settingsSecretsOf, type TSystemSettings } from './settings';
+
+/**
+ * Every secret a failure of this row could carry: the settings' (SMTP password, Slack token, the Teams URL and
+ * its sig) and, for a webhook row, its endpoint's. Whatever is stored or logged is redacted with all of them.
+ */
+async function findSecretsOf(deps: Deps, claimed: TClaimedDelivery, settings: TSystemSettings): Promise<string[]> {
+  const secrets = [...settingsSecretsOf(settings), ...teamsSecretsOf(settings.msteamsUrl)];
+  if (claimed.webhookId !== null) {
+    const hook = await findWebhookTarget(deps, claimed.webhookId);
+    if (hook) secrets.push(openSecret(deps, hook.headerValue).value, openSecret(deps, hook.signingSecret).value);
+  }
+  return secrets.filter((s) => s !== '');
+}
 
 export type TDeliveryResult = 'sent' | 'retrying' | 'failed' | 'deferred' | 'released' | 'lost';
 
@@ -23,8 +39,13 @@ export async function processDelivery(deps: Deps, claimed: TClaimedDelivery, ctx
     outcome = await attemptDelivery(deps, adapter, claimed, ctx);
   } catch (err) {
     // A bug in an adapter must not kill the worker: the attempt is recorded and retried like a transient failure.
-    console.error(`[delivery] unexpected error while sending delivery ${claimed.id}:`, err);
-    outcome = transient(`Unexpected error in Tocsin while sending: ${clip(err instanceof Error ? err.message : String(err))}`);
+    // The log line is redacted too: an error's text may quote a URL or an answer that holds a secret.
+    const secrets = await findSecretsOf(deps, claimed, ctx.settings).catch(() => settingsSecretsOf(ctx.settings));
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    console.error(`[delivery] unexpected error while sending delivery ${claimed.id}: ${redactSecrets(text, secrets)}`);
+    outcome = transient(
+      `Unexpected error in Tocsin while sending: ${toSafeSnippet(err instanceof Error ? err.message : String(err), { secrets })}`,
+    );
   }
   if ('defer' in outcome) {
     return (await release(deps, claimed, outcome.until, outcome.note)) ? 'deferred' : 'lost';
@@ -33,24 +54,25 @@ export async function processDelivery(deps: Deps, claimed: TClaimedDelivery, ctx
   if (ctx.signal.aborted && !outcome.ok) return (await release(deps, claimed, deps.now())) ? 'released' : 'lost';
 
   const finishedAt = deps.now();
-  const attempt = {
-    startedAt,
-    finishedAt,
-    ok: outcome.ok,
-    responseCode: outcome.responseCode ?? null,
-    error: outcome.ok ? null : outcome.error,
-  };
+  const attempt = { startedAt, finishedAt, ok: outcome.ok, responseCode: outcome.responseCode ?? null, error: null, errorSummary: null };
   if (outcome.ok) return (await recordAttempt(deps, claimed, attempt, { status: 'sent' })) ? 'sent' : 'lost';
 
+  // Redacted again here, with every secret this row could meet, before anything is kept: the adapters
+  // redact what they know, and this catches whatever they did not.
+  const secrets = await findSecretsOf(deps, claimed, ctx.settings);
   const attemptsMade = claimed.attempts + 1;
-  let error = outcome.error;
+  let error = redactSecrets(outcome.error, secrets);
+  let errorSummary = redactSecrets(outcome.summary ?? outcome.error, secrets);
   let isFinal = outcome.kind === 'permanent';
   if (!isFinal && attemptsMade >= deps.env.DELIVERY_MAX_ATTEMPTS) {
     isFinal = true;
-    error = `Gave up after ${attemptsMade} attempt${attemptsMade === 1 ? '' : 's'}. Last error: ${error}`;
+    const gaveUp = `Gave up after ${attemptsMade} attempt${attemptsMade === 1 ? '' : 's'}. Last error:`;
+    error = `${gaveUp} ${error}`;
+    errorSummary = `${gaveUp} ${errorSummary}`;
   }
+  const failedAttempt = { ...attempt, error, errorSummary };
   if (isFinal) {
-    const stored = await recordAttempt(deps, claimed, { ...attempt, error }, { status: 'failed' });
+    const stored = await recordAttempt(deps, claimed, failedAttempt, { status: 'failed' });
     if (stored && adapter) {
       await raiseFailureNotice(deps, {
         channel: adapter.channel,
@@ -58,6 +80,7 @@ export async function processDelivery(deps: Deps, claimed: TClaimedDelivery, ctx
         destination: await adapter.describeDestination(deps, claimed, ctx.settings),
         eventTitle: claimed.eventTitle,
         reason: error,
+        secrets,
       });
     }
     return stored ? 'failed' : 'lost';
@@ -73,7 +96,7 @@ export async function processDelivery(deps: Deps, claimed: TClaimedDelivery, ctx
     nextAttemptAt = Math.max(nextAttemptAt, outcome.restUntil);
     if (claimed.webhookId !== null) await deferWaitingForWebhook(deps, claimed.webhookId, outcome.restUntil, finishedAt);
   }
-  return (await recordAttempt(deps, claimed, { ...attempt, error }, { status: 'retrying', nextAttemptAt })) ? 'retrying' : 'lost';
+  return (await recordAttempt(deps, claimed, failedAttempt, { status: 'retrying', nextAttemptAt })) ? 'retrying' : 'lost';
 }
 
 async function attemptDelivery(

@@ -1,6 +1,7 @@
 /**
- * System settings as the delivery pipeline sees them: the system_settings row (id 1) with the
- * SMTP_* environment variables applied on top (the environment wins when a variable is set).
+ * System settings as the delivery pipeline sees them: the system_settings row (id 1) with its secrets opened
+ * (they are stored sealed, see secrets.ts) and the SMTP_* environment variables applied on top (the
+ * environment wins when a variable is set).
  */
 import type { TExternalChannel } from '@tocsin/contract/catalogue';
 import { eq, sql } from 'drizzle-orm';
@@ -8,10 +9,19 @@ import type { Deps } from '../app-context';
 import { findRow } from '../db/rows';
 import { systemSettings } from '../db/schema';
 import type { Env } from '../env';
+import { openSecret } from './secrets';
 
 export type TSmtpTlsMode = 'none' | 'starttls' | 'tls';
 
-export type TSystemSettings = Omit<typeof systemSettings.$inferSelect, 'smtpTlsMode'> & { smtpTlsMode: TSmtpTlsMode };
+/** The settings row's secret columns: stored sealed, opened here. */
+export const SETTINGS_SECRETS = ['smtpPassword', 'slackToken', 'msteamsUrl'] as const;
+export type TSettingsSecret = (typeof SETTINGS_SECRETS)[number];
+
+export type TSystemSettings = Omit<typeof systemSettings.$inferSelect, 'smtpTlsMode'> & {
+  smtpTlsMode: TSmtpTlsMode;
+  /** Stored secrets no known key opens (the key changed): they read as '', and their channel says to enter them again. */
+  unreadableSecrets: TSettingsSecret[];
+};
 
 /** SMTP fields that an environment variable overrides (the settings page shows them read-only). */
 export type TSmtpOverride = 'smtpHost' | 'smtpPort' | 'smtpTlsMode' | 'smtpUser' | 'smtpPassword';
@@ -39,8 +49,19 @@ async function readRow(deps: Deps): Promise<typeof systemSettings.$inferSelect> 
 export async function getSystemSettings(deps: Deps): Promise<TSystemSettings> {
   const row = await readRow(deps);
   const tls = TLS_MODES.includes(row.smtpTlsMode as TSmtpTlsMode) ? (row.smtpTlsMode as TSmtpTlsMode) : 'none';
-  return { ...row, smtpTlsMode: tls, ...getSmtpOverrides(deps.env) };
+  const opened = { ...row };
+  const unreadableSecrets: TSettingsSecret[] = [];
+  for (const name of SETTINGS_SECRETS) {
+    const secret = openSecret(deps, row[name]);
+    opened[name] = secret.value;
+    // SMTP_PASSWORD on the server replaces the stored password anyway.
+    if (!secret.ok && !(name === 'smtpPassword' && deps.env.SMTP_PASSWORD !== undefined)) unreadableSecrets.push(name);
+  }
+  return { ...opened, smtpTlsMode: tls, unreadableSecrets, ...getSmtpOverrides(deps.env) };
 }
+
+/** Every secret of the settings in clear, for redaction of whatever a provider answers. */
+export const settingsSecretsOf = (s: Pick<TSystemSettings, TSettingsSecret>): string[] => [s.smtpPassword, s.slackToken, s.msteamsUrl];
 
 export function enabledChannelsOf(settings: TSystemSettings): Set<TExternalChannel> {
   const enabled = new Set<TExternalChannel>();

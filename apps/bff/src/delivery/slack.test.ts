@@ -15,6 +15,8 @@ let slack: TSlackStandIn;
 beforeEach(async () => {
   slack = await startSlackStandIn({ users: { 'alice@slack.test': 'U0ALICE', 'alice2@slack.test': 'U0ALICE2' }, channels: ['#security'] });
   deps = await createTestDeps({
+    // The Slack stand-in listens on loopback, which the outbound policy refuses unless it is listed.
+    OUTBOUND_ALLOW: '127.0.0.1',
     SLACK_API_URL: slack.url,
     DELIVERY_BACKOFF_BASE_MS: 10,
     DELIVERY_BACKOFF_MAX_MS: 50,

@@ -22,6 +22,8 @@ let clock: number;
 beforeEach(async () => {
   receiver = await startHttpReceiver({ signingSecret: SECRET });
   deps = await createTestDeps({
+    // The receivers listen on loopback, which the outbound policy refuses unless it is listed.
+    OUTBOUND_ALLOW: '127.0.0.1',
     DELIVERY_BACKOFF_BASE_MS: 10,
     DELIVERY_BACKOFF_MAX_MS: 50,
     DELIVERY_MAX_ATTEMPTS: 5,

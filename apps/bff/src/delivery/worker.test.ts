@@ -26,7 +26,13 @@ let deps: TTestDeps;
 const closers: (() => Promise<void>)[] = [];
 
 beforeEach(async () => {
-  deps = await createTestDeps({ DELIVERY_BACKOFF_BASE_MS: 10, DELIVERY_BACKOFF_MAX_MS: 40, DELIVERY_MAX_ATTEMPTS: 3, WORKER_POLL_MS: 50 });
+  deps = await createTestDeps({
+    OUTBOUND_ALLOW: '127.0.0.1',
+    DELIVERY_BACKOFF_BASE_MS: 10,
+    DELIVERY_BACKOFF_MAX_MS: 40,
+    DELIVERY_MAX_ATTEMPTS: 3,
+    WORKER_POLL_MS: 50,
+  });
   await updateSystemSettings(deps, { webhooksEnabled: true, webhooksTimeoutSeconds: 5 });
 });
 afterEach(async () => {
@@ -119,7 +125,12 @@ describe('isolation', () => {
     const slack = await startSlackStandIn();
     closers.push(slack.close);
     const hook = await receiver();
-    const slackDeps = await createTestDeps({ SLACK_API_URL: slack.url, DELIVERY_BACKOFF_BASE_MS: 10, DELIVERY_MAX_ATTEMPTS: 3 });
+    const slackDeps = await createTestDeps({
+      OUTBOUND_ALLOW: '127.0.0.1',
+      SLACK_API_URL: slack.url,
+      DELIVERY_BACKOFF_BASE_MS: 10,
+      DELIVERY_MAX_ATTEMPTS: 3,
+    });
     closers.push(() => slackDeps.cleanup());
     // A stopped clock: the failing mail is not retried within the run, however long the other sends take.
     const now = Date.now();

@@ -17,6 +17,7 @@ import type { TDeliveryInsert } from '../db/hot-paths';
 import { badRequest, notFound } from '../lib/errors';
 import { enabledChannelsMask, routeEvent, type TRoutingCandidate } from './recipients';
 import { findEnabledChannels } from './settings';
+import { fitField, writeAlerts } from './write-alerts';
 
 export type TDispatchInput = {
   event: string;
@@ -38,7 +39,8 @@ export type TDispatchResult = { eventId: number; alertsCreated: number; deliveri
 
 export const DEFAULT_ALERT_URL = '/alerts';
 
-const truncate = (value: string, max: number) => (value.length > max ? value.slice(0, max) : value);
+/** Longer fields are cut on a grapheme boundary, without an ellipsis: the stored event is what was sent, cut. */
+const truncate = fitField;
 
 /** "scan_finished_v2" -> "Scan Finished V2": the source label of an event outside the catalogue. */
 export function humaniseEventName(name: string): string {
@@ -229,11 +231,10 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
 
     const alerted: number[] = [];
     for (const [userId, mask] of routed.users) if (mask & CHANNEL_BITS.alert) alerted.push(userId);
-    const alertsCreated = await db.hot.insertAlerts(db, { eventId, title, description, url, source, icon, createdAt: now }, alerted);
+    const alertsCreated = await writeAlerts(withDb(deps, db), { eventId, title, description, url, source, icon, createdAt: now }, alerted);
     const deliveries = await buildDeliveries(db, routed.users, routed.systemMask);
     const deliveriesCreated = await db.hot.insertDeliveries(db, eventId, now, deliveries);
     await db.run(sql`update events set alerts_created = ${alertsCreated}, deliveries_created = ${deliveriesCreated} where id = ${eventId}`);
-    await deps.bus.publish(db, { type: 'alerts-changed', userIds: alerted });
     if (deliveriesCreated > 0) await deps.bus.publish(db, { type: 'deliveries-queued' });
     return { eventId, alertsCreated, deliveriesCreated, duplicate: false };
   });

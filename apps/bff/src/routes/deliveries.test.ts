@@ -40,7 +40,8 @@ function insertDelivery(deps: Deps, input: DeliveryInput) {
 }
 
 async function setup() {
-  ctx = await createTestApp();
+  // The receivers listen on loopback, which the outbound policy refuses unless it is listed.
+  ctx = await createTestApp({ OUTBOUND_ALLOW: '127.0.0.1' });
   ctx.deps.now = () => NOW;
   const adminUser = await createUser(ctx.deps, { username: 'admin', isSuperuser: true });
   const aliceUser = await createUser(ctx.deps, { username: 'alice' });
@@ -78,6 +79,8 @@ async function seed(deps: Deps, aliceId: number) {
     status: 'failed',
     attempts: 2,
     lastError: 'SMTP answered 550 mailbox unavailable',
+    // What the worker stores beside an error that quotes nobody: the same text, for users who are not superusers.
+    lastErrorSummary: 'SMTP answered 550 mailbox unavailable',
     responseCode: 550,
     createdAt: NOW - 3 * HOUR,
     updatedAt: NOW - 2 * HOUR,
@@ -90,6 +93,7 @@ async function seed(deps: Deps, aliceId: number) {
       ok: false,
       responseCode: 451,
       error: 'try later',
+      errorSummary: 'try later',
     },
     {
       deliveryId: aliceMail.id,
@@ -98,6 +102,7 @@ async function seed(deps: Deps, aliceId: number) {
       ok: false,
       responseCode: 550,
       error: 'mailbox unavailable',
+      errorSummary: 'mailbox unavailable',
     },
   ]);
   const webhookDelivery = await insertDelivery(deps, {
@@ -253,8 +258,20 @@ describe('GET /api/deliveries/stats', () => {
     expect(mail).toMatchObject({ sent: 1, failed: 1 });
     expect(mail.buckets).toHaveLength(24);
     // Sent at 12:00 (this hour, the last bucket); failed at 10:30 (the 10:00 bucket).
-    expect(mail.buckets[23]).toEqual({ start: new Date(Date.UTC(2026, 2, 10, 12)).toISOString(), sent: 1, failed: 0 });
-    expect(mail.buckets[21]).toEqual({ start: new Date(Date.UTC(2026, 2, 10, 10)).toISOString(), sent: 0, failed: 1 });
+    expect(mail.buckets[23]).toEqual({
+      start: new Date(Date.UTC(2026, 2, 10, 12)).toISOString(),
+      sent: 1,
+      failed: 0,
+      queued: 0,
+      retrying: 0,
+    });
+    expect(mail.buckets[21]).toEqual({
+      start: new Date(Date.UTC(2026, 2, 10, 10)).toISOString(),
+      sent: 0,
+      failed: 1,
+      queued: 0,
+      retrying: 0,
+    });
     expect(stats.channels.find((c) => c.channel === 'slack')).toMatchObject({ sent: 0, failed: 0 });
     expect(stats.channels.find((c) => c.channel === 'webhooks')).toMatchObject({ sent: 0, failed: 1 });
 

@@ -27,7 +27,7 @@ const stats = createRoute({
   method: 'get',
   path: '/stats',
   tags,
-  summary: 'Sent and failed deliveries per channel and hour over the last hours (24 by default)',
+  summary: 'Sent, failed, queued and retrying deliveries per channel and hour over the last hours (24 by default)',
   request: { query: ZDeliveryStatsQuery },
   responses: {
     200: { description: 'Counts per channel and hour', content: { 'application/json': { schema: ZDeliveryStats } } },
@@ -53,13 +53,13 @@ const retry = createRoute({
   method: 'post',
   path: '/{id}/retry',
   tags,
-  summary: 'Send a failed delivery again now',
+  summary: 'Send a failed or retrying delivery again now',
   request: { params: idParams },
   responses: {
     200: { description: 'The delivery after the new attempt', content: { 'application/json': { schema: ZDeliveryDetail } } },
     401: errorResponses[401],
     404: errorResponses[404],
-    409: { description: 'The delivery is not failed (only failed deliveries can be retried), or its webhook is deactivated.' },
+    409: { description: 'The delivery is neither failed nor retrying, or its webhook is deactivated (the message says so).' },
   },
 });
 

@@ -1,9 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CHANNEL_BITS } from '@tocsin/contract/catalogue';
+import type { TDeliveryDetail } from '@tocsin/contract/deliveries';
 import type { TSystemSettings, TTestResult } from '@tocsin/contract/system-settings';
 import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { insertDelivery, insertEvent } from '../delivery/test-peers/fixtures';
+import { startHttpReceiver } from '../delivery/test-peers/http-receiver';
+import { startSmtpReceiver } from '../delivery/test-peers/smtp';
+import { runDueDeliveries } from '../delivery/worker';
 import type { Env } from '../env';
 import { createTestApp, createUser, loginAs } from '../test-utils';
 
@@ -18,7 +24,8 @@ afterEach(async () => {
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
 
 async function setup(env: Partial<Env> = {}) {
-  ctx = await createTestApp(env);
+  // The receivers listen on loopback, which the outbound policy refuses unless it is listed.
+  ctx = await createTestApp({ OUTBOUND_ALLOW: '127.0.0.1', ...env });
   const { app, deps } = ctx;
   await createUser(deps, { username: 'admin', isSuperuser: true });
   await createUser(deps, { username: 'olivia', globalRole: 'Owner' });
@@ -80,9 +87,9 @@ describe('GET/PUT /api/system-settings', () => {
 
   it('accepts the default settings written back unchanged (the default sender is tocsin@localhost)', async () => {
     const { admin } = await setup();
-    const { smtp_password_set, slack_token_set, smtp_env_overrides, updated_at, ...writable } = (await (
-      await admin.get('/api/system-settings')
-    ).json()) as TSystemSettings;
+    // Read-only fields (flags, counts, times) are left out; every other field is writable as it was read.
+    const { smtp_password_set, slack_token_set, msteams_url_set, system_event_counts, smtp_env_overrides, updated_at, ...writable } =
+      (await (await admin.get('/api/system-settings')).json()) as TSystemSettings;
     expect(writable.mail_from).toBe('tocsin@localhost');
     const res = await admin.put('/api/system-settings', writable);
     expect(res.status, await res.clone().text()).toBe(200);
@@ -120,7 +127,10 @@ describe('GET/PUT /api/system-settings', () => {
 
     expect((await put({ team_name: 'Red' })).status).toBe(200);
     expect((await put({ slack_token: null, smtp_password: null })).status).toBe(200);
-    const stored = () => deps.db.get(sql`select slack_token, smtp_password from system_settings where id = 1`);
+    const raw = () => deps.db.get<Record<string, string>>(sql`select slack_token, smtp_password from system_settings where id = 1`);
+    // Sealed at rest; opened, they are what was entered.
+    const stored = async () => Object.fromEntries(Object.entries((await raw())!).map(([k, v]) => [k, deps.secretBox.open(v)]));
+    expect(Object.values((await raw())!).every((v) => v.startsWith('enc:v1:'))).toBe(true);
     expect(await stored()).toEqual({ slack_token: token, smtp_password: password });
     bodies.push(await (await admin.get('/api/system-settings')).text());
     const openapi = await admin.get('/api/openapi.json');
@@ -287,5 +297,103 @@ describe('POST /api/system-settings/test/:channel', () => {
   it('refuses an unknown channel', async () => {
     const { admin } = await setup();
     expect((await admin.post('/api/system-settings/test/pigeon')).status).toBe(400);
+  });
+});
+
+describe('the mail From header', () => {
+  it('is sent exactly as the display name and address given (a bare address goes under the team name)', async () => {
+    const smtp = await startSmtpReceiver();
+    closers.push(smtp.close);
+    const { admin } = await setup();
+    const fromLine = () =>
+      smtp.messages
+        .at(-1)
+        ?.raw.split(/\r?\n/)
+        .find((line) => line.startsWith('From:'));
+    const cases: [Record<string, string>, string][] = [
+      [{ mail_from: 'Tocsin <tocsin@example.com>' }, 'From: Tocsin <tocsin@example.com>'],
+      [{ mail_from: 'tocsin@example.com', team_name: 'Blue Team' }, 'From: Blue Team <tocsin@example.com>'],
+      [{ mail_from: '"Security, Team" <sec@example.com>' }, 'From: "Security, Team" <sec@example.com>'],
+    ];
+    for (const [body, expected] of cases) {
+      const saved = await admin.put('/api/system-settings', {
+        ...body,
+        mail_enabled: true,
+        mail_to: 'security@example.test',
+        smtp_host: '127.0.0.1',
+        smtp_port: smtp.port,
+      });
+      expect(saved.status, await saved.clone().text()).toBe(200);
+      expect(await (await admin.post('/api/system-settings/test/mail')).json()).toMatchObject({ ok: true });
+      expect(fromLine()).toBe(expected);
+    }
+    expect(smtp.messages).toHaveLength(3);
+  });
+});
+
+describe('Microsoft Teams through a Workflows webhook', () => {
+  it('keeps the URL write-only, and records a 202 as accepted by Teams in the delivery log', async () => {
+    const { admin, deps } = await setup();
+    const workflow = await startHttpReceiver({ respond: { status: 202 } });
+    closers.push(workflow.close);
+    const url = `${workflow.url}/workflows/0a1b/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=Wf-credential-123`;
+    const saved = await admin.put('/api/system-settings', { msteams_enabled: true, msteams_url: url });
+    expect(saved.status).toBe(200);
+    const settings = (await saved.json()) as TSystemSettings;
+    expect(settings).toMatchObject({ msteams_enabled: true, msteams_url_set: true });
+    expect(JSON.stringify(settings)).not.toContain('Wf-credential-123');
+
+    const test = (await (await admin.post('/api/system-settings/test/msteams')).json()) as TTestResult;
+    expect(test).toMatchObject({ ok: true, response_code: 202 });
+    expect(test.message).toContain('Teams accepted the test card (HTTP 202)');
+    const card = workflow.requests[0]!.json as { type: string; attachments: { contentType: string }[] };
+    expect(card.type).toBe('message');
+    expect(card.attachments[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+
+    const event = await insertEvent(deps, { title: 'SLA breach' });
+    const d = await insertDelivery(deps, { eventId: event.id, channel: 'msteams', targetKind: 'system' });
+    await runDueDeliveries(deps);
+    const logged = (await (await admin.get(`/api/deliveries/${d.id}`)).json()) as TDeliveryDetail;
+    expect(logged).toMatchObject({ status: 'sent', response_code: 202 });
+    expect(logged.note).toBe('Accepted by Teams (HTTP 202): the workflow posts the card to its chat or channel.');
+
+    // Omitted or null keeps the URL; an empty string clears it (refused while Teams is on).
+    expect(await (await admin.put('/api/system-settings', { msteams_url: null, team_name: 'Red' })).json()).toMatchObject({
+      msteams_url_set: true,
+    });
+    expect((await admin.put('/api/system-settings', { msteams_url: '' })).status).toBe(400);
+    const cleared = await admin.put('/api/system-settings', { msteams_enabled: false, msteams_url: '' });
+    expect(await cleared.json()).toMatchObject({ msteams_url_set: false });
+  });
+});
+
+describe('channels and the System notifications matrix', () => {
+  it('counts, per external channel, the events of the System matrix that select it', async () => {
+    const { admin, deps } = await setup();
+    expect(((await (await admin.get('/api/system-settings')).json()) as TSystemSettings).system_event_counts).toEqual({
+      mail: 0,
+      slack: 0,
+      msteams: 0,
+      webhooks: 0,
+    });
+    const { alert, mail, slack, msteams } = CHANNEL_BITS;
+    for (const [event, channels] of [
+      ['scan_added', alert | mail | slack],
+      ['product_added', mail],
+      ['sla_breach', msteams],
+    ] as const) {
+      await deps.db.run(sql`insert into notification_settings (scope, event, channels) values ('system', ${event}, ${channels})`);
+    }
+    // Personal records do not count.
+    const olivia = await deps.db.get<{ id: number }>(sql`select id from users where username = 'olivia'`);
+    await deps.db.run(
+      sql`insert into notification_settings (scope, user_id, event, channels) values ('personal', ${olivia!.id}, 'other', ${mail})`,
+    );
+    expect(((await (await admin.get('/api/system-settings')).json()) as TSystemSettings).system_event_counts).toEqual({
+      mail: 2,
+      slack: 1,
+      msteams: 1,
+      webhooks: 0,
+    });
   });
 });

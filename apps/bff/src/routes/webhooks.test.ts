@@ -36,7 +36,8 @@ async function startReceiver(initialStatus = 200) {
 }
 
 async function setup() {
-  ctx = await createTestApp();
+  // The receivers listen on loopback, which the outbound policy refuses unless it is listed.
+  ctx = await createTestApp({ OUTBOUND_ALLOW: '127.0.0.1' });
   const { app, deps } = ctx;
   const adminUser = await createUser(deps, { username: 'admin', isSuperuser: true });
   const aliceUser = await createUser(deps, { username: 'alice' });
@@ -192,8 +193,18 @@ describe('webhooks', () => {
         signing_secret: SIGNING_SECRET,
       })
     ).json()) as TWebhook;
-    const stored = () =>
-      deps.db.get(sql`select name, url, header_name, header_value, signing_secret from webhooks where id = ${created.id}`);
+    const raw = () =>
+      deps.db.get<Record<string, string | null>>(
+        sql`select name, url, header_name, header_value, signing_secret from webhooks where id = ${created.id}`,
+      );
+    // Secrets are sealed at rest; opened, they are what was entered.
+    const stored = async () => {
+      const row = (await raw())!;
+      const open = (v: string | null | undefined) => (v == null ? null : deps.secretBox.open(v));
+      return { ...row, header_value: open(row.header_value), signing_secret: open(row.signing_secret) };
+    };
+    expect((await raw())?.header_value).toMatch(/^enc:v1:/);
+    expect((await raw())?.signing_secret).toMatch(/^enc:v1:/);
 
     const renamed = await admin.patch(`/api/webhooks/${created.id}`, { name: 'SIEM prod' });
     expect(renamed.status).toBe(200);

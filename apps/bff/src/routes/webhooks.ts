@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ZId } from '@tocsin/contract/common';
 import { ZTestResult } from '@tocsin/contract/system-settings';
-import { ZCreateWebhookBody, ZUpdateWebhookBody, ZWebhook, ZWebhookList } from '@tocsin/contract/webhooks';
+import { ZCreateWebhookBody, ZSavedWebhook, ZUpdateWebhookBody, ZWebhook, ZWebhookList } from '@tocsin/contract/webhooks';
 import { requireAuth } from '../auth/middleware';
 import { createRouter, errorResponses } from '../lib/router';
 import {
@@ -18,8 +18,11 @@ import {
 const tags = ['Webhooks'];
 const idParams = z.object({ id: ZId });
 const webhookResponse = (description: string) => ({ description, content: { 'application/json': { schema: ZWebhook } } });
+const savedResponse = (description: string) => ({ description, content: { 'application/json': { schema: ZSavedWebhook } } });
 const pingFailed = {
-  description: 'Invalid input, or the endpoint did not accept the ping (code ping_failed); nothing was saved.',
+  description:
+    'Invalid input, a URL the outbound policy refuses (an internal address not listed in OUTBOUND_ALLOW), or the endpoint ' +
+    'did not accept the ping (code ping_failed; what it answered is shown to superusers only); nothing was saved.',
 };
 
 const list = createRoute({
@@ -38,9 +41,12 @@ const create = createRoute({
   path: '/',
   tags,
   summary: 'Add a webhook; a ping is sent first and nothing is saved unless it is accepted',
+  description:
+    'Without a signing_secret, Tocsin generates one (whsec_…) and returns it once, as new_signing_secret. ' +
+    'Secrets are never returned otherwise.',
   request: { body: { content: { 'application/json': { schema: ZCreateWebhookBody } }, required: true } },
   responses: {
-    201: webhookResponse('The new webhook'),
+    201: savedResponse('The new webhook, with the generated signing secret (once)'),
     400: pingFailed,
     401: errorResponses[401],
     403: { description: 'A non-superuser tried to add a webhook for someone else or a system webhook.' },
@@ -53,9 +59,12 @@ const update = createRoute({
   path: '/{id}',
   tags,
   summary: 'Edit a webhook; the edited endpoint is pinged first and nothing is saved unless it accepts',
+  description:
+    'A new url drops the stored header value and signing secret unless this request enters them again; a new signing ' +
+    'secret is then generated and returned once, as new_signing_secret.',
   request: { params: idParams, body: { content: { 'application/json': { schema: ZUpdateWebhookBody } }, required: true } },
   responses: {
-    200: webhookResponse('The edited webhook'),
+    200: savedResponse('The edited webhook'),
     400: pingFailed,
     401: errorResponses[401],
     403: { description: 'A non-superuser tried to change the owner.' },
@@ -95,7 +104,7 @@ const test = createRoute({
   method: 'post',
   path: '/{id}/test',
   tags,
-  summary: 'Send a ping to the webhook now and report the outcome',
+  summary: 'Send a ping to the webhook now and report the outcome (what the receiver answered: superusers only)',
   request: { params: idParams },
   responses: {
     200: { description: 'The outcome: ok, or the receiver’s error', content: { 'application/json': { schema: ZTestResult } } },

@@ -1,6 +1,10 @@
 /**
- * The delivery log as people read it. Superusers see every delivery; other users only those addressed
- * to them (user_id) or to a webhook they own. Secrets are scrubbed from rendered content before it leaves.
+ * The delivery log as people read it. Superusers see every delivery; other users those addressed to them
+ * (user_id) and those of the webhooks they own now (a webhook handed to someone else takes its history along).
+ *
+ * What a receiver answered (its body, where a redirect pointed, an SMTP server's words) is kept in full, secrets
+ * redacted, and shown to superusers only; everyone else reads the summary stored beside it (the status code and
+ * a short reason). Secrets are redacted again from everything that leaves, in all their encodings.
  */
 import type { TExternalChannel } from '@tocsin/contract/catalogue';
 import { EXTERNAL_CHANNELS } from '@tocsin/contract/catalogue';
@@ -12,19 +16,22 @@ import type {
   TDeliveryStats,
   TDeliveryStatus,
 } from '@tocsin/contract/deliveries';
-import { and, eq, gte, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Deps, UserRow } from '../app-context';
 import { columnsOf, decodeRow, findRows } from '../db/rows';
 import { deliveries, deliveryAttempts } from '../db/schema';
+import { teamsSecretsOf } from '../delivery/channels/msteams';
+import { describeHttpStatus } from '../delivery/outcome';
 import { retryDeliveryNow } from '../delivery/queue';
-import { getSystemSettings, type TSystemSettings } from '../delivery/settings';
+import { openSecret } from '../delivery/secrets';
+import { getSystemSettings, settingsSecretsOf, type TSystemSettings } from '../delivery/settings';
 import { conflict, notFound } from '../lib/errors';
+import { redactSecrets } from '../lib/text';
 import { toIso, toIsoOrNull } from '../lib/time';
 
 const HOUR_MS = 3_600_000;
 // Inlined, not bound: a bound JS number may arrive as REAL, turning the hour truncation into plain division.
 const HOUR_SQL = sql.raw(String(HOUR_MS));
-const REDACTED = '[redacted]';
 
 type DeliveryRow = typeof deliveries.$inferSelect;
 type SystemSettingsRow = TSystemSettings;
@@ -40,10 +47,17 @@ type JoinedRow = {
   webhookSigningSecret: string | null;
 };
 
-/** Rows the caller may see: everything for superusers, else their own deliveries and their webhooks'. */
+/**
+ * Rows the caller may see: everything for superusers; else their own mail and Slack deliveries, and the
+ * deliveries of the webhooks they own now. A webhook row's user_id names whose notification it was; the
+ * endpoint's owner decides who sees it, so a webhook handed over takes its history to its new owner.
+ */
 function visibleTo(caller: UserRow): SQL | undefined {
   if (caller.isSuperuser) return undefined;
-  return or(eq(deliveries.userId, caller.id), sql`${deliveries.webhookId} in (select id from webhooks where owner_id = ${caller.id})`);
+  return or(
+    and(sql`${deliveries.webhookId} is null`, eq(deliveries.userId, caller.id)),
+    sql`${deliveries.webhookId} in (select id from webhooks where owner_id = ${caller.id})`,
+  );
 }
 
 type TJoinedColumns = Omit<JoinedRow, 'delivery'>;
@@ -99,14 +113,47 @@ function describeDestination(row: JoinedRow, settings: SystemSettingsRow): strin
   }
 }
 
-/** Secrets that a receiver could echo into an error, or that rendering could have put into content. */
-function secretsOf(row: JoinedRow, settings: SystemSettingsRow): (string | null)[] {
-  return [row.webhookHeaderValue, row.webhookSigningSecret, settings.slackToken, settings.smtpPassword];
+/** Secrets that a receiver could echo into an error, or that rendering could have put into content: all in clear. */
+function secretsOf(deps: Deps, row: JoinedRow, settings: SystemSettingsRow): string[] {
+  return [
+    openSecret(deps, row.webhookHeaderValue).value,
+    openSecret(deps, row.webhookSigningSecret).value,
+    ...settingsSecretsOf(settings),
+    ...teamsSecretsOf(settings.msteamsUrl),
+  ].filter((s) => s !== '');
 }
 
-function toDeliveryDto(row: JoinedRow, settings: SystemSettingsRow): TDelivery {
+/**
+ * An error as `caller` may read it: the whole text for superusers, the summary for everyone else. A row
+ * written before summaries were kept has none: its status code stands in, never the old text.
+ */
+function errorFor(
+  caller: UserRow,
+  error: string | null,
+  summary: string | null,
+  responseCode: number | null,
+  secrets: readonly string[],
+): string | null {
+  if (error === null) return null;
+  if (caller.isSuperuser) return redactSecrets(error, secrets);
+  if (summary !== null) return redactSecrets(summary, secrets);
+  return responseCode === null
+    ? 'The delivery failed; a superuser can see the details in the delivery log.'
+    : `The destination answered ${describeHttpStatus(responseCode)}.`;
+}
+
+/** A sent delivery in words, where the status alone would mislead: Teams Workflows accept the card (202) and post it later. */
+function describeSent(d: DeliveryRow): string | null {
+  if (d.status === 'sent' && d.channel === 'msteams' && d.responseCode === 202) {
+    return 'Accepted by Teams (HTTP 202): the workflow posts the card to its chat or channel.';
+  }
+  return null;
+}
+
+function toDeliveryDto(deps: Deps, caller: UserRow, row: JoinedRow, settings: SystemSettingsRow): TDelivery {
   const d = row.delivery;
   const isPending = d.status === 'queued' || d.status === 'retrying';
+  const secrets = secretsOf(deps, row, settings);
   return {
     id: d.id,
     uuid: d.uuid,
@@ -120,8 +167,9 @@ function toDeliveryDto(row: JoinedRow, settings: SystemSettingsRow): TDelivery {
     webhook_id: d.webhookId,
     status: d.status as TDeliveryStatus,
     attempts: d.attempts,
-    last_error: d.lastError === null ? null : scrubSecrets(d.lastError, secretsOf(row, settings)),
+    last_error: errorFor(caller, d.lastError, d.lastErrorSummary, d.responseCode, secrets),
     response_code: d.responseCode,
+    note: describeSent(d),
     next_attempt_at: isPending ? toIso(d.nextAttemptAt) : null,
     created_at: toIso(d.createdAt),
     updated_at: toIso(d.updatedAt),
@@ -145,22 +193,13 @@ export async function listDeliveries(deps: Deps, caller: UserRow, query: TDelive
   );
   const rows = await findJoined(deps, where, { limit: pageSize, offset: (page - 1) * pageSize });
   const settings = await getSystemSettings(deps);
-  return { items: rows.map((r) => toDeliveryDto(r, settings)), total: counted?.n ?? 0, page, page_size: pageSize };
+  return { items: rows.map((r) => toDeliveryDto(deps, caller, r, settings)), total: counted?.n ?? 0, page, page_size: pageSize };
 }
 
 async function getVisibleRow(deps: Deps, caller: UserRow, id: number): Promise<JoinedRow> {
   const [row] = await findJoined(deps, and(eq(deliveries.id, id), visibleTo(caller)));
   if (!row) throw notFound(`Delivery ${id}`);
   return row;
-}
-
-/** Replace every known secret that could appear in rendered content (a webhook's header value or signing secret, the Slack token). */
-function scrubSecrets(text: string, secrets: (string | null | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
-  return out;
 }
 
 function parseContent(raw: string | null): unknown {
@@ -176,61 +215,87 @@ export async function getDelivery(deps: Deps, caller: UserRow, id: number): Prom
   const row = await getVisibleRow(deps, caller, id);
   const settings = await getSystemSettings(deps);
   const attempts = await findRows(deps.db, deliveryAttempts, eq(deliveryAttempts.deliveryId, id), { orderBy: sql`${deliveryAttempts.id}` });
-  const secrets = secretsOf(row, settings);
-  const content = row.delivery.content === null ? null : parseContent(scrubSecrets(row.delivery.content, secrets));
+  const secrets = secretsOf(deps, row, settings);
+  const content = row.delivery.content === null ? null : parseContent(redactSecrets(row.delivery.content, secrets));
   return {
-    ...toDeliveryDto(row, settings),
+    ...toDeliveryDto(deps, caller, row, settings),
     attempt_list: attempts.map((a) => ({
       id: a.id,
       started_at: toIso(a.startedAt),
       finished_at: toIso(a.finishedAt),
       ok: a.ok,
       response_code: a.responseCode,
-      error: a.error === null ? null : scrubSecrets(a.error, secrets),
+      error: errorFor(caller, a.error, a.errorSummary, a.responseCode, secrets),
     })),
     content,
   };
 }
 
 /**
- * Send a failed delivery again now (superusers, or the user it belongs to). One for a deactivated webhook is
- * refused (409): it would only fail again.
+ * "Retry now" (superusers, or whoever sees the delivery): a failed delivery goes back in the queue with a fresh
+ * attempt budget, a retrying one is sent now instead of at its retry time. One for a deactivated webhook is
+ * refused (409, saying so): it would only fail again.
  */
 export async function retryDelivery(deps: Deps, caller: UserRow, id: number): Promise<TDeliveryDetail> {
   const row = await getVisibleRow(deps, caller, id);
-  if (row.delivery.status !== 'failed') {
-    throw conflict(`Only failed deliveries can be retried; this one is ${row.delivery.status}.`);
+  if (row.delivery.status !== 'failed' && row.delivery.status !== 'retrying') {
+    throw conflict(`Only failed deliveries can be retried (and retrying ones sent now); this one is ${row.delivery.status}.`);
   }
   await retryDeliveryNow(deps, id);
   return getDelivery(deps, caller, id);
 }
 
 type TStatsRow = { channel: string; hour: number; n: number };
+type TCountRow = { channel: string; status: string; n: number };
 
-/** Deliveries sent (by sent time) and finally failed (by failure time) per channel and hour, oldest hour first. */
+const PENDING = ['queued', 'retrying'] as const;
+
+/**
+ * Per channel and hour over the last `hours`: sent (by sent time), finally failed (by failure time), and still
+ * queued or retrying (by creation time); and each channel's backlog now (queued and retrying, however old).
+ */
 export async function getDeliveryStats(deps: Deps, caller: UserRow, hours: number): Promise<TDeliveryStats> {
   const now = deps.now();
   const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - (hours - 1) * HOUR_MS;
   const endHour = firstHour + hours * HOUR_MS;
   const visible = visibleTo(caller);
-  const countPerHour = (status: 'sent' | 'failed', at: typeof deliveries.sentAt | typeof deliveries.updatedAt) =>
+  const countPerHour = (status: string, at: typeof deliveries.sentAt | typeof deliveries.updatedAt | typeof deliveries.createdAt) =>
     deps.db.all<TStatsRow>(sql`select channel, (${at} / ${HOUR_SQL}) * ${HOUR_SQL} as hour, count(*) as n
       from deliveries
       where ${and(visible, eq(deliveries.status, status), gte(at, firstHour), lt(at, endHour))}
       group by channel, 2`);
   const sent = await countPerHour('sent', deliveries.sentAt);
   const failed = await countPerHour('failed', deliveries.updatedAt);
+  const queued = await countPerHour('queued', deliveries.createdAt);
+  const retrying = await countPerHour('retrying', deliveries.createdAt);
+  const backlog = await deps.db.all<TCountRow>(sql`select channel, status, count(*) as n from deliveries
+    where ${and(visible, inArray(deliveries.status, [...PENDING]))}
+    group by channel, status`);
 
   const channels = EXTERNAL_CHANNELS.map((channel) => {
-    const buckets = Array.from({ length: hours }, (_, i) => ({ start: firstHour + i * HOUR_MS, sent: 0, failed: 0 }));
+    const buckets = Array.from({ length: hours }, (_, i) => ({
+      start: firstHour + i * HOUR_MS,
+      sent: 0,
+      failed: 0,
+      queued: 0,
+      retrying: 0,
+    }));
     const bucketAt = (hour: number) => buckets[Math.floor((hour - firstHour) / HOUR_MS)];
-    for (const r of sent) if (r.channel === channel) bucketAt(r.hour)!.sent += r.n;
-    for (const r of failed) if (r.channel === channel) bucketAt(r.hour)!.failed += r.n;
+    const add = (rows: TStatsRow[], key: 'sent' | 'failed' | 'queued' | 'retrying') => {
+      for (const r of rows) if (r.channel === channel) bucketAt(r.hour)![key] += r.n;
+    };
+    add(sent, 'sent');
+    add(failed, 'failed');
+    add(queued, 'queued');
+    add(retrying, 'retrying');
+    const pending = (status: string) => backlog.find((r) => r.channel === channel && r.status === status)?.n ?? 0;
     return {
       channel: channel as TExternalChannel,
       sent: buckets.reduce((n, b) => n + b.sent, 0),
       failed: buckets.reduce((n, b) => n + b.failed, 0),
-      buckets: buckets.map((b) => ({ start: toIso(b.start), sent: b.sent, failed: b.failed })),
+      queued: pending('queued'),
+      retrying: pending('retrying'),
+      buckets: buckets.map((b) => ({ start: toIso(b.start), sent: b.sent, failed: b.failed, queued: b.queued, retrying: b.retrying })),
     };
   });
   return { hours, since: toIso(firstHour), until: toIso(now), channels };

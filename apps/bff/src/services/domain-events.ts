@@ -6,16 +6,18 @@
  * neither does, so a crash or a failed dispatch can never leave a change nobody was told about.
  */
 import type { TEngagement } from '@tocsin/contract/products';
+import { escapeMarkdown, toInlineText } from '../lib/text';
 import type { TDispatchInput } from '../notifications/dispatch';
 
 type TActor = { id: number; username: string };
 
-/** Names are user input; keep them from turning into links, emphasis or HTML in alert descriptions. */
-export const escapeMarkdown = (text: string) => text.replace(/([\\`*_[\]<>])/g, '\\$1');
+// Names are what people typed. In descriptions (markdown) they go through escapeMarkdown, which makes them one
+// inert line; in titles (plain text wherever they are shown) they are one line: toInlineText, aliased `line`.
+const line = toInlineText;
 
 export const productTypeAddedEvent = (productType: { id: number; name: string }, actor: TActor): TDispatchInput => ({
   event: 'product_type_added',
-  title: `Product type ${productType.name} added`,
+  title: `Product type ${line(productType.name)} added`,
   description: `The product type **${escapeMarkdown(productType.name)}** was added by ${escapeMarkdown(actor.username)}.`,
   url: `/product-types/${productType.id}`,
   productTypeId: productType.id,
@@ -27,7 +29,7 @@ export const productAddedEvent = (
   actor: TActor,
 ): TDispatchInput => ({
   event: 'product_added',
-  title: `Product ${product.name} added`,
+  title: `Product ${line(product.name)} added`,
   description:
     `The product **${escapeMarkdown(product.name)}** was added to **${escapeMarkdown(product.product_type_name)}** ` +
     `by ${escapeMarkdown(actor.username)}.`,
@@ -41,7 +43,7 @@ export function engagementAddedEvent(engagement: TEngagement, actor: TActor): TD
   const lead = engagement.lead_username ? `, led by ${escapeMarkdown(engagement.lead_username)}` : '';
   return {
     event: 'engagement_added',
-    title: `Engagement ${engagement.name} added to ${engagement.product_name}`,
+    title: `Engagement ${line(engagement.name)} added to ${line(engagement.product_name)}`,
     description:
       `The engagement **${escapeMarkdown(engagement.name)}** on **${escapeMarkdown(engagement.product_name)}** ` +
       `runs from ${engagement.target_start} to ${engagement.target_end}${lead}.`,
@@ -54,7 +56,7 @@ export function engagementAddedEvent(engagement: TEngagement, actor: TActor): TD
 
 export const engagementClosedEvent = (engagement: TEngagement, actor: TActor): TDispatchInput => ({
   event: 'close_engagement',
-  title: `Engagement ${engagement.name} closed`,
+  title: `Engagement ${line(engagement.name)} closed`,
   description:
     `The engagement **${escapeMarkdown(engagement.name)}** on **${escapeMarkdown(engagement.product_name)}** ` +
     `was closed by ${escapeMarkdown(actor.username)}.`,
@@ -80,7 +82,7 @@ const inDays = (days: number) => (days <= 0 ? 'today' : days === 1 ? 'tomorrow' 
 
 export const upcomingEngagementEvent = (engagement: TScheduledEngagement, daysToStart: number): TDispatchInput => ({
   event: 'upcoming_engagement',
-  title: `Engagement "${engagement.name}" starts ${inDays(daysToStart)}`,
+  title: `Engagement "${line(engagement.name)}" starts ${inDays(daysToStart)}`,
   description: `${onProduct(engagement)} starts on ${engagement.target_start} and runs until ${engagement.target_end}.${ledBy(engagement)}`,
   url: `/products/${engagement.product_id}`,
   productId: engagement.product_id,
@@ -91,7 +93,7 @@ export const upcomingEngagementEvent = (engagement: TScheduledEngagement, daysTo
 
 export const staleEngagementEvent = (engagement: TScheduledEngagement): TDispatchInput => ({
   event: 'stale_engagement',
-  title: `Engagement "${engagement.name}" is past its end date`,
+  title: `Engagement "${line(engagement.name)}" is past its end date`,
   description:
     `${onProduct(engagement)} was due to end on ${engagement.target_end} and is still open: ` +
     `close it or move its end date.${ledBy(engagement)}`,
@@ -104,7 +106,7 @@ export const staleEngagementEvent = (engagement: TScheduledEngagement): TDispatc
 
 export const autoClosedEngagementEvent = (engagement: TScheduledEngagement, daysOverdue: number): TDispatchInput => ({
   event: 'auto_close_engagement',
-  title: `Engagement "${engagement.name}" was closed automatically`,
+  title: `Engagement "${line(engagement.name)}" was closed automatically`,
   description:
     `${onProduct(engagement)} ended on ${engagement.target_end}, ${daysOverdue} days ago, ` +
     `and was still open, so it was set to Completed.${ledBy(engagement)}`,

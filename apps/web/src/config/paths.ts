@@ -23,7 +23,11 @@ export const paths = {
     path: '/alerts',
     getHref: (page?: number) => (page && page > 1 ? `/alerts?page=${page}` : '/alerts'),
   },
-  notifications: { path: '/notifications', getHref: () => '/notifications' },
+  notifications: {
+    path: '/notifications',
+    /** A superuser can land on one scope (System Settings links to the System matrix); others always see their own. */
+    getHref: (scope?: 'system' | 'personal' | 'template') => (scope ? `/notifications?scope=${scope}` : '/notifications'),
+  },
   products: {
     path: '/products',
     getHref: () => '/products',

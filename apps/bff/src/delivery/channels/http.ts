@@ -1,33 +1,39 @@
 /**
- * Every outbound HTTP request of the channel adapters (Slack, Teams, webhooks) goes through this module, and
- * every one of them through `outboundFetch`: the one place where a policy on outbound addresses applies.
- * The adapters never call fetch() themselves.
+ * The HTTP requests of the channel adapters (Slack, Teams, webhooks): every one goes through outboundFetch
+ * under the installation's outbound policy (OUTBOUND_ALLOW), to the addresses that were checked, never
+ * following a redirect, reading at most 64 KiB of the answer. The adapters never call fetch() themselves.
  */
+import type { Deps } from '../../app-context';
+import { getOutboundPolicy, outboundFetch, type TOutboundResponse } from '../outbound';
 
 export type TOutboundOptions = {
   /** Merged over the defaults (header names in lower case). */
   headers?: Record<string, string>;
+  /** The whole exchange (DNS, connect, answer) must finish within this. */
+  timeoutMs: number;
+  /** Tocsin is stopping: the request is cancelled. */
   signal?: AbortSignal;
-  /** Webhooks refuse redirects ('manual'); the default follows them. */
-  redirect?: 'follow' | 'manual' | 'error';
 };
 
+function fetchOptions(deps: Pick<Deps, 'env' | 'resolveHost'>, opts: TOutboundOptions) {
+  return { policy: getOutboundPolicy(deps.env), timeoutMs: opts.timeoutMs, signal: opts.signal, resolve: deps.resolveHost };
+}
+
 /** POST `body` (already serialized: webhooks sign the exact bytes sent) as JSON. */
-export function postJson(url: string | URL, body: string, opts: TOutboundOptions = {}): Promise<Response> {
-  return outboundFetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...opts.headers },
-    body,
-    redirect: opts.redirect,
-    signal: opts.signal,
-  });
+export function postJson(
+  deps: Pick<Deps, 'env' | 'resolveHost'>,
+  url: string | URL,
+  body: string,
+  opts: TOutboundOptions,
+): Promise<TOutboundResponse> {
+  return outboundFetch(
+    url,
+    { method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers }, body },
+    fetchOptions(deps, opts),
+  );
 }
 
 /** GET a JSON answer (Slack's read methods take their arguments in the query string). */
-export function getJson(url: string | URL, opts: TOutboundOptions = {}): Promise<Response> {
-  return outboundFetch(url, { method: 'GET', headers: { ...opts.headers }, redirect: opts.redirect, signal: opts.signal });
-}
-
-function outboundFetch(url: string | URL, init: RequestInit): Promise<Response> {
-  return fetch(url, init);
+export function getJson(deps: Pick<Deps, 'env' | 'resolveHost'>, url: string | URL, opts: TOutboundOptions): Promise<TOutboundResponse> {
+  return outboundFetch(url, { method: 'GET', headers: { ...opts.headers } }, fetchOptions(deps, opts));
 }

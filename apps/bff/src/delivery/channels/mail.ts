@@ -1,10 +1,15 @@
 /**
- * The mail channel: email over SMTP with nodemailer (one transport per distinct SMTP configuration), to the
- * system address or to a user's login email.
+ * The mail channel: email over SMTP with nodemailer (one transport per distinct SMTP configuration and checked
+ * address), to the system address or to a user's login email. The SMTP host obeys the outbound policy like
+ * every destination: it is resolved and checked first (resolveSmtpTarget), nodemailer connects to the checked
+ * address, and TLS still verifies the certificate against the configured name.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import { clip, permanent, type TSendOutcome, transient } from '../outcome';
+import type { Deps } from '../../app-context';
+import { toMailFrom } from '../../lib/mail-from';
+import { getOutboundPolicy, OutboundRefusedError, resolveSmtpTarget, type TSmtpTarget } from '../outbound';
+import { classifyFetchError, permanent, requestSignal, type TSecrets, type TSendOutcome, toAnswerSnippet, transient } from '../outcome';
 import { renderMail, type TMailContent } from '../render';
 import type { TSystemSettings } from '../settings';
 import {
@@ -25,21 +30,23 @@ export const MAIL_SEND_TIMEOUT_MS = 45_000;
 
 const transports = new Map<string, Transporter<SMTPTransport.SentMessageInfo>>();
 
-function fingerprintOf(s: TSmtpSettings): string {
-  return JSON.stringify([s.smtpHost, s.smtpPort, s.smtpTlsMode, s.smtpUser, s.smtpPassword]);
+function fingerprintOf(s: TSmtpSettings, target: TSmtpTarget): string {
+  return JSON.stringify([s.smtpHost, target.address, target.port, s.smtpTlsMode, s.smtpUser, s.smtpPassword]);
 }
 
-/** The transport for these settings, created on first use and reused while they stay the same. */
-export function getMailTransport(s: TSmtpSettings): Transporter<SMTPTransport.SentMessageInfo> {
-  const key = fingerprintOf(s);
+/** The transport for these settings and this checked address, created on first use and reused while they stay the same. */
+export function getMailTransport(s: TSmtpSettings, target: TSmtpTarget): Transporter<SMTPTransport.SentMessageInfo> {
+  const key = fingerprintOf(s, target);
   let transport = transports.get(key);
   if (!transport) {
     // Settings changed: the old transports are of no more use.
     for (const old of transports.values()) old.close();
     transports.clear();
     const options: SMTPTransport.Options = {
-      host: s.smtpHost,
-      port: s.smtpPort,
+      // The checked address, not the name: a DNS answer that changed since the check cannot lead elsewhere.
+      host: target.address,
+      port: target.port,
+      tls: target.servername ? { servername: target.servername } : {},
       secure: s.smtpTlsMode === 'tls',
       ignoreTLS: s.smtpTlsMode === 'none',
       requireTLS: s.smtpTlsMode === 'starttls',
@@ -64,6 +71,13 @@ function findSmtpProblems(s: TSystemSettings): string[] {
   const problems: string[] = [];
   if (!s.smtpHost.trim()) problems.push('No SMTP server is configured (System Settings → SMTP host, or SMTP_HOST on the server).');
   if (!s.mailFrom.trim()) problems.push('No sender address is configured (System Settings → mail from).');
+  else {
+    const from = toMailFrom(s.mailFrom, s.teamName);
+    if (!from.ok) problems.push(`${from.message} (System Settings → mail from).`);
+  }
+  if (s.unreadableSecrets.includes('smtpPassword')) {
+    problems.push('The stored SMTP password cannot be decrypted with the current SECRET_KEY: enter it again in System Settings.');
+  }
   return problems;
 }
 
@@ -76,19 +90,23 @@ const NO_SYSTEM_ADDRESS = 'No system email address is set (System Settings → m
 
 type TSmtpError = Error & { code?: string; responseCode?: number; response?: string; command?: string };
 
-/** SMTP 5xx (rejected recipient, refused message, failed login) is permanent; 4xx and network trouble are transient. */
-export function classifySmtpError(err: unknown): TSendOutcome {
+/**
+ * SMTP 5xx (rejected recipient, refused message, failed login) is permanent; 4xx and network trouble are
+ * transient. The server's words go into `error` (secrets redacted), the code and reason into `summary`.
+ */
+export function classifySmtpError(err: unknown, secrets: TSecrets = []): TSendOutcome {
   const e = err as TSmtpError;
   const code = typeof e?.responseCode === 'number' ? e.responseCode : undefined;
-  const detail = clip(e?.response || e?.message || String(err), 300);
-  if (code !== undefined && code >= 500)
-    return permanent(`The SMTP server refused the message (${code}): ${detail}`, { responseCode: code });
-  if (code !== undefined && code >= 400)
-    return transient(`The SMTP server deferred the message (${code}): ${detail}`, { responseCode: code });
-  if (e?.code === 'EAUTH') return permanent(`SMTP login failed: ${detail}`);
-  if (e?.code === 'ETLS') return permanent(`TLS with the SMTP server failed (check the TLS mode in System Settings): ${detail}`);
-  if (e?.code === 'EENVELOPE' || e?.code === 'EMESSAGE') return permanent(`The message could not be sent: ${detail}`);
-  return transient(`Could not talk to the SMTP server${e?.code ? ` (${e.code})` : ''}: ${detail}`);
+  const detail = toAnswerSnippet(e?.response || e?.message || String(err), secrets);
+  const errCode = typeof e?.code === 'string' && /^[A-Z_]{1,40}$/.test(e.code) ? e.code : undefined;
+  const fail = (kind: typeof permanent, reason: string, extra: { responseCode?: number } = {}) =>
+    kind(`${reason}: ${detail}`, { ...extra, summary: `${reason}.` });
+  if (code !== undefined && code >= 500) return fail(permanent, `The SMTP server refused the message (${code})`, { responseCode: code });
+  if (code !== undefined && code >= 400) return fail(transient, `The SMTP server deferred the message (${code})`, { responseCode: code });
+  if (errCode === 'EAUTH') return fail(permanent, 'SMTP login failed');
+  if (errCode === 'ETLS') return fail(permanent, 'TLS with the SMTP server failed (check the TLS mode in System Settings)');
+  if (errCode === 'EENVELOPE' || errCode === 'EMESSAGE') return fail(permanent, 'The message could not be sent');
+  return fail(transient, `Could not talk to the SMTP server${errCode ? ` (${errCode})` : ''}`);
 }
 
 /** Resolves with a transient failure when the send takes too long or Tocsin is stopping; nodemailer takes no AbortSignal. */
@@ -113,28 +131,72 @@ function giveUpWhen(signal: AbortSignal | undefined): { promise: Promise<TSendOu
   };
 }
 
-export async function sendMail(settings: TSystemSettings, to: string, content: TMailContent, signal?: AbortSignal): Promise<TSendOutcome> {
+/** The SMTP host resolved and checked against the outbound policy, or why it may not be used. */
+async function resolveSmtpHost(
+  deps: Pick<Deps, 'env' | 'resolveHost'>,
+  settings: TSystemSettings,
+  signal: AbortSignal | undefined,
+): Promise<{ ok: true; target: TSmtpTarget } | { ok: false; outcome: TSendOutcome }> {
+  try {
+    const target = await resolveSmtpTarget(settings.smtpHost, settings.smtpPort, getOutboundPolicy(deps.env), {
+      resolve: deps.resolveHost,
+      signal,
+    });
+    return { ok: true, target };
+  } catch (err) {
+    if (err instanceof OutboundRefusedError) return { ok: false, outcome: permanent(err.message) };
+    return { ok: false, outcome: classifyFetchError(err, `the SMTP server ${settings.smtpHost}`, CONNECT_TIMEOUT_MS) };
+  }
+}
+
+export async function sendMail(
+  deps: Pick<Deps, 'env' | 'resolveHost'>,
+  settings: TSystemSettings,
+  to: string,
+  content: TMailContent,
+  signal?: AbortSignal,
+): Promise<TSendOutcome> {
   const problem = findMailConfigProblem(settings);
   if (problem) return permanent(problem);
-  const transport = getMailTransport(settings);
+  const from = toMailFrom(settings.mailFrom, settings.teamName);
+  if (!from.ok) return permanent(from.message);
+  const secrets = [settings.smtpPassword];
+  // nodemailer takes no AbortSignal: the look-up is bounded here, the send by giveUpWhen below.
+  const lookup = requestSignal(CONNECT_TIMEOUT_MS, signal);
+  let resolved: Awaited<ReturnType<typeof resolveSmtpHost>>;
+  try {
+    resolved = await resolveSmtpHost(deps, settings, lookup.signal);
+  } finally {
+    lookup.done();
+  }
+  if (!resolved.ok) return resolved.outcome;
+  const transport = getMailTransport(settings, resolved.target);
   const send = transport
     .sendMail({
-      from: { name: settings.teamName, address: settings.mailFrom },
+      from: { name: from.mailbox.name, address: from.mailbox.address },
       to,
       subject: content.subject,
       text: content.text,
       html: content.html,
       headers: { 'Auto-Submitted': 'auto-generated' },
     })
-    .then((info): TSendOutcome => {
-      const code = Number.parseInt(String(info.response ?? '').slice(0, 3), 10);
-      if (info.rejected.length > 0 && info.accepted.length === 0) {
-        return permanent(`The SMTP server rejected ${to}: ${clip(String(info.response ?? ''))}`, {
+    .then(
+      (info): TSendOutcome => {
+        const code = Number.parseInt(String(info.response ?? '').slice(0, 3), 10);
+        if (info.rejected.length > 0 && info.accepted.length === 0) {
+          return permanent(`The SMTP server rejected ${to}: ${toAnswerSnippet(String(info.response ?? ''), secrets)}`, {
+            summary: `The SMTP server rejected ${to}.`,
+            responseCode: Number.isNaN(code) ? undefined : code,
+          });
+        }
+        return {
+          ok: true,
           responseCode: Number.isNaN(code) ? undefined : code,
-        });
-      }
-      return { ok: true, responseCode: Number.isNaN(code) ? undefined : code, detail: clip(String(info.response ?? '')) };
-    }, classifySmtpError);
+          detail: toAnswerSnippet(String(info.response ?? ''), secrets),
+        };
+      },
+      (err: unknown) => classifySmtpError(err, secrets),
+    );
   // On a timeout or a stop we stop waiting; the message may still go out, and the row is tried again (at least once).
   const giveUp = giveUpWhen(signal);
   try {
@@ -166,12 +228,12 @@ export const mailChannel: TChannelAdapter<{ to: string }, TMailContent> = {
     return { ok: true, target: { to: user.target.email } };
   },
 
-  send: (_deps, { target, content }, ctx) => sendMail(ctx.settings, target.to, content, ctx.signal),
+  send: (deps, { target, content }, ctx) => sendMail(deps, ctx.settings, target.to, content, ctx.signal),
 
-  async sendTest(_deps, { settings, event, context, render }, target) {
+  async sendTest(deps, { settings, event, context, render }, target) {
     const to = (target.to ?? settings.mailTo).trim();
     if (!to) return { ok: false, message: 'No address to send to: set "mail notifications to" or give an address.' };
-    const outcome = await sendMail(settings, to, renderMail(event, context, render));
+    const outcome = await sendMail(deps, settings, to, renderMail(event, context, render));
     return toTestResult(
       outcome,
       `A test email was sent to ${to}${outcome.ok && outcome.detail ? ` (server said: ${outcome.detail})` : ''}.`,

@@ -1,5 +1,14 @@
-/** The Microsoft Teams channel: an Adaptive Card message posted to the channel's incoming webhook (system notifications only). */
-import { classifyFetchError, classifyHttpFailure, clip, permanent, requestSignal, type TSendOutcome, transient } from '../outcome';
+/**
+ * The Microsoft Teams channel (system notifications only): an Adaptive Card in a `message` posted to a Teams
+ * Workflows webhook ("When a Teams webhook request is received" → "Post card in a chat or channel"), which
+ * answers 202 Accepted and posts the card a moment later. The URL carries its credential (the `sig=` query
+ * parameter): it is stored sealed and redacted, whole and by its `sig`, from everything kept of an answer.
+ */
+
+import type { Deps } from '../../app-context';
+import { redactSecrets } from '../../lib/text';
+import { classifyOutboundFailure } from '../outbound';
+import { classifyHttpAnswer, permanent, type TSecrets, type TSendOutcome, toAnswerSnippet, transient } from '../outcome';
 import { renderTeams, type TTeamsContent, type TTeamsMessage } from '../render';
 import type { TSystemSettings } from '../settings';
 import { describeOtherDestination, LEASE_MARGIN_MS, type TChannelAdapter, toTestResult } from './adapter';
@@ -8,40 +17,67 @@ import { postJson } from './http';
 export const TEAMS_TIMEOUT_MS = 15_000;
 
 export function findTeamsConfigProblem(s: TSystemSettings): string | null {
-  if (!s.msteamsUrl.trim()) return 'No Microsoft Teams webhook URL is configured (System Settings → Msteams url).';
+  if (s.unreadableSecrets.includes('msteamsUrl')) {
+    return 'The stored Teams Workflows webhook URL cannot be decrypted with the current SECRET_KEY: enter it again in System Settings.';
+  }
+  if (!s.msteamsUrl.trim()) return 'No Teams Workflows webhook URL is configured (System Settings → Teams Workflows webhook URL).';
   return null;
+}
+
+/** The Workflows URL and its `sig` credential: a receiver echoing either must not put it in the log. */
+export function teamsSecretsOf(url: string): string[] {
+  const secrets = [url];
+  try {
+    const sig = new URL(url).searchParams.get('sig');
+    if (sig) secrets.push(sig);
+  } catch {
+    // not a URL: the whole text is the only form
+  }
+  return secrets;
 }
 
 const PERSONAL_TEAMS = 'Microsoft Teams only has a shared channel: personal Teams notifications are never sent.';
 
 export async function postTeamsMessage(
+  deps: Pick<Deps, 'env' | 'resolveHost' | 'now'>,
   settings: TSystemSettings,
   message: TTeamsMessage,
-  opts: { now: number; signal?: AbortSignal },
+  opts: { signal?: AbortSignal },
 ): Promise<TSendOutcome> {
   const problem = findTeamsConfigProblem(settings);
   if (problem) return permanent(problem);
-  const request = requestSignal(TEAMS_TIMEOUT_MS, opts.signal);
+  const url = settings.msteamsUrl.trim();
+  const secrets: TSecrets = teamsSecretsOf(url);
+  let res: Response;
   try {
-    let res: Response;
-    try {
-      res = await postJson(settings.msteamsUrl.trim(), JSON.stringify(message), { signal: request.signal });
-    } catch (err) {
-      return classifyFetchError(err, 'the Microsoft Teams webhook', TEAMS_TIMEOUT_MS);
-    }
-    if (!res.ok) return await classifyHttpFailure(res, 'The Microsoft Teams webhook', opts.now);
-    const body = clip(await res.text().catch(() => ''));
-    // Legacy connector URLs answer 200 with an error text when Teams itself refused the message.
-    const refused = /delivery failed with error.*?HTTP error (\d{3})/i.exec(body);
-    if (refused) {
-      const code = Number(refused[1]);
-      const text = `The Microsoft Teams webhook accepted the request but Teams refused the message: ${body}`;
-      return code === 429 || code >= 500 ? transient(text, { responseCode: code }) : permanent(text, { responseCode: code });
-    }
-    return { ok: true, responseCode: res.status, detail: body || undefined };
-  } finally {
-    request.done();
+    res = await postJson(deps, url, JSON.stringify(message), { timeoutMs: TEAMS_TIMEOUT_MS, signal: opts.signal });
+  } catch (err) {
+    return redactOutcome(classifyOutboundFailure(err, 'the Teams Workflows webhook', TEAMS_TIMEOUT_MS, secrets), secrets);
   }
+  if (!res.ok) return redactOutcome(await classifyHttpAnswer(res, 'The Teams Workflows webhook', deps.now(), secrets), secrets);
+  // A Workflows trigger answers 202: the flow runs after the answer, so Teams has accepted the card, not shown it yet.
+  if (res.status === 202) return { ok: true, responseCode: 202, detail: 'accepted by Teams' };
+  const body = toAnswerSnippet(await res.text().catch(() => ''), secrets);
+  // Retired Office 365 connector URLs answered 200 with an error text when Teams itself refused the message.
+  const refused = /delivery failed with error.*?HTTP error (\d{3})/i.exec(body);
+  if (refused) {
+    const code = Number(refused[1]);
+    const summary = `The Teams webhook accepted the request but Teams refused the message (HTTP ${code}).`;
+    const text = `The Teams webhook accepted the request but Teams refused the message: ${body}`;
+    const extra = { responseCode: code, summary };
+    return code === 429 || code >= 500 ? transient(text, extra) : permanent(text, extra);
+  }
+  return { ok: true, responseCode: res.status, detail: body || undefined };
+}
+
+/** The URL's parts may also appear in a network error's text; they never reach the log. */
+function redactOutcome(outcome: TSendOutcome, secrets: TSecrets): TSendOutcome {
+  if (outcome.ok) return outcome;
+  return {
+    ...outcome,
+    error: redactSecrets(outcome.error, secrets),
+    ...(outcome.summary === undefined ? {} : { summary: redactSecrets(outcome.summary, secrets) }),
+  };
 }
 
 /** Teams has one shared channel, configured in System Settings: no personal destinations. */
@@ -56,11 +92,15 @@ export const msteamsChannel: TChannelAdapter<null, TTeamsContent> = {
     return { ok: true, target: null };
   },
 
-  send: (deps, { content }, ctx) => postTeamsMessage(ctx.settings, content.message, { now: deps.now(), signal: ctx.signal }),
+  send: (deps, { content }, ctx) => postTeamsMessage(deps, ctx.settings, content.message, { signal: ctx.signal }),
 
   async sendTest(deps, { settings, event, context, render }) {
-    const outcome = await postTeamsMessage(settings, renderTeams(event, context, render).message, { now: deps.now() });
-    return toTestResult(outcome, 'A test card was posted to the Microsoft Teams channel.');
+    const outcome = await postTeamsMessage(deps, settings, renderTeams(event, context, render).message, {});
+    const posted =
+      outcome.ok && outcome.responseCode === 202
+        ? 'Teams accepted the test card (HTTP 202): the workflow posts it to its chat or channel in a moment.'
+        : 'A test card was posted to the Microsoft Teams channel.';
+    return toTestResult(outcome, posted);
   },
 
   async describeDestination(deps, row) {

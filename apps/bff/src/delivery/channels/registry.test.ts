@@ -74,7 +74,7 @@ describe('configuration problems', () => {
       'No Slack channel is configured for system notifications (System Settings → Slack channel).',
     ]);
     expect(getChannelAdapter('msteams').findConfigProblems(empty)).toEqual([
-      'No Microsoft Teams webhook URL is configured (System Settings → Msteams url).',
+      'No Teams Workflows webhook URL is configured (System Settings → Teams Workflows webhook URL).',
     ]);
     // Each endpoint is pinged when it is saved: the channel needs no settings of its own.
     expect(getChannelAdapter('webhooks').findConfigProblems(empty)).toEqual([]);

@@ -7,15 +7,8 @@ import { eq } from 'drizzle-orm';
 import type { Deps } from '../../app-context';
 import { updateRows } from '../../db/rows';
 import { users } from '../../db/schema';
-import {
-  classifyFetchError,
-  classifyHttpFailure,
-  parseRetryAfter,
-  permanent,
-  requestSignal,
-  type TSendOutcome,
-  transient,
-} from '../outcome';
+import { classifyOutboundFailure, type TOutboundResponse } from '../outbound';
+import { classifyHttpAnswer, parseRetryAfter, permanent, type TSendOutcome, toAnswerSnippet, transient } from '../outcome';
 import { renderSlack, type TSlackContent } from '../render';
 import type { TSystemSettings } from '../settings';
 import {
@@ -55,9 +48,15 @@ const ERROR_HINTS: Record<string, string> = {
 
 type TSlackAnswer = { ok?: boolean; error?: string; user?: { id?: string }; channel?: string; ts?: string };
 
-function describeSlackError(method: string, error: string): string {
-  const hint = ERROR_HINTS[error];
-  return `Slack ${method} answered ok:false, error "${error}"${hint ? `: ${hint}` : ''}.`;
+/** Slack's error codes are short snake_case words; anything else in the field is shown to superusers only. */
+const SLACK_ERROR_CODE = /^[a-z0-9_.]{1,64}$/;
+
+function describeSlackError(method: string, error: string, secrets: readonly string[]): { error: string; summary: string } {
+  const isCode = SLACK_ERROR_CODE.test(error);
+  const hint = isCode ? ERROR_HINTS[error] : undefined;
+  const said = isCode ? error : toAnswerSnippet(error, secrets, 120);
+  const full = `Slack ${method} answered ok:false, error "${said}"${hint ? `: ${hint}` : ''}.`;
+  return { error: full, summary: isCode ? full : `Slack ${method} answered ok:false with an error.` };
 }
 
 /** One Web API call; returns the parsed answer or the failure to record. */
@@ -71,31 +70,28 @@ async function callSlack(
   const base = deps.env.SLACK_API_URL.replace(/\/+$/, '');
   const url = new URL(`${base}/${method}`);
   for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
-  const request = requestSignal(SLACK_TIMEOUT_MS, signal);
+  const authorization = `Bearer ${token}`;
+  const opts = { timeoutMs: SLACK_TIMEOUT_MS, signal };
+  let res: TOutboundResponse;
   try {
-    let res: Response;
-    try {
-      const authorization = `Bearer ${token}`;
-      res =
-        init.json === undefined
-          ? await getJson(url, { headers: { authorization }, signal: request.signal })
-          : await postJson(url, JSON.stringify(init.json), {
-              headers: { authorization, 'content-type': 'application/json; charset=utf-8' },
-              signal: request.signal,
-            });
-    } catch (err) {
-      return { ok: false, outcome: classifyFetchError(err, `Slack (${method})`, SLACK_TIMEOUT_MS) };
-    }
-    return await readSlackAnswer(deps, method, res);
-  } finally {
-    request.done();
+    res =
+      init.json === undefined
+        ? await getJson(deps, url, { ...opts, headers: { authorization } })
+        : await postJson(deps, url, JSON.stringify(init.json), {
+            ...opts,
+            headers: { authorization, 'content-type': 'application/json; charset=utf-8' },
+          });
+  } catch (err) {
+    return { ok: false, outcome: classifyOutboundFailure(err, `Slack (${method})`, SLACK_TIMEOUT_MS, [token]) };
   }
+  return await readSlackAnswer(deps, method, res, [token]);
 }
 
 async function readSlackAnswer(
   deps: Deps,
   method: string,
-  res: Response,
+  res: TOutboundResponse,
+  secrets: string[],
 ): Promise<{ ok: true; answer: TSlackAnswer; status: number } | { ok: false; outcome: TSendOutcome }> {
   if (res.status === 429) {
     await res.body?.cancel();
@@ -107,7 +103,13 @@ async function readSlackAnswer(
       }),
     };
   }
-  if (!res.ok) return { ok: false, outcome: await classifyHttpFailure(res, `Slack ${method}`, deps.now()) };
+  if (!res.ok) return { ok: false, outcome: await classifyHttpAnswer(res, `Slack ${method}`, deps.now(), secrets) };
+  if (res.isBodyTruncated) {
+    return {
+      ok: false,
+      outcome: transient(`Slack ${method} answered HTTP ${res.status} with a body too large to read.`, { responseCode: res.status }),
+    };
+  }
   let answer: TSlackAnswer;
   try {
     answer = (await res.json()) as TSlackAnswer;
@@ -118,10 +120,14 @@ async function readSlackAnswer(
     };
   }
   if (answer.ok !== true) {
-    const error = answer.error ?? 'unknown_error';
-    const message = describeSlackError(method, error);
-    const extra = { responseCode: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), deps.now()) };
-    return { ok: false, outcome: TRANSIENT_ERRORS.has(error) ? transient(message, extra) : permanent(message, extra) };
+    const error = typeof answer.error === 'string' ? answer.error : 'unknown_error';
+    const described = describeSlackError(method, error, secrets);
+    const extra = {
+      summary: described.summary,
+      responseCode: res.status,
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), deps.now()),
+    };
+    return { ok: false, outcome: TRANSIENT_ERRORS.has(error) ? transient(described.error, extra) : permanent(described.error, extra) };
   }
   return { ok: true, answer, status: res.status };
 }
@@ -130,6 +136,9 @@ const NO_SYSTEM_CHANNEL = 'No Slack channel is configured for system notificatio
 
 /** Why Slack cannot be used with these settings, or null. */
 export function findSlackConfigProblem(s: TSystemSettings): string | null {
+  if (s.unreadableSecrets.includes('slackToken')) {
+    return 'The stored Slack token cannot be decrypted with the current SECRET_KEY: enter it again in System Settings.';
+  }
   if (!s.slackToken.trim()) return 'No Slack token is configured (System Settings → Slack token).';
   return null;
 }

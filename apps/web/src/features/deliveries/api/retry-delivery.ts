@@ -3,7 +3,7 @@ import type { TDeliveryDetail } from '@tocsin/contract/deliveries';
 import { api } from '../../../lib/api-client';
 import { getDeliveryQueryOptions } from './get-delivery';
 
-/** Sends a failed delivery again now. */
+/** Sends a failed delivery again (fresh attempt budget), or a retrying one now; a deactivated webhook answers 409 saying so. */
 export const retryDelivery = (id: number): Promise<TDeliveryDetail> => api.post<TDeliveryDetail>(`/api/deliveries/${id}/retry`);
 
 export const useRetryDelivery = () => {

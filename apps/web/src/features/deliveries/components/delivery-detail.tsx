@@ -1,11 +1,15 @@
 import { CHANNEL_LABELS, type TChannel } from '@tocsin/contract/catalogue';
 import { DELIVERY_STATUS_LABELS, type TDeliveryDetail } from '@tocsin/contract/deliveries';
 import { formatExactTime } from '../../../lib/relative-time';
+import { canRetry } from './deliveries-table';
 import { RetryDeliveryButton } from './retry-delivery-button';
 
 const exact = (iso: string | null) => (iso ? formatExactTime(new Date(iso)) : '—');
 
-/** One delivery: where it goes, its attempts (time, response code, error) and the rendered message. */
+/**
+ * One delivery: where it goes, its attempts (time, response code, error) and the rendered message. Errors are
+ * as the BFF gives them to this person: with the receiver's words for superusers, a summary for everyone else.
+ */
 export function DeliveryDetail({ delivery }: { delivery: TDeliveryDetail }) {
   return (
     <div className="stack">
@@ -19,7 +23,16 @@ export function DeliveryDetail({ delivery }: { delivery: TDeliveryDetail }) {
         <dt>Destination</dt>
         <dd>{delivery.destination}</dd>
         <dt>Status</dt>
-        <dd>{DELIVERY_STATUS_LABELS[delivery.status] ?? delivery.status}</dd>
+        <dd>
+          {DELIVERY_STATUS_LABELS[delivery.status] ?? delivery.status}
+          {delivery.response_code !== null && ` (HTTP ${delivery.response_code})`}
+          {delivery.note && (
+            <>
+              <br />
+              <span className="field-hint">{delivery.note}</span>
+            </>
+          )}
+        </dd>
         <dt>Created</dt>
         <dd>{exact(delivery.created_at)}</dd>
         {delivery.sent_at && (
@@ -39,7 +52,7 @@ export function DeliveryDetail({ delivery }: { delivery: TDeliveryDetail }) {
         <dt>Delivery id</dt>
         <dd className="monospace">{delivery.uuid}</dd>
       </dl>
-      {delivery.status === 'failed' && <RetryDeliveryButton deliveryId={delivery.id} />}
+      {canRetry(delivery) && <RetryDeliveryButton deliveryId={delivery.id} isRetrying={delivery.status === 'retrying'} />}
 
       <h2>Attempts</h2>
       {delivery.attempt_list.length === 0 ? (

@@ -1,6 +1,8 @@
 /**
- * Sent vs failed per channel over the last hours: a small bar chart per channel (decorative) next to
- * the numbers it shows, so the table itself is the accessible version.
+ * Delivery health per channel over the last hours: what was sent, what failed for good, and what still waits
+ * (queued for a first attempt, or retrying), as a small stacked bar chart per channel (decorative) next to the
+ * numbers it shows, so the table itself is the accessible version. The waiting numbers are the backlog now,
+ * however old; the bars place waiting deliveries in the hour they were created.
  */
 import { CHANNEL_LABELS } from '@tocsin/contract/catalogue';
 import type { TDeliveryStats } from '@tocsin/contract/deliveries';
@@ -10,32 +12,50 @@ const BAR_WIDTH = 6;
 const BAR_GAP = 2;
 const HEIGHT = 32;
 
+/** Bottom to top in each bar, with the colour the legend gives it. */
+const SERIES = [
+  { key: 'sent', label: 'sent', color: 'var(--success)' },
+  { key: 'failed', label: 'failed', color: 'var(--danger)' },
+  { key: 'retrying', label: 'retrying', color: 'var(--warning)' },
+  { key: 'queued', label: 'queued', color: 'var(--border-strong)' },
+] as const;
+
+type TBucket = TDeliveryStats['channels'][number]['buckets'][number];
+const totalOf = (b: TBucket) => b.sent + b.failed + b.queued + b.retrying;
+
 export function DeliveryStatsChart({ stats }: { stats: TDeliveryStats }) {
   const id = useId();
-  const peak = Math.max(1, ...stats.channels.flatMap((c) => c.buckets.map((b) => b.sent + b.failed)));
+  const peak = Math.max(1, ...stats.channels.flatMap((c) => c.buckets.map(totalOf)));
   return (
     <figure className="card" aria-labelledby={`${id}-caption`}>
       <figcaption id={`${id}-caption`}>
-        <strong>Sent and failed in the last {stats.hours} hours</strong>{' '}
-        <span className="field-hint">(one bar per hour, oldest on the left)</span>
+        <strong>Sent, failed, queued and retrying in the last {stats.hours} hours</strong>{' '}
+        <span className="field-hint">(one bar per hour, oldest on the left; queued and retrying: waiting now)</span>
       </figcaption>
       <div className="table-wrap">
-        <table className="table">
+        {/* On a phone each channel becomes a card of labelled numbers (table-stack), so nothing scrolls sideways. */}
+        <table className="table table-stack">
           <thead>
             <tr>
               <th scope="col">Channel</th>
               <th scope="col">Sent</th>
               <th scope="col">Failed</th>
+              <th scope="col">Queued</th>
+              <th scope="col">Retrying</th>
               <th scope="col">Per hour</th>
             </tr>
           </thead>
           <tbody>
             {stats.channels.map((c) => (
               <tr key={c.channel}>
-                <th scope="row">{CHANNEL_LABELS[c.channel]}</th>
-                <td>{c.sent}</td>
-                <td>{c.failed}</td>
-                <td>
+                <th scope="row" className="cell-primary">
+                  {CHANNEL_LABELS[c.channel]}
+                </th>
+                <td data-label="Sent">{c.sent}</td>
+                <td data-label="Failed">{c.failed}</td>
+                <td data-label="Queued">{c.queued}</td>
+                <td data-label="Retrying">{c.retrying}</td>
+                <td data-label="Per hour">
                   {/* Scales down with the column on narrow screens, so the table never scrolls sideways. */}
                   <svg
                     viewBox={`0 0 ${c.buckets.length * (BAR_WIDTH + BAR_GAP)} ${HEIGHT}`}
@@ -53,25 +73,15 @@ export function DeliveryStatsChart({ stats }: { stats: TDeliveryStats }) {
                       style={{ stroke: 'var(--border)' }}
                     />
                     {c.buckets.map((b, i) => {
-                      const sentHeight = (b.sent / peak) * (HEIGHT - 2);
-                      const failedHeight = (b.failed / peak) * (HEIGHT - 2);
                       const x = i * (BAR_WIDTH + BAR_GAP);
+                      let top = HEIGHT - 1;
                       return (
                         <g key={b.start}>
-                          <rect
-                            x={x}
-                            y={HEIGHT - 1 - sentHeight}
-                            width={BAR_WIDTH}
-                            height={sentHeight}
-                            style={{ fill: 'var(--success)' }}
-                          />
-                          <rect
-                            x={x}
-                            y={HEIGHT - 1 - sentHeight - failedHeight}
-                            width={BAR_WIDTH}
-                            height={failedHeight}
-                            style={{ fill: 'var(--danger)' }}
-                          />
+                          {SERIES.map(({ key, color }) => {
+                            const height = (b[key] / peak) * (HEIGHT - 2);
+                            top -= height;
+                            return <rect key={key} x={x} y={top} width={BAR_WIDTH} height={height} style={{ fill: color }} />;
+                          })}
                         </g>
                       );
                     })}
@@ -83,14 +93,15 @@ export function DeliveryStatsChart({ stats }: { stats: TDeliveryStats }) {
         </table>
       </div>
       <p className="field-hint">
-        <span aria-hidden="true" style={{ color: 'var(--success)' }}>
-          ■
-        </span>{' '}
-        sent ·{' '}
-        <span aria-hidden="true" style={{ color: 'var(--danger)' }}>
-          ■
-        </span>{' '}
-        failed
+        {SERIES.map(({ key, label, color }, i) => (
+          <span key={key}>
+            {i > 0 && ' · '}
+            <span aria-hidden="true" style={{ color }}>
+              ■
+            </span>{' '}
+            {label}
+          </span>
+        ))}
       </p>
     </figure>
   );

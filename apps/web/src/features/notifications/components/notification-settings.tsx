@@ -2,10 +2,13 @@
  * The Notifications page body: a superuser picks the scope (System, Personal, Template); everyone
  * else edits their personal record only. Switching scope with unsaved changes asks first.
  */
-import { SETTINGS_SCOPES, type TSettingsScope } from '@tocsin/contract/catalogue';
+import { CHANNEL_LABELS, EXTERNAL_CHANNELS, SETTINGS_SCOPES, type TSettingsScope } from '@tocsin/contract/catalogue';
+import type { TSettingsRecord } from '@tocsin/contract/notification-settings';
 import { useCallback, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { ErrorMessage } from '../../../components/messages';
+import { paths } from '../../../config/paths';
 import { getErrorMessage } from '../../../lib/api-client';
 import { UNSAVED_CHANGES_MESSAGE } from '../../../lib/unsaved-changes';
 import { useNotificationSettings } from '../api/get-notification-settings';
@@ -20,13 +23,32 @@ const SCOPE_EXPLANATIONS: Record<TSettingsScope, string> = {
   template: 'The template is copied into the personal notifications of every user created from now on.',
 };
 
-export function NotificationSettings({ isSuperuser }: { isSuperuser: boolean }) {
-  const [scope, setScope] = useState<TSettingsScope>('personal');
+/** "Mail and Slack": the external channels that have no column in this record because System Settings switched them off. */
+function describeSwitchedOff(record: TSettingsRecord): { names: string; isMany: boolean } | null {
+  const off = EXTERNAL_CHANNELS.filter((c) => !record.columns.includes(c)).map((c) => CHANNEL_LABELS[c]);
+  if (off.length === 0) return null;
+  const names = off.length === 1 ? String(off[0]) : `${off.slice(0, -1).join(', ')} and ${off.at(-1)}`;
+  return { names, isMany: off.length > 1 };
+}
+
+export function NotificationSettings({
+  isSuperuser,
+  initialScope,
+  onSaved,
+}: {
+  isSuperuser: boolean;
+  initialScope?: TSettingsScope;
+  /** After a save: other pages may count what this record routes (System Settings counts the System events per channel). */
+  onSaved?: (scope: TSettingsScope) => void;
+}) {
+  const [scope, setScope] = useState<TSettingsScope>(isSuperuser && initialScope ? initialScope : 'personal');
   const [pendingScope, setPendingScope] = useState<TSettingsScope | null>(null);
   const [isDirty, setIsDirty] = useState(false);
   const settings = useNotificationSettings(scope);
   const update = useUpdateNotificationSettings();
   const onDirtyChange = useCallback((dirty: boolean) => setIsDirty(dirty), []);
+  // The System scope names the channels switched off, which have no column here, with the way to switch them on.
+  const switchedOff = scope === 'system' && settings.data ? describeSwitchedOff(settings.data) : null;
 
   const chooseScope = (next: TSettingsScope) => {
     if (next === scope) return;
@@ -69,6 +91,13 @@ export function NotificationSettings({ isSuperuser }: { isSuperuser: boolean }) 
         </p>
       )}
       {settings.isError && <ErrorMessage>{getErrorMessage(settings.error)}</ErrorMessage>}
+      {switchedOff && (
+        <p className="message message-warning">
+          {switchedOff.names} {switchedOff.isMany ? 'are' : 'is'} switched off in System Settings, so{' '}
+          {switchedOff.isMany ? 'they have' : 'it has'} no column here and nothing is sent there.{' '}
+          <Link to={paths.systemSettings.getHref()}>Switch channels on in System Settings</Link>.
+        </p>
+      )}
       {settings.data && (
         <SettingsEditor
           // A fresh editor per scope: the draft of one scope never leaks into another.
@@ -77,7 +106,11 @@ export function NotificationSettings({ isSuperuser }: { isSuperuser: boolean }) 
           caption={`${SCOPE_LABELS[scope]} notifications`}
           successMessage="Settings saved."
           isSaving={update.isPending}
-          save={(body) => update.mutateAsync({ scope, body })}
+          save={async (body) => {
+            const saved = await update.mutateAsync({ scope, body });
+            onSaved?.(scope);
+            return saved;
+          }}
           onDirtyChange={onDirtyChange}
         />
       )}

@@ -18,10 +18,11 @@ const settings: TSystemSettings = {
   slack_channel: '',
   slack_username: '',
   msteams_enabled: false,
-  msteams_url: '',
+  msteams_url_set: true,
   webhooks_enabled: false,
   webhooks_timeout_seconds: 10,
   disclaimer: '',
+  system_event_counts: { mail: 0, slack: 0, msteams: 0, webhooks: 0 },
   updated_at: '2026-01-01T00:00:00.000Z',
 };
 const saved = toFormValues(settings);
@@ -49,6 +50,14 @@ describe('toBody (System Settings)', () => {
     expect(toBody({ ...saved, slack_token: 'xoxb-1' }, saved, none)).toEqual({ slack_token: 'xoxb-1' });
     expect(toBody({ ...saved, clear_slack_token: true, slack_token: 'ignored' }, saved, none)).toEqual({ slack_token: '' });
     expect(toBody({ ...saved, clear_smtp_password: true }, saved, none)).toEqual({ smtp_password: '' });
+  });
+
+  it('treats the Teams Workflows URL as a secret: never filled in, sent when typed, cleared on request', () => {
+    expect(saved.msteams_url).toBe('');
+    const url = 'https://prod-1.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=s1g';
+    expect(toBody({ ...saved, msteams_url: url }, saved, none)).toEqual({ msteams_url: url });
+    expect(toBody({ ...saved, clear_msteams_url: true, msteams_url: 'ignored' }, saved, none)).toEqual({ msteams_url: '' });
+    expect(toBody({ ...saved, msteams_enabled: true }, saved, none)).toEqual({ msteams_enabled: true });
   });
 
   it('lets the contract refuse what the BFF would refuse, under the field’s name', () => {

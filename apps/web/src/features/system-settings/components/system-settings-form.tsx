@@ -1,7 +1,8 @@
 /**
- * The System Settings form: one section per channel, each with its enable switch and a test button.
- * Secrets are write-only: an empty secret field keeps the saved value; "Remove the saved …" clears it.
- * SMTP fields set by the server's environment are shown read-only and never sent.
+ * The System Settings form: one section per channel, each with its enable switch, how many System events route
+ * to it, and a test button. Secrets (SMTP password, Slack token, the Teams Workflows URL) are write-only: an empty
+ * field keeps the saved value; "Remove the saved …" clears it. SMTP fields set by the server's environment are
+ * shown read-only and never sent.
  */
 import {
   SMTP_TLS_MODE_LABELS,
@@ -21,7 +22,9 @@ import { Form } from '../../../components/form/form';
 import { SuccessMessage } from '../../../components/messages';
 import { toNumber } from '../../../lib/form-values';
 import { useUpdateSystemSettings } from '../api/update-system-settings';
+import { ChannelRoutingNotice } from './channel-routing-notice';
 import { SlackAppManifest } from './slack-app-manifest';
+import { TeamsWorkflowsHelp } from './teams-workflows-help';
 import { TestNotificationButton } from './test-notification-button';
 
 /** What the controls hold: numbers as typed, secrets empty unless a new one is typed. */
@@ -43,6 +46,7 @@ export type TFormValues = {
   slack_username: string;
   msteams_enabled: boolean;
   msteams_url: string;
+  clear_msteams_url: boolean;
   webhooks_enabled: boolean;
   webhooks_timeout_seconds: string;
   disclaimer: string;
@@ -74,7 +78,8 @@ export function toFormValues(s: TSystemSettings): TFormValues {
     slack_channel: s.slack_channel,
     slack_username: s.slack_username,
     msteams_enabled: s.msteams_enabled,
-    msteams_url: s.msteams_url,
+    msteams_url: '',
+    clear_msteams_url: false,
     webhooks_enabled: s.webhooks_enabled,
     webhooks_timeout_seconds: String(s.webhooks_timeout_seconds),
     disclaimer: s.disclaimer,
@@ -90,7 +95,6 @@ const PLAIN_FIELDS = [
   'slack_channel',
   'slack_username',
   'msteams_enabled',
-  'msteams_url',
   'webhooks_enabled',
   'disclaimer',
 ] as const;
@@ -114,6 +118,8 @@ export function toBody(form: TFormValues, saved: TFormValues, overridden: Readon
   }
   if (form.clear_slack_token) body.slack_token = '';
   else if (form.slack_token) body.slack_token = form.slack_token;
+  if (form.clear_msteams_url) body.msteams_url = '';
+  else if (form.msteams_url) body.msteams_url = form.msteams_url;
   return body as TUpdateSystemSettingsBody;
 }
 
@@ -131,10 +137,17 @@ export function SystemSettingsForm({ settings, onSaved }: { settings: TSystemSet
     defaultValues: savedRef.current,
   });
   const isDirty = form.formState.isDirty;
-  const [isMsteamsEnabled, isClearingSmtpPassword, isClearingSlackToken] = useWatch({
+  const [isMsteamsEnabled, isClearingSmtpPassword, isClearingSlackToken, isClearingTeamsUrl, smtpHost, smtpPassword] = useWatch({
     control: form.control,
-    name: ['msteams_enabled', 'clear_smtp_password', 'clear_slack_token'],
+    name: ['msteams_enabled', 'clear_smtp_password', 'clear_slack_token', 'clear_msteams_url', 'smtp_host', 'smtp_password'],
   });
+  // The BFF drops a saved password when the host changes (it was entered for the old server): say so before saving.
+  const isPasswordDropped =
+    current.smtp_password_set &&
+    !overridden.has('smtp_password') &&
+    !isClearingSmtpPassword &&
+    smtpPassword === '' &&
+    smtpHost.trim().toLowerCase() !== savedRef.current.smtp_host.trim().toLowerCase();
   const testBlockedReason = isDirty ? 'Save your changes first: the test uses the saved settings.' : null;
   const onEdit = { onChange: () => update.reset() };
 
@@ -148,6 +161,8 @@ export function SystemSettingsForm({ settings, onSaved }: { settings: TSystemSet
       },
     });
 
+  // The routing notices read the latest settings from the server (the matrix may have changed on another page),
+  // not the snapshot the form was opened with.
   const envHint = (name: TSmtpEnvField) =>
     overridden.has(name) ? `Set by the server's environment (${ENV_VARIABLES[name]}); change it there.` : undefined;
 
@@ -225,7 +240,14 @@ export function SystemSettingsForm({ settings, onSaved }: { settings: TSystemSet
             maxLength={1024}
             disabled={overridden.has('smtp_password') || isClearingSmtpPassword}
             placeholder={current.smtp_password_set ? 'Set — leave empty to keep' : ''}
-            hint={envHint('smtp_password') ?? (current.smtp_password_set ? 'A password is saved; it is never shown.' : undefined)}
+            hint={
+              envHint('smtp_password') ??
+              (isPasswordDropped
+                ? 'A new SMTP host drops the saved password: enter it again if the new server needs it.'
+                : current.smtp_password_set
+                  ? 'A password is saved; it is never shown.'
+                  : undefined)
+            }
             registerOptions={onEdit}
           />
         </div>
@@ -233,6 +255,7 @@ export function SystemSettingsForm({ settings, onSaved }: { settings: TSystemSet
           <CheckboxField name="clear_smtp_password" label="Remove the saved SMTP password" registerOptions={onEdit} />
         )}
         <p className="field-hint">The mail test goes to the "Mail notifications to" address, or to your own address when it is empty.</p>
+        <ChannelRoutingNotice channel="mail" isEnabled={settings.mail_enabled} count={settings.system_event_counts.mail} />
         <TestNotificationButton channel="mail" disabledReason={testBlockedReason} />
       </Section>
 
@@ -272,6 +295,7 @@ export function SystemSettingsForm({ settings, onSaved }: { settings: TSystemSet
           hint="Optional. Without it, Slack shows the app's display name (Tocsin Notifications)."
           registerOptions={onEdit}
         />
+        <ChannelRoutingNotice channel="slack" isEnabled={settings.slack_enabled} count={settings.system_event_counts.slack} />
         <TestNotificationButton channel="slack" disabledReason={testBlockedReason} />
         <SlackAppManifest />
       </Section>
@@ -279,16 +303,29 @@ export function SystemSettingsForm({ settings, onSaved }: { settings: TSystemSet
       <Section id={`${id}-msteams`} title="Microsoft Teams">
         <CheckboxField name="msteams_enabled" label="Enable Microsoft Teams notifications" registerOptions={onEdit} />
         {isMsteamsEnabled && (
-          <TextField
-            name="msteams_url"
-            label="Msteams url"
-            type="url"
-            maxLength={2000}
-            autoComplete="off"
-            hint="The incoming webhook URL of the Teams channel (https://…webhook.office.com/…). Teams receives system-wide notifications only."
-            registerOptions={onEdit}
-          />
+          <>
+            <TextField
+              name="msteams_url"
+              label="Teams Workflows webhook URL"
+              type="url"
+              maxLength={2000}
+              autoComplete="off"
+              disabled={isClearingTeamsUrl}
+              placeholder={current.msteams_url_set ? 'Set — leave empty to keep' : 'https://…/workflows/…/invoke?…&sig=…'}
+              hint={
+                current.msteams_url_set
+                  ? 'A URL is saved; it is never shown (its sig= part is a credential). Paste a new one to replace it.'
+                  : 'The URL of a Teams Workflows webhook ("When a Teams webhook request is received"). Teams receives system-wide notifications only.'
+              }
+              registerOptions={onEdit}
+            />
+            {current.msteams_url_set && (
+              <CheckboxField name="clear_msteams_url" label="Remove the saved Teams Workflows webhook URL" registerOptions={onEdit} />
+            )}
+          </>
         )}
+        <TeamsWorkflowsHelp />
+        <ChannelRoutingNotice channel="msteams" isEnabled={settings.msteams_enabled} count={settings.system_event_counts.msteams} />
         <TestNotificationButton channel="msteams" disabledReason={testBlockedReason} />
       </Section>
 
@@ -304,6 +341,7 @@ export function SystemSettingsForm({ settings, onSaved }: { settings: TSystemSet
           registerOptions={onEdit}
         />
         <p className="field-hint">The webhook test goes to every system webhook (those with no owner).</p>
+        <ChannelRoutingNotice channel="webhooks" isEnabled={settings.webhooks_enabled} count={settings.system_event_counts.webhooks} />
         <TestNotificationButton channel="webhooks" disabledReason={testBlockedReason} />
       </Section>
 

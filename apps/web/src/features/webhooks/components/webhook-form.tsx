@@ -1,10 +1,12 @@
 /**
  * Add or edit a webhook. Saving sends a `ping` first: when the endpoint refuses, its error is shown
- * here and nothing is saved. The header value and signing secret are write-only (empty keeps them).
+ * here and nothing is saved. The header value and signing secret are write-only (empty keeps them); a new URL
+ * drops them unless they are entered again. A signing secret Tocsin generates is handed to `onSaved`, once.
  */
 import type { TUserOption } from '@tocsin/contract/auth';
 import {
   type TCreateWebhookBody,
+  type TSavedWebhook,
   type TUpdateWebhookBody,
   type TWebhook,
   ZCreateWebhookBody,
@@ -42,6 +44,17 @@ function toValues(webhook?: TWebhook): TValues {
   };
 }
 
+/** What a new URL takes away, in words, unless it is entered again; null when nothing saved is lost. */
+export function describeDroppedSecrets(webhook: TWebhook, headerValue: string, signingSecret: string): string | null {
+  const lost = [
+    webhook.header_value_set && headerValue === '' && `the ${webhook.header_name ?? 'extra'} header`,
+    webhook.signing_secret_set && signingSecret === '' && 'the signing secret',
+  ].filter(Boolean);
+  if (lost.length === 0) return null;
+  const generated = webhook.signing_secret_set && signingSecret === '' ? ' A new signing secret is generated and shown once.' : '';
+  return `A new URL does not keep ${lost.join(' or ')}: enter ${lost.length > 1 ? 'them' : 'it'} again to keep ${lost.length > 1 ? 'them' : 'it'}.${generated}`;
+}
+
 /** A new webhook: empty optional fields are not sent. Only superusers choose an owner. */
 export function toCreateBody(values: TValues, isSuperuser: boolean): TCreateWebhookBody {
   const body: TCreateWebhookBody = { name: values.name, url: values.url };
@@ -67,6 +80,7 @@ export function WebhookForm({
   isSuperuser,
   owners,
   onDone,
+  onSaved,
 }: {
   /** The webhook to edit; absent to add one. */
   webhook?: TWebhook;
@@ -75,6 +89,8 @@ export function WebhookForm({
   owners?: readonly TUserOption[];
   /** Called after a successful edit, or when editing is cancelled. */
   onDone?: () => void;
+  /** Called with every saved webhook: its `new_signing_secret` is shown nowhere else. */
+  onSaved?: (saved: TSavedWebhook) => void;
 }) {
   const id = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -88,7 +104,12 @@ export function WebhookForm({
       : zodBodyResolver(ZCreateWebhookBody, (v: TValues) => toCreateBody(v, isSuperuser)),
     defaultValues: toValues(webhook),
   });
-  const isClearingSecret = useWatch({ control: form.control, name: 'clear_signing_secret' });
+  const [isClearingSecret, url, headerValue, signingSecret] = useWatch({
+    control: form.control,
+    name: ['clear_signing_secret', 'url', 'header_value', 'signing_secret'],
+  });
+  // The BFF drops the saved secrets when the URL changes (they were set for the old one): say so before saving.
+  const dropped = isEdit && url.trim() !== webhook.url ? describeDroppedSecrets(webhook, headerValue, signingSecret) : null;
   const onEdit = { onChange: () => mutation.reset() };
 
   useEffect(() => {
@@ -98,10 +119,23 @@ export function WebhookForm({
 
   const onSubmit = (body: TCreateWebhookBody | TUpdateWebhookBody) => {
     if (isEdit) {
-      update.mutate({ id: webhook.id, body }, { onSuccess: () => onDone?.() });
+      update.mutate(
+        { id: webhook.id, body },
+        {
+          onSuccess: (saved) => {
+            onSaved?.(saved);
+            onDone?.();
+          },
+        },
+      );
       return;
     }
-    create.mutate(body as TCreateWebhookBody, { onSuccess: () => form.reset(toValues()) });
+    create.mutate(body as TCreateWebhookBody, {
+      onSuccess: (saved) => {
+        onSaved?.(saved);
+        form.reset(toValues());
+      },
+    });
   };
 
   const title = isEdit ? `Edit webhook ${webhook.name}` : 'Add webhook';
@@ -120,6 +154,7 @@ export function WebhookForm({
           maxLength={2000}
           autoComplete="off"
           placeholder="https://siem.example.com/tocsin"
+          hint={dropped ?? undefined}
           registerOptions={onEdit}
         />
       </div>
@@ -130,7 +165,7 @@ export function WebhookForm({
           maxLength={100}
           autoComplete="off"
           placeholder="X-Api-Key"
-          hint="Optional: one extra header sent with every request, such as an API key. Empty it to remove the header."
+          hint="Optional: one extra header sent with every request, such as Authorization or X-Api-Key. Empty it to remove the header. Tocsin's own headers (Content-Type, Host, User-Agent, X-Tocsin-…, webhook-…) cannot be replaced."
           registerOptions={onEdit}
         />
         <TextField
@@ -150,8 +185,8 @@ export function WebhookForm({
         maxLength={1000}
         autoComplete="new-password"
         disabled={isClearingSecret}
-        placeholder={webhook?.signing_secret_set ? 'Set — leave empty to keep' : ''}
-        hint="Optional: requests then carry X-Tocsin-Signature: sha256=HMAC of the body with this secret."
+        placeholder={webhook?.signing_secret_set ? 'Set — leave empty to keep' : isEdit ? '' : 'Leave empty to have one generated'}
+        hint="Requests carry webhook-signature (Standard Webhooks) and X-Tocsin-Signature made with this secret. Leave it empty on a new webhook and Tocsin generates one (whsec_…), shown once."
         registerOptions={onEdit}
       />
       {webhook?.signing_secret_set && <CheckboxField name="clear_signing_secret" label="Remove the signing secret" />}
