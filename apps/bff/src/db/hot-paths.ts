@@ -7,6 +7,9 @@ import type { Database } from './database';
 
 export type TAlertInsert = {
   eventId: number;
+  /** The event's catalogue name and product, copied onto each alert for the Alerts page filters. */
+  event: string;
+  productId: number | null;
   title: string;
   description: string;
   url: string;
