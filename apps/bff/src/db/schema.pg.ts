@@ -205,6 +205,7 @@ export const alerts = pgTable(
     index('alerts_user_id').on(t.userId, t.id),
     index('alerts_user_event').on(t.userId, t.event, t.id),
     index('alerts_user_product').on(t.userId, t.productId, t.id),
+    index('alerts_user_created').on(t.userId, t.createdAt),
   ],
 );
 

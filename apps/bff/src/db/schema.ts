@@ -223,11 +223,12 @@ export const alerts = sqliteTable(
     createdAt: integer('created_at').notNull().default(now),
   },
   // Newest first per user: ids grow with time, so (user_id, id) serves count, list and pages; the filters by
-  // event type and by product walk their own index in the same order.
+  // event type and by product walk their own index in the same order; a time range seeks (user_id, created_at).
   (t) => [
     index('alerts_user_id').on(t.userId, t.id),
     index('alerts_user_event').on(t.userId, t.event, t.id),
     index('alerts_user_product').on(t.userId, t.productId, t.id),
+    index('alerts_user_created').on(t.userId, t.createdAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `alerts_user_created` ON `alerts` (`user_id`,`created_at`);
