@@ -201,3 +201,16 @@ describe('memberships', () => {
     expect((await client.put('/api/users/9999/memberships', { product_types: [], products: [] })).status).toBe(404);
   });
 });
+
+describe('the users search query', () => {
+  it('is one line of plain text, and unknown parameters are refused by name', async () => {
+    const { client } = await setupAdmin();
+    const control = await client.get('/api/users?q=da%07ve');
+    expect(control.status).toBe(400);
+    expect((await errorOf(control)).message).toMatch(/^q: /);
+    const unknown = await client.get('/api/users?search=dave');
+    expect(unknown.status).toBe(400);
+    expect((await errorOf(unknown)).message).toContain('search');
+    expect((await client.get('/api/users?q=%20dave%20')).status).toBe(200);
+  });
+});

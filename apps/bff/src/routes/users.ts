@@ -17,6 +17,7 @@ import {
   ZUserOption,
 } from '@tocsin/contract/auth';
 import { ZId } from '@tocsin/contract/common';
+import { ZPlainLine } from '@tocsin/contract/plain-text';
 import { z } from 'zod';
 import { requireAuth, requireSession, requireSuperuser } from '../auth/middleware';
 import { createRouter, errorResponses, jsonContent } from '../lib/router';
@@ -40,7 +41,7 @@ const getUsers = createRoute({
   path: '/',
   tags: ['Users'],
   summary: 'List users; q filters by username, name or email',
-  request: { query: z.object({ q: z.string().max(200).optional() }) },
+  request: { query: z.strictObject({ q: ZPlainLine.max(200).optional() }) },
   responses: { 200: jsonContent(z.array(ZUser), 'Users by username'), ...guarded },
 });
 
