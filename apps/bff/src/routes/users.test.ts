@@ -142,10 +142,11 @@ describe('user search and sessions', () => {
 });
 
 describe('user options', () => {
-  it('lists active users for any logged-in user', async () => {
-    const { app, deps } = await setupAdmin();
+  it('lists active people (not service users) for any logged-in user', async () => {
+    const { app, deps, client } = await setupAdmin();
     await createUser(deps, { username: 'bob' });
     await createUser(deps, { username: 'gone', isActive: false });
+    expect((await client.post('/api/users', { username: 'ci-bot', email: 'ci@example.test', is_service: true })).status).toBe(201);
     const bob = await loginAs(app, 'bob');
     const res = await bob.get('/api/users/options');
     expect(res.status).toBe(200);

@@ -72,10 +72,10 @@ export function listUsers(deps: Deps, q?: string): Promise<UserRow[]> {
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
-/** Active users as {id, username}, for pickers such as an engagement's lead. */
+/** Active people as {id, username}, for pickers such as an engagement's lead (service users lead nothing). */
 export function listUserOptions(deps: Deps): Promise<{ id: number; username: string }[]> {
   return deps.db.all<{ id: number; username: string }>(
-    sql`select id, username from users where is_active = 1 order by ${deps.db.fragments.ciOrder(sql`username`)}`,
+    sql`select id, username from users where is_active = 1 and is_service = 0 order by ${deps.db.fragments.ciOrder(sql`username`)}`,
   );
 }
 
