@@ -25,9 +25,20 @@ export type Deps = {
   resolveHost?: TResolveHost;
 };
 
+/** The API token a request came with: who it acts for is `Auth.user`; what else it may do is here. */
+export type TTokenAuth = {
+  id: number;
+  name: string;
+  kind: 'personal' | 'integration';
+  /** An integration token a (still active) superuser made with permission to raise events without product context. */
+  canRaiseContextFree: boolean;
+};
+
 export type Auth = {
   user: UserRow;
   via: 'session' | 'token';
+  /** Set when via is 'token'. */
+  token: TTokenAuth | null;
   sessionId: string | null;
   csrfToken: string | null;
   /** When the session ends (unix ms); live streams close then. Null for API tokens. */

@@ -1,17 +1,19 @@
 /** createApp() builds the whole HTTP app for the server and for tests. */
 
 import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, Deps } from './app-context';
 import { loadAuth } from './auth/middleware';
 import type { TStore } from './db/open';
 import { loadInstallationSecretBox } from './delivery/secrets';
 import type { Env } from './env';
-import { errorResponse, HttpError } from './lib/errors';
+import { errorResponse, HttpError, unauthorized } from './lib/errors';
 import { alertRoutes } from './routes/alerts';
 import { authRoutes } from './routes/auth';
 import { deliveriesRoutes } from './routes/deliveries';
@@ -29,6 +31,40 @@ import { webhooksRoutes } from './routes/webhooks';
 import { jobRoutes } from './scheduler/routes';
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * The only API routes an anonymous caller may reach. Everything else answers 401 before its input is looked at,
+ * so nobody learns about a route's body from validation messages without logging in.
+ */
+export const PUBLIC_API_ROUTES: readonly { method: string; path: string }[] = [
+  { method: 'POST', path: '/api/auth/login' },
+  // Logging out without a session is a no-op, not an error (the SPA calls it after a session has expired).
+  { method: 'POST', path: '/api/auth/logout' },
+  { method: 'GET', path: '/api/openapi.json' },
+  { method: 'GET', path: '/api/health' },
+  { method: 'GET', path: '/api/ready' },
+];
+
+const isPublicApiRoute = (method: string, path: string) =>
+  PUBLIC_API_ROUTES.some((r) => (r.method === method || (method === 'HEAD' && r.method === 'GET')) && r.path === path.replace(/\/+$/, ''));
+
+/**
+ * The Content-Security-Policy of every response: scripts, styles, fonts and fetches only from this origin (the
+ * built SPA has no inline script or style; React's style props go through CSSOM, which CSP does not restrict),
+ * images also as data: URIs (the favicon), no plugins, and no framing by anyone.
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
 
 /** Throws a SecretBoxError (a message saying what to set) when the secret key cannot be loaded. */
 export function createDeps(store: Pick<TStore, 'db' | 'bus'>, env: Env): Deps {
@@ -49,6 +85,31 @@ export function createApp(deps: Deps) {
     c.set('deps', deps);
     await next();
   });
+  // A response sent before the request body has fully arrived (413, or a 401 that never reads it) must not leave
+  // a keep-alive socket behind: the unread rest would be read as the next request, or the server gives up draining
+  // it and drops the socket under the client's next request. Saying "Connection: close" makes node:http end the
+  // socket cleanly after the answer, and the client opens a new one.
+  app.use('*', async (c, next) => {
+    await next();
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    if (incoming && !incoming.complete) c.res.headers.set('Connection', 'close');
+  });
+  const isHttps = deps.env.PUBLIC_URL?.toLowerCase().startsWith('https://') ?? false;
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      // Only meaningful (and only honoured by browsers) when Tocsin is served over HTTPS.
+      strictTransportSecurity: isHttps ? 'max-age=15552000' : false,
+    }),
+  );
+  // API answers are per user and often secret: never kept by a browser or a shared cache.
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.res.headers.set('Cache-Control', 'no-store');
+  });
   app.use(
     '/api/*',
     bodyLimit({
@@ -59,6 +120,10 @@ export function createApp(deps: Deps) {
     }),
   );
   app.use('/api/*', loadAuth);
+  app.use('/api/*', async (c, next) => {
+    if (!c.var.auth && !isPublicApiRoute(c.req.method, c.req.path)) throw unauthorized();
+    await next();
+  });
 
   // Feature routers (one per feature), mounted under /api.
   // (mounted below as they are written)

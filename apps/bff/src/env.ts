@@ -1,5 +1,6 @@
 /** The only reader of process.env: parsed once, with zod, into a typed Env. */
 import { z } from 'zod';
+import { parseTrustProxy } from './auth/client-address';
 import { parseOutboundAllow } from './delivery/address-policy';
 import { checkOutboundUrl } from './delivery/outbound';
 
@@ -27,6 +28,8 @@ export const ZEnv = z
     WEB_DIST: z.string().default(''),
     /** Seed demo users, products and alerts on the first start of an empty database. */
     SEED_DEMO: ZBool.default(true),
+    /** How long removed alerts can be restored (Undo) before the retention job purges them. */
+    ALERT_UNDO_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     /** Each user keeps at most this many newest alerts; -1 keeps everything. */
     ALERT_RETENTION: z.coerce.number().int().min(-1).default(999),
     /** How often retention trims lists: often, so that lists stay near the cap. */
@@ -34,11 +37,28 @@ export const ZEnv = z
     /** Live alert streams one user may hold open at once, across every replica (more tabs fall back to polling). */
     STREAM_LIMIT_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
-    /** Failed logins for one username before it is locked, and for how long. */
+    /** Failed logins for one username from one client address before that pair is locked, and for how long. */
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(300),
-    /** Set the Secure flag on cookies (when served over HTTPS). */
-    COOKIE_SECURE: ZBool.default(false),
+    /** Failed logins from one client address, across all usernames, per window (password spraying). */
+    LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+    LOGIN_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    /**
+     * Proxies whose X-Forwarded-For is believed: IP addresses and CIDR ranges (e.g. 127.0.0.1, 10.0.0.0/8),
+     * separated by commas or spaces. Empty: the socket's peer address is the client.
+     */
+    TRUST_PROXY: z
+      .string()
+      .default('')
+      .superRefine((value, ctx) => {
+        try {
+          parseTrustProxy(value);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        }
+      }),
+    /** Set the Secure flag on cookies. Unset: on when PUBLIC_URL is https (see isCookieSecure). */
+    COOKIE_SECURE: ZBool.optional(),
     /** SMTP connection defaults; when set they override the System Settings page. */
     SMTP_HOST: z.string().optional(),
     SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -121,6 +141,11 @@ export const ZEnv = z
     if (!check.ok) ctx.addIssue({ code: 'custom', path: ['SLACK_API_URL'], message: check.message });
   });
 export type Env = z.infer<typeof ZEnv>;
+
+/** Cookies are Secure when COOKIE_SECURE says so, otherwise when the public address is https. */
+export function isCookieSecure(env: Pick<Env, 'COOKIE_SECURE' | 'PUBLIC_URL'>): boolean {
+  return env.COOKIE_SECURE ?? env.PUBLIC_URL?.toLowerCase().startsWith('https://') ?? false;
+}
 
 /** Parse an environment (process.env by default); throws one readable error naming every bad variable. */
 export function parseEnv(source: Record<string, string | undefined> = process.env, overrides: Partial<Env> = {}): Env {

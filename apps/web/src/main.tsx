@@ -1,3 +1,5 @@
+// First: Zod reads its configuration when a schema is built, so it must be set before any module builds one.
+import './lib/zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppProvider } from './app/provider';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZCalendarDate } from './calendar-date';
 import { ROLES } from './catalogue';
 import { ZPlainLine } from './plain-text';
 
@@ -14,6 +15,8 @@ export const ZUser = z.object({
   is_superuser: z.boolean(),
   global_role: ZRole.nullable(),
   slack_email: z.string().nullable(),
+  /** A service account for integrations: it holds integration tokens and cannot log in. */
+  is_service: z.boolean(),
   created_at: z.string(),
 });
 export type TUser = z.infer<typeof ZUser>;
@@ -49,16 +52,28 @@ export type TUpdateProfileBody = z.infer<typeof ZUpdateProfileBody>;
 export const ZChangePasswordBody = z.strictObject({ current_password: z.string().min(1), new_password: ZPassword });
 export type TChangePasswordBody = z.infer<typeof ZChangePasswordBody>;
 
-export const ZCreateUserBody = z.strictObject({
-  username: ZUsername,
-  email: ZEmail,
-  first_name: ZPersonName.default(''),
-  last_name: ZPersonName.default(''),
-  password: ZPassword,
-  is_active: z.boolean().default(true),
-  is_superuser: z.boolean().default(false),
-  global_role: ZRole.nullable().default(null),
-});
+export const ZCreateUserBody = z
+  .strictObject({
+    username: ZUsername,
+    email: ZEmail,
+    first_name: ZPersonName.default(''),
+    last_name: ZPersonName.default(''),
+    /** Required for people; a service user has none (it cannot log in) and must not be given one. */
+    password: ZPassword.optional(),
+    is_active: z.boolean().default(true),
+    is_superuser: z.boolean().default(false),
+    global_role: ZRole.nullable().default(null),
+    is_service: z.boolean().default(false),
+  })
+  .superRefine((b, ctx) => {
+    if (!b.is_service && b.password === undefined) ctx.addIssue({ code: 'custom', path: ['password'], message: 'Enter a password' });
+    if (b.is_service && b.password !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'A service user cannot log in, so it has no password' });
+    }
+    if (b.is_service && b.is_superuser) {
+      ctx.addIssue({ code: 'custom', path: ['is_superuser'], message: 'A service user cannot be a superuser' });
+    }
+  });
 export type TCreateUserBody = z.input<typeof ZCreateUserBody>;
 
 export const ZUpdateUserBody = z.strictObject({
@@ -87,13 +102,47 @@ export const ZApiToken = z.object({
   name: z.string(),
   /** First characters of the key, to tell tokens apart; the key itself is shown once. */
   prefix: z.string(),
+  /** personal: made by its owner on the profile page; integration: made by a superuser. */
+  kind: z.enum(['personal', 'integration']),
   created_at: z.string(),
   last_used_at: z.string().nullable(),
+  /** Last day (YYYY-MM-DD, in the server's TIME_ZONE) on which the token works; null: no expiry. */
+  expires_on: z.string().nullable(),
+  is_expired: z.boolean(),
 });
 export type TApiToken = z.infer<typeof ZApiToken>;
-export const ZCreateTokenBody = z.strictObject({ name: ZPlainLine.min(1, 'Name the token').max(100) });
+
+/** Optional expiry: the token works through this day. */
+const ZTokenExpiry = ZCalendarDate.nullable().optional();
+
+export const ZCreateTokenBody = z.strictObject({
+  name: ZPlainLine.min(1, 'Name the token').max(100),
+  expires_on: ZTokenExpiry,
+});
+export type TCreateTokenBody = z.infer<typeof ZCreateTokenBody>;
 export const ZCreatedToken = z.object({ token: ZApiToken, key: z.string() });
 export type TCreatedToken = z.infer<typeof ZCreatedToken>;
+
+/** GET /api/users/integration-tokens (superusers): tokens made for integrations, with owner and maker. */
+export const ZIntegrationToken = ZApiToken.extend({
+  owner: z.object({ id: z.number().int(), username: z.string() }),
+  /** The superuser who made it (null once that account is gone). */
+  created_by: z.string().nullable(),
+  /** May raise events without product context (while its maker is an active superuser). */
+  can_raise_context_free: z.boolean(),
+});
+export type TIntegrationToken = z.infer<typeof ZIntegrationToken>;
+
+export const ZCreateIntegrationTokenBody = z.strictObject({
+  name: ZPlainLine.min(1, 'Name the token').max(100),
+  /** The superuser making it, or a service user. */
+  owner_id: z.number().int().positive(),
+  can_raise_context_free: z.boolean().default(false),
+  expires_on: ZTokenExpiry,
+});
+export type TCreateIntegrationTokenBody = z.infer<typeof ZCreateIntegrationTokenBody>;
+export const ZCreatedIntegrationToken = z.object({ token: ZIntegrationToken, key: z.string() });
+export type TCreatedIntegrationToken = z.infer<typeof ZCreatedIntegrationToken>;
 
 /** GET /api/users/options: active users for pickers (engagement lead, webhook owner). */
 export const ZUserOption = z.object({ id: z.number().int(), username: z.string() });

@@ -20,6 +20,7 @@ const MODULES = { alerts, auth, events, findings, notificationSettings, products
 const VALID_BODIES: Record<string, { schema: z.ZodType; body: Record<string, unknown> }> = {
   ZRemoveAlertsBody: { schema: alerts.ZRemoveAlertsBody, body: { ids: [1] } },
   ZRestoreAlertsBody: { schema: alerts.ZRestoreAlertsBody, body: { ids: [1] } },
+  ZMarkAlertsSeenBody: { schema: alerts.ZMarkAlertsSeenBody, body: { through_id: 1 } },
   ZImportScanBody: { schema: findings.ZImportScanBody, body: { engagement_id: 1 } },
   ZFindingStatusChangeBody: { schema: findings.ZFindingStatusChangeBody, body: { status: 'false_positive' } },
   ZCreateNoteBody: { schema: findings.ZCreateNoteBody, body: { entry: 'Looks exploitable, @bob' } },
@@ -40,6 +41,7 @@ const VALID_BODIES: Record<string, { schema: z.ZodType; body: Record<string, unk
   ZUpdateUserBody: { schema: auth.ZUpdateUserBody, body: { is_active: false } },
   ZSetMembershipsBody: { schema: auth.ZSetMembershipsBody, body: { product_types: [], products: [{ id: 1, role: 'Writer' }] } },
   ZCreateTokenBody: { schema: auth.ZCreateTokenBody, body: { name: 'CI pipeline' } },
+  ZCreateIntegrationTokenBody: { schema: auth.ZCreateIntegrationTokenBody, body: { name: 'GitLab CI', owner_id: 1 } },
   ZCreateEventBody: { schema: events.ZCreateEventBody, body: { event: 'scan_added', title: 'ZAP scan imported' } },
   ZSaveSettingsBody: { schema: notificationSettings.ZSaveSettingsBody, body: { settings: { scan_added: ['alert'] } } },
   ZCreateProductTypeBody: { schema: products.ZCreateProductTypeBody, body: { name: 'Web' } },
@@ -100,6 +102,8 @@ describe('name-like fields are one line of plain text', () => {
     ['webhook name', webhooks.ZCreateWebhookBody, { name: 'SIEM', url: 'https://siem.example.com/hook' }, 'name'],
     ['webhook name (update)', webhooks.ZUpdateWebhookBody, {}, 'name'],
     ['token name', auth.ZCreateTokenBody, { name: 'CI' }, 'name'],
+    ['integration token name', auth.ZCreateIntegrationTokenBody, { name: 'CI', owner_id: 1 }, 'name'],
+    ['service user name', auth.ZCreateUserBody, { username: 'ci-bot', email: 'ci@example.com', is_service: true }, 'username'],
     ['username', auth.ZCreateUserBody, { username: 'bob', email: 'bob@example.com', password: 'a-new-password' }, 'username'],
     [
       'first name (new user)',
@@ -187,6 +191,30 @@ describe('URLs and dates', () => {
     for (const url of ['/\t/evil.example', '/\\evil.example', '/ /x', '/\n/evil.example']) {
       expect(events.ZCreateEventBody.safeParse({ event: 'other', title: 'x', url }).success, JSON.stringify(url)).toBe(false);
     }
+  });
+
+  it('token expiry days must exist in the calendar', () => {
+    for (const [schema, body] of [
+      [auth.ZCreateTokenBody, { name: 'CI' }],
+      [auth.ZCreateIntegrationTokenBody, { name: 'CI', owner_id: 1 }],
+    ] as const) {
+      expect(schema.safeParse({ ...body, expires_on: '2026-02-30' }).error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+        ['expires_on', 'There is no such day in the calendar'],
+      ]);
+      expect(schema.safeParse({ ...body, expires_on: '2026-03-31T00:00' }).success).toBe(false);
+      expect(schema.safeParse({ ...body, expires_on: '2028-02-29' }).success).toBe(true);
+      expect(schema.safeParse({ ...body, expires_on: null }).success).toBe(true);
+    }
+  });
+
+  it('a person needs a password; a service user has none', () => {
+    const person = { username: 'bob', email: 'bob@example.com' };
+    expect(auth.ZCreateUserBody.safeParse(person).error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['password', 'Enter a password'],
+    ]);
+    expect(auth.ZCreateUserBody.safeParse({ ...person, is_service: true }).success).toBe(true);
+    expect(auth.ZCreateUserBody.safeParse({ ...person, is_service: true, password: 'a-new-password' }).success).toBe(false);
+    expect(auth.ZCreateUserBody.safeParse({ ...person, is_service: true, is_superuser: true }).success).toBe(false);
   });
 
   it('engagement dates must exist in the calendar', () => {

@@ -6,7 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv, Auth } from '../app-context';
 import { forbidden, HttpError, unauthorized } from '../lib/errors';
-import { CSRF_HEADER, findSessionAuth, findTokenAuth, SESSION_COOKIE } from './sessions';
+import { authenticateToken, CSRF_HEADER, findSessionAuth, SESSION_COOKIE } from './sessions';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -17,8 +17,7 @@ export const loadAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (header) {
     const match = /^Token\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw unauthorized('Use the header "Authorization: Token <your API key>".');
-    auth = await findTokenAuth(deps, match[1]);
-    if (!auth) throw unauthorized('This API token is not valid. Create a new one on your profile page.');
+    auth = await authenticateToken(deps, match[1]);
   } else {
     const cookie = getCookie(c, SESSION_COOKIE);
     if (cookie) auth = await findSessionAuth(deps, cookie);
@@ -39,5 +38,14 @@ export function requireAuth(c: Context<AppEnv>): Auth {
 export function requireSuperuser(c: Context<AppEnv>): Auth {
   const auth = requireAuth(c);
   if (!auth.user.isSuperuser) throw forbidden('Only superusers can do this.');
+  return auth;
+}
+
+/** Token management (create, revoke) needs a person at a browser: a leaked token must not mint or keep itself alive. */
+export function requireSession(c: Context<AppEnv>, what = 'create or revoke API tokens'): Auth {
+  const auth = requireAuth(c);
+  if (auth.via !== 'session') {
+    throw new HttpError(403, 'session_required', `An API token cannot ${what}. Log in to Tocsin in a browser to do it.`);
+  }
   return auth;
 }

@@ -2,8 +2,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Auth, Deps } from '../app-context';
+import { isTruthy } from '../db/database';
 import { columnsOf, decodeRow, insertRow } from '../db/rows';
 import { sessions, users } from '../db/schema';
+import { calendarDateIn } from '../lib/calendar-date';
+import { HttpError, unauthorized } from '../lib/errors';
 
 export const SESSION_COOKIE = 'tocsin_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -35,7 +38,14 @@ export async function findSessionAuth(deps: Deps, cookieValue: string): Promise<
   const { csrfToken, sessionExpiresAt, ...userColumns } = row;
   const user = decodeRow(users, userColumns);
   if (!user.isActive) return null;
-  return { user, via: 'session', sessionId: id, csrfToken: csrfToken as string, sessionExpiresAt: sessionExpiresAt as number };
+  return {
+    user,
+    via: 'session',
+    token: null,
+    sessionId: id,
+    csrfToken: csrfToken as string,
+    sessionExpiresAt: sessionExpiresAt as number,
+  };
 }
 
 /** A new API key: `tcs_` + 32 random bytes. Only its sha256 is stored. */
@@ -44,14 +54,51 @@ export function generateApiKey(): { key: string; prefix: string; keyHash: string
   return { key, prefix: key.slice(0, 10), keyHash: sha256(key) };
 }
 
-export async function findTokenAuth(deps: Deps, key: string): Promise<Auth | null> {
-  const row = await deps.db.get<Record<string, unknown>>(sql`select ${columnsOf(users)}, t.id as "tokenId"
+type TTokenRow = Record<string, unknown> & {
+  tokenId: number;
+  tokenName: string;
+  tokenKind: string;
+  canRaiseContextFree: unknown;
+  expiresOn: string | null;
+  isCreatorSuperuser: unknown;
+};
+
+/**
+ * The caller behind an API key, or a 401 that says why not: unknown (or revoked) key, expired token, or an
+ * account that was deactivated. A token never outlives its account's access.
+ */
+export async function authenticateToken(deps: Deps, key: string): Promise<Auth> {
+  const row = await deps.db.get<TTokenRow>(sql`select ${columnsOf(users)}, t.id as "tokenId", t.name as "tokenName",
+      t.kind as "tokenKind", t.can_raise_context_free as "canRaiseContextFree", t.expires_on as "expiresOn",
+      case when creator.is_superuser = 1 and creator.is_active = 1 then 1 else 0 end as "isCreatorSuperuser"
     from api_tokens t join users on users.id = t.user_id
+    left join users creator on creator.id = t.created_by_id
     where t.key_hash = ${sha256(key)}`);
-  if (!row) return null;
-  const { tokenId, ...userColumns } = row;
+  if (!row) throw unauthorized('This API token is not valid (it may have been revoked). Create a new one on your profile page.');
+  const { tokenId, tokenName, tokenKind, canRaiseContextFree, expiresOn, isCreatorSuperuser, ...userColumns } = row;
   const user = decodeRow(users, userColumns);
-  if (!user.isActive) return null;
-  await deps.db.run(sql`update api_tokens set last_used_at = ${deps.now()} where id = ${tokenId as number}`);
-  return { user, via: 'token', sessionId: null, csrfToken: null, sessionExpiresAt: null };
+  if (!user.isActive) throw unauthorized(`The account "${user.username}" that owns this API token is deactivated.`);
+  if (expiresOn !== null && isTokenExpired(expiresOn, deps)) {
+    throw new HttpError(401, 'token_expired', `This API token expired on ${expiresOn}. Create a new one on your profile page.`);
+  }
+  await deps.db.run(sql`update api_tokens set last_used_at = ${deps.now()} where id = ${tokenId}`);
+  const kind = tokenKind === 'integration' ? 'integration' : 'personal';
+  return {
+    user,
+    via: 'token',
+    token: {
+      id: tokenId,
+      name: tokenName,
+      kind,
+      canRaiseContextFree: kind === 'integration' && isTruthy(canRaiseContextFree) && isTruthy(isCreatorSuperuser),
+    },
+    sessionId: null,
+    csrfToken: null,
+    sessionExpiresAt: null,
+  };
+}
+
+/** A token works through the last day of `expiresOn` in TIME_ZONE. */
+export function isTokenExpired(expiresOn: string, deps: Pick<Deps, 'env' | 'now'>): boolean {
+  return calendarDateIn(deps.now(), deps.env.TIME_ZONE) > expiresOn;
 }

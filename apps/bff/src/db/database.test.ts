@@ -129,7 +129,17 @@ describe(`data layer on ${TEST_DIALECT}`, () => {
   it('keeps the bell count in step with inserts and deletes (triggers)', async () => {
     const a = await newUser('counted-a');
     const b = await newUser('counted-b');
-    const alert = { eventId: 1, title: 't', description: '', url: '/alerts', source: 's', icon: 'i', createdAt: 5 };
+    const alert = {
+      eventId: 1,
+      event: 'other',
+      productId: null,
+      title: 't',
+      description: '',
+      url: '/alerts',
+      source: 's',
+      icon: 'i',
+      createdAt: 5,
+    };
     expect(await db.hot.insertAlerts(db, alert, [a.id, b.id])).toBe(2);
     expect(await db.hot.insertAlerts(db, alert, [a.id])).toBe(1);
     const count = async (id: number) => (await db.get<{ n: number }>(sql`select n from alert_counts where user_id = ${id}`))?.n;

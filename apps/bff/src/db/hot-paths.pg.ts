@@ -10,8 +10,8 @@ const param = <T>(value: T) => sql.param(value);
 export const pgHotPaths: THotPaths = {
   insertAlerts(db, a, userIds) {
     if (userIds.length === 0) return Promise.resolve(0);
-    return db.run(sql`insert into alerts (user_id, event_id, title, description, url, source, icon, created_at)
-      select u, ${a.eventId}::bigint, ${a.title}::text, ${a.description}::text, ${a.url}::text, ${a.source}::text, ${a.icon}::text,
+    return db.run(sql`insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at)
+      select u, ${a.eventId}::bigint, ${a.event}::text, ${a.productId}::int, ${a.title}::text, ${a.description}::text, ${a.url}::text, ${a.source}::text, ${a.icon}::text,
         ${a.createdAt}::bigint
       from unnest(${param([...userIds])}::int[]) as u`);
   },

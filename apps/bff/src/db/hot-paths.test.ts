@@ -57,8 +57,31 @@ describe(`hot paths on ${TEST_DIALECT}`, () => {
       { channel: 'webhooks', status: 'queued', nextAttemptAt: 500, userId: null, webhookId: hook.id },
     ]);
     expect(
-      await db.hot.insertAlerts(db, { eventId, title: 'a', description: '', url: '/', source: 's', icon: 'i', createdAt: 5 }, []),
+      await db.hot.insertAlerts(
+        db,
+        { eventId, event: 'other', productId: null, title: 'a', description: '', url: '/', source: 's', icon: 'i', createdAt: 5 },
+        [],
+      ),
     ).toBe(0);
+  });
+
+  it('copies the event name and product onto every alert of a fan-out', async () => {
+    const alert = {
+      eventId,
+      event: 'scan_added',
+      productId: 42,
+      title: 't',
+      description: 'd',
+      url: '/x',
+      source: 's',
+      icon: 'i',
+      createdAt: 7,
+    };
+    expect(await db.hot.insertAlerts(db, alert, [userId])).toBe(1);
+    const stored = await db.all<{ event: string; productId: number | null; createdAt: number }>(
+      sql`select event, product_id as "productId", created_at as "createdAt" from alerts where user_id = ${userId}`,
+    );
+    expect(stored).toEqual([{ event: 'scan_added', productId: 42, createdAt: 7 }]);
   });
 
   it('claims due rows oldest first with a per-channel lease and the owner, and skips rows not yet due', async () => {

@@ -8,6 +8,9 @@ import type { Database } from './database';
 export type TAlertInsert = {
   /** null for alerts no event raised (a "delivery failed" notice). */
   eventId: number | null;
+  /** The event's catalogue name and product, copied onto each alert for the Alerts page filters. */
+  event: string | null;
+  productId: number | null;
   title: string;
   description: string;
   url: string;

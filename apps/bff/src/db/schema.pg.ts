@@ -28,6 +28,7 @@ export const users = pgTable(
     slackEmail: text('slack_email'),
     slackUserId: text('slack_user_id'),
     slackUserIdEmail: text('slack_user_id_email'),
+    isService: flag('is_service').notNull().default(0),
     createdAt: ms('created_at').notNull().default(now),
   },
   (t) => [uniqueIndex('users_username_nocase').on(sql`lower(${t.username})`)],
@@ -57,6 +58,10 @@ export const apiTokens = pgTable(
     name: text('name').notNull(),
     prefix: text('prefix').notNull(),
     keyHash: text('key_hash').notNull().unique(),
+    kind: text('kind').notNull().default('personal'),
+    canRaiseContextFree: flag('can_raise_context_free').notNull().default(0),
+    createdById: integer('created_by_id'),
+    expiresOn: text('expires_on'),
     createdAt: ms('created_at').notNull().default(now),
     lastUsedAt: ms('last_used_at'),
   },
@@ -168,12 +173,20 @@ export const events = pgTable(
     recipients: text('recipients'),
     alertOnly: flag('alert_only').notNull().default(0),
     createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    raisedByUserId: integer('raised_by_user_id'),
+    raisedByTokenId: integer('raised_by_token_id'),
+    raisedByLabel: text('raised_by_label').notNull().default('Tocsin'),
     idempotencyKey: text('idempotency_key'),
     alertsCreated: integer('alerts_created').notNull().default(0),
     deliveriesCreated: integer('deliveries_created').notNull().default(0),
     createdAt: ms('created_at').notNull().default(now),
   },
-  (t) => [uniqueIndex('events_idempotency').on(t.createdBy, t.idempotencyKey), index('events_created').on(t.createdAt)],
+  (t) => [
+    // Keys of Tocsin's own events (no creator) must be unique too: NULLs are distinct in a plain unique index, so
+    // the index is on coalesce(created_by, 0) — two replicas running one job at once then insert the key once.
+    uniqueIndex('events_idempotency_key').on(sql`coalesce(${t.createdBy}, 0)`, t.idempotencyKey),
+    index('events_created').on(t.createdAt),
+  ],
 );
 
 export const alerts = pgTable(
@@ -184,6 +197,8 @@ export const alerts = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     eventId: bigint('event_id', { mode: 'number' }),
+    event: text('event'),
+    productId: integer('product_id'),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     url: text('url').notNull(),
@@ -191,8 +206,42 @@ export const alerts = pgTable(
     icon: text('icon').notNull(),
     createdAt: ms('created_at').notNull().default(now),
   },
-  (t) => [index('alerts_user_id').on(t.userId, t.id)],
+  (t) => [
+    index('alerts_user_id').on(t.userId, t.id),
+    index('alerts_user_event').on(t.userId, t.event, t.id),
+    index('alerts_user_product').on(t.userId, t.productId, t.id),
+    index('alerts_user_created').on(t.userId, t.createdAt),
+  ],
 );
+
+export const removedAlerts = pgTable(
+  'removed_alerts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    eventId: bigint('event_id', { mode: 'number' }),
+    event: text('event'),
+    productId: integer('product_id'),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    url: text('url').notNull(),
+    source: text('source').notNull(),
+    icon: text('icon').notNull(),
+    createdAt: ms('created_at').notNull(),
+    removedAt: ms('removed_at').notNull(),
+  },
+  (t) => [index('removed_alerts_user').on(t.userId, t.removedAt), index('removed_alerts_removed').on(t.removedAt)],
+);
+
+export const alertReads = pgTable('alert_reads', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  seenThroughId: ms('seen_through_id').notNull().default(0),
+  updatedAt: ms('updated_at').notNull().default(now),
+});
 
 export const alertCounts = pgTable('alert_counts', {
   userId: integer('user_id')
@@ -309,6 +358,14 @@ export const loginThrottle = pgTable('login_throttle', {
   key: text('key').primaryKey(),
   failures: integer('failures').notNull().default(0),
   lockedUntil: ms('locked_until'),
+  updatedAt: ms('updated_at').notNull().default(now),
+});
+
+export const loginAddressThrottle = pgTable('login_address_throttle', {
+  address: text('address').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStart: ms('window_start').notNull(),
+  admitted: flag('admitted').notNull().default(1),
   updatedAt: ms('updated_at').notNull().default(now),
 });
 

@@ -25,6 +25,8 @@ export const users = sqliteTable(
     /** Slack user id found by users.lookupByEmail for slackUserIdEmail; stale when the Slack email changes. */
     slackUserId: text('slack_user_id'),
     slackUserIdEmail: text('slack_user_id_email'),
+    /** A service account for integrations: it holds integration tokens and cannot log in with a password. */
+    isService: integer('is_service', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [uniqueIndex('users_username_nocase').on(sql`${t.username} collate nocase`)],
@@ -56,6 +58,17 @@ export const apiTokens = sqliteTable(
     prefix: text('prefix').notNull(),
     /** sha256 of the key (keys are 32 random bytes, so a fast hash is enough). */
     keyHash: text('key_hash').notNull().unique(),
+    /** personal (made by its owner on the profile page) | integration (made by a superuser for an owner). */
+    kind: text('kind').notNull().default('personal'),
+    /** Integration tokens only: may raise events without product context (checked with the creator still a superuser). */
+    canRaiseContextFree: integer('can_raise_context_free', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Who made the token: the owner for personal tokens, a superuser for integration tokens. No foreign key:
+     * SQLite cannot add a column with ON DELETE SET NULL, and ids are never reused, so a stale id names nobody.
+     */
+    createdById: integer('created_by_id'),
+    /** Last calendar day (YYYY-MM-DD, in TIME_ZONE) on which the token works; null: no expiry. */
+    expiresOn: text('expires_on'),
     createdAt: integer('created_at').notNull().default(now),
     lastUsedAt: integer('last_used_at'),
   },
@@ -175,12 +188,25 @@ export const events = sqliteTable(
     recipients: text('recipients'),
     alertOnly: integer('alert_only', { mode: 'boolean' }).notNull().default(false),
     createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * Who raised it through the API (user, and token when a token was used); both null for Tocsin's own code.
+     * No foreign keys (as api_tokens.created_by_id): revoking a token must not touch the events it raised.
+     */
+    raisedByUserId: integer('raised_by_user_id'),
+    raisedByTokenId: integer('raised_by_token_id'),
+    /** "alice", "alice via token 'GitLab CI'" or "Tocsin": kept as written, so it survives a revoked token or removed user. */
+    raisedByLabel: text('raised_by_label').notNull().default('Tocsin'),
     idempotencyKey: text('idempotency_key'),
     alertsCreated: integer('alerts_created').notNull().default(0),
     deliveriesCreated: integer('deliveries_created').notNull().default(0),
     createdAt: integer('created_at').notNull().default(now),
   },
-  (t) => [uniqueIndex('events_idempotency').on(t.createdBy, t.idempotencyKey), index('events_created').on(t.createdAt)],
+  (t) => [
+    // Keys of Tocsin's own events (no creator) must be unique too: NULLs are distinct in a plain unique index, so
+    // the index is on coalesce(created_by, 0) — two replicas running one job at once then insert the key once.
+    uniqueIndex('events_idempotency_key').on(sql`coalesce(${t.createdBy}, 0)`, t.idempotencyKey),
+    index('events_created').on(t.createdAt),
+  ],
 );
 
 export const alerts = sqliteTable(
@@ -191,6 +217,9 @@ export const alerts = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     eventId: integer('event_id'),
+    /** The event's catalogue name (routed_as) and product, copied from the event so that filters need no join. */
+    event: text('event'),
+    productId: integer('product_id'),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     url: text('url').notNull(),
@@ -198,9 +227,50 @@ export const alerts = sqliteTable(
     icon: text('icon').notNull(),
     createdAt: integer('created_at').notNull().default(now),
   },
-  // Newest first per user: ids grow with time, so (user_id, id) serves count, list and pages.
-  (t) => [index('alerts_user_id').on(t.userId, t.id)],
+  // Newest first per user: ids grow with time, so (user_id, id) serves count, list and pages; the filters by
+  // event type and by product walk their own index in the same order; a time range seeks (user_id, created_at).
+  (t) => [
+    index('alerts_user_id').on(t.userId, t.id),
+    index('alerts_user_event').on(t.userId, t.event, t.id),
+    index('alerts_user_product').on(t.userId, t.productId, t.id),
+    index('alerts_user_created').on(t.userId, t.createdAt),
+  ],
 );
+
+/**
+ * Alerts a user removed moments ago, kept with their ids so that Undo can put them back exactly as they were.
+ * Out of `alerts`, so the list, its indexes and the count triggers only ever see live alerts; the retention
+ * job purges rows older than ALERT_UNDO_SECONDS.
+ */
+export const removedAlerts = sqliteTable(
+  'removed_alerts',
+  {
+    id: integer('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    eventId: integer('event_id'),
+    event: text('event'),
+    productId: integer('product_id'),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    url: text('url').notNull(),
+    source: text('source').notNull(),
+    icon: text('icon').notNull(),
+    createdAt: integer('created_at').notNull(),
+    removedAt: integer('removed_at').notNull(),
+  },
+  (t) => [index('removed_alerts_user').on(t.userId, t.removedAt), index('removed_alerts_removed').on(t.removedAt)],
+);
+
+/** The newest alert id each user had seen when they last opened the bell or the Alerts page ("new since you last looked"). */
+export const alertReads = sqliteTable('alert_reads', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  seenThroughId: integer('seen_through_id').notNull().default(0),
+  updatedAt: integer('updated_at').notNull().default(now),
+});
 
 /**
  * Number of alerts in each user's list, kept by triggers on alerts (migration 0001), so the bell count is a
@@ -328,11 +398,23 @@ export const failureNotices = sqliteTable('failure_notices', {
   lastRaisedAt: integer('last_raised_at').notNull(),
 });
 
-/** Failed-login throttle keyed by lower-cased username, whether or not the user exists. */
+/** Failed-login throttle keyed by lower-cased username and client address, whether or not the user exists. */
 export const loginThrottle = sqliteTable('login_throttle', {
   key: text('key').primaryKey(),
   failures: integer('failures').notNull().default(0),
   lockedUntil: integer('locked_until'),
+  updatedAt: integer('updated_at').notNull().default(now),
+});
+
+/**
+ * Failed logins per client address across all usernames, in fixed windows (password spraying).
+ * admitted: whether the latest counted attempt was let through (read back by the same atomic upsert).
+ */
+export const loginAddressThrottle = sqliteTable('login_address_throttle', {
+  address: text('address').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStart: integer('window_start').notNull(),
+  admitted: integer('admitted', { mode: 'boolean' }).notNull().default(true),
   updatedAt: integer('updated_at').notNull().default(now),
 });
 

@@ -78,7 +78,11 @@ export async function raiseFailureNotice(deps: Deps, notice: TFailureNotice): Pr
     if (superusers.length === 0) return [];
     const { title, description } = renderFailureNotice(notice, words);
     const url = `${DELIVERY_LOG_PATH}?status=failed&channel=${notice.channel}`;
-    await writeAlerts(withDb(deps, tx), { eventId: null, title, description, url, source, icon, createdAt: now }, superusers);
+    await writeAlerts(
+      withDb(deps, tx),
+      { eventId: null, event: null, productId: null, title, description, url, source, icon, createdAt: now },
+      superusers,
+    );
     return superusers;
   });
 }

@@ -38,6 +38,13 @@ export function errorResponse(err: Error, c: Context) {
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
+    // Hono's own validators (a route outside createRouter's JSON gate): the same codes and messages as the gate.
+    if (status === 415) {
+      return c.json({ error: { code: 'unsupported_media_type', message: 'Send JSON with Content-Type: application/json.' } }, 415);
+    }
+    if (status === 400 && /malformed json/i.test(err.message)) {
+      return c.json({ error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } }, 400);
+    }
     return c.json(
       { error: { code: status === 413 ? 'payload_too_large' : 'http_error', message: err.message || 'Request failed.' } },
       status,

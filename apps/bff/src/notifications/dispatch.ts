@@ -10,11 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { ALERT_LIMITS, CHANNEL_BITS, findEventInfo, isCatalogueEvent } from '@tocsin/contract/catalogue';
 import type { TCreatedEvent, TCreateEventInput } from '@tocsin/contract/events';
 import { type SQL, sql } from 'drizzle-orm';
-import { type Deps, type UserRow, withDb } from '../app-context';
-import { canViewProduct, canViewProductType, viewsProductSql, viewsProductTypeSql } from '../auth/rbac';
+import { type Auth, type Deps, withDb } from '../app-context';
+import { findProductAccess, findProductTypeAccess, viewsProductSql, viewsProductTypeSql } from '../auth/rbac';
 import { type Database, isTruthy } from '../db/database';
 import type { TDeliveryInsert } from '../db/hot-paths';
-import { badRequest, notFound } from '../lib/errors';
+import { getPublicBaseUrl } from '../delivery/settings';
+import { badRequest, forbidden, HttpError, notFound } from '../lib/errors';
 import { enabledChannelsMask, routeEvent, type TRoutingCandidate } from './recipients';
 import { findEnabledChannels } from './settings';
 import { fitField, writeAlerts } from './write-alerts';
@@ -33,7 +34,14 @@ export type TDispatchInput = {
   alertOnly?: boolean;
   createdBy?: number | null;
   idempotencyKey?: string | null;
+  /** Who raised it; Tocsin's own jobs and domain code leave it out (TOCSIN_RAISER). */
+  raisedBy?: TRaiser;
 };
+
+/** Recorded on the event, shown with every alert and delivery: "alice", "alice via token 'GitLab CI'", "Tocsin". */
+export type TRaiser = { userId: number | null; tokenId: number | null; label: string };
+
+export const TOCSIN_RAISER: TRaiser = { userId: null, tokenId: null, label: 'Tocsin' };
 
 export type TDispatchResult = { eventId: number; alertsCreated: number; deliveriesCreated: number; duplicate: boolean };
 
@@ -183,6 +191,7 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
   const alertOnly = input.alertOnly ?? false;
   const createdBy = input.createdBy ?? null;
   const idempotencyKey = input.idempotencyKey ?? null;
+  const raisedBy = input.raisedBy ?? TOCSIN_RAISER;
 
   return deps.db.transaction(async (db): Promise<TDispatchResult> => {
     if (idempotencyKey !== null) {
@@ -194,11 +203,12 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
     // With an idempotency key, a concurrent request (another replica) may insert the same key first: the unique
     // index decides, and the loser answers with the winner's event.
     const inserted = await db.get<{ id: number }>(sql`insert into events (name, routed_as, title, description, url, icon, source,
-        product_type_id, product_id, engagement_id, recipients, alert_only, created_by, idempotency_key, created_at)
+        product_type_id, product_id, engagement_id, recipients, alert_only, created_by, idempotency_key, created_at,
+        raised_by_user_id, raised_by_token_id, raised_by_label)
       values (${input.event}, ${routedAs}, ${title}, ${description}, ${url}, ${icon}, ${source}, ${context.productTypeId},
         ${context.productId}, ${context.engagementId}, ${recipients === null ? null : JSON.stringify(recipients)}, ${alertOnly},
-        ${createdBy}, ${idempotencyKey}, ${now})
-      on conflict (created_by, idempotency_key) do nothing
+        ${createdBy}, ${idempotencyKey}, ${now}, ${raisedBy.userId}, ${raisedBy.tokenId}, ${raisedBy.label})
+      on conflict do nothing
       returning id`);
     if (!inserted) {
       const winner = idempotencyKey === null ? undefined : await findDuplicate(db, createdBy, idempotencyKey);
@@ -231,7 +241,11 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
 
     const alerted: number[] = [];
     for (const [userId, mask] of routed.users) if (mask & CHANNEL_BITS.alert) alerted.push(userId);
-    const alertsCreated = await writeAlerts(withDb(deps, db), { eventId, title, description, url, source, icon, createdAt: now }, alerted);
+    const alertsCreated = await writeAlerts(
+      withDb(deps, db),
+      { eventId, event: routedAs, productId: context.productId, title, description, url, source, icon, createdAt: now },
+      alerted,
+    );
     const deliveries = await buildDeliveries(db, routed.users, routed.systemMask);
     const deliveriesCreated = await db.hot.insertDeliveries(db, eventId, now, deliveries);
     await db.run(sql`update events set alerts_created = ${alertsCreated}, deliveries_created = ${deliveriesCreated} where id = ${eventId}`);
@@ -247,53 +261,146 @@ const duplicateResult = (earlier: TDuplicateRow): TDispatchResult => ({
   duplicate: true,
 });
 
-/** Usernames (case-insensitive) to user ids; every unknown name is reported at once. */
-async function findRecipientIds(db: Database, usernames: readonly string[]): Promise<number[]> {
-  const ids: number[] = [];
+type TRecipient = { id: number; username: string };
+
+/** Usernames (case-insensitive) to users; every unknown name is reported at once. */
+async function findRecipients(db: Database, usernames: readonly string[]): Promise<TRecipient[]> {
+  const found: TRecipient[] = [];
   const unknown: string[] = [];
   for (const name of usernames) {
-    const row = await db.get<{ id: number }>(sql`select id from users where ${db.fragments.ciEquals(sql`username`, name)}`);
-    if (row) ids.push(row.id);
+    const row = await db.get<TRecipient>(sql`select id, username from users where ${db.fragments.ciEquals(sql`username`, name)}`);
+    if (row) found.push(row);
     else unknown.push(name);
   }
   if (unknown.length > 0) {
     throw badRequest(`recipients: no user named ${unknown.map((n) => `"${n}"`).join(', ')}.`, { path: 'recipients', unknown });
   }
-  return ids;
+  return found;
+}
+
+/** The context an API event names, resolved and checked: the caller must be allowed to write there. */
+type TApiContext = { kind: 'product' | 'product_type'; id: number; label: string } | { kind: 'none' };
+
+const WRITE_ROLE_HINT = 'that needs the Writer, Maintainer or Owner role';
+
+async function resolveApiContext(deps: Deps, auth: Auth, body: TCreateEventInput): Promise<TApiContext> {
+  const caller = auth.user;
+  const refuseWrite = (what: string) =>
+    forbidden(`You can view ${what} but not raise events about it: ${WRITE_ROLE_HINT} on it (or on its product type).`);
+  if (body.engagement_id !== undefined) {
+    const engagement = await deps.db.get<{ productId: number }>(
+      sql`select product_id as "productId" from engagements where id = ${body.engagement_id}`,
+    );
+    const access = engagement ? await findProductAccess(deps, caller, engagement.productId) : null;
+    // An engagement the caller cannot see answers like a missing one, so ids cannot be probed.
+    if (!engagement || !access?.canView) throw notFound(`engagement_id ${body.engagement_id}`);
+    if (!access.canWrite) throw refuseWrite(`engagement ${body.engagement_id}`);
+    return { kind: 'product', id: engagement.productId, label: `product ${engagement.productId} (of engagement ${body.engagement_id})` };
+  }
+  if (body.product_id !== undefined) {
+    const access = await findProductAccess(deps, caller, body.product_id);
+    if (!access.canView) throw notFound(`product_id ${body.product_id}`);
+    if (!access.canWrite) throw refuseWrite(`product ${body.product_id}`);
+    return { kind: 'product', id: body.product_id, label: `product ${body.product_id}` };
+  }
+  if (body.product_type_id !== undefined) {
+    const access = await findProductTypeAccess(deps, caller, body.product_type_id);
+    if (!access.canView) throw notFound(`product_type_id ${body.product_type_id}`);
+    if (!access.canWrite) {
+      throw forbidden(
+        `You can view product type ${body.product_type_id} but not raise events about it: ${WRITE_ROLE_HINT} on the product type.`,
+      );
+    }
+    return { kind: 'product_type', id: body.product_type_id, label: `product type ${body.product_type_id}` };
+  }
+  if (!caller.isSuperuser && !auth.token?.canRaiseContextFree) {
+    throw forbidden(
+      'An event without product_id, product_type_id or engagement_id concerns the whole installation: only superusers, ' +
+        'and integration tokens a superuser made with that permission, may raise one. Name the product it is about.',
+    );
+  }
+  return { kind: 'none' };
+}
+
+/** Every recipient must be able to view the event's context (anyone may be told about a context-free event). */
+async function assertRecipientsCanView(db: Database, context: TApiContext, recipients: readonly TRecipient[]): Promise<void> {
+  if (context.kind === 'none' || recipients.length === 0) return;
+  const views =
+    context.kind === 'product' ? viewsProductSql(sql`u.id`, sql`${context.id}`) : viewsProductTypeSql(sql`u.id`, sql`${context.id}`);
+  const rows = await db.all<{ id: number; canView: number | boolean }>(sql`select u.id,
+      case when u.is_superuser = 1 or u.global_role is not null or ${views} then 1 else 0 end as "canView"
+    from users u where ${db.fragments.inIds(
+      sql`u.id`,
+      recipients.map((r) => r.id),
+    )}`);
+  const allowed = new Set(rows.filter((r) => isTruthy(r.canView)).map((r) => r.id));
+  const refused = recipients.filter((r) => !allowed.has(r.id)).map((r) => r.username);
+  if (refused.length > 0) {
+    const names = refused.map((n) => `"${n}"`).join(', ');
+    throw new HttpError(
+      400,
+      'recipients_cannot_view',
+      `recipients: ${names} cannot view ${context.label}, so they cannot be told about it. Remove them, or give them access first.`,
+      { path: 'recipients', cannot_view: refused },
+    );
+  }
 }
 
 /**
- * POST /api/events: an integration (or a person) raises an event. The context ids must exist and be
- * visible to the caller; an invisible one answers like a missing one, so ids cannot be probed.
+ * A link from outside that points into Tocsin (PUBLIC_URL's origin and path) is stored as a path, so it stays in
+ * the app wherever it is shown (bell, mail, Slack) and follows PUBLIC_URL if that ever moves.
  */
-export async function createEventFromApi(deps: Deps, caller: UserRow, body: TCreateEventInput): Promise<TCreatedEvent> {
+export function toAppPath(url: string, baseUrl: string): string {
+  if (!/^https?:\/\//i.test(url)) return url;
+  let target: URL;
+  let base: URL;
+  try {
+    target = new URL(url);
+    base = new URL(baseUrl);
+  } catch {
+    return url;
+  }
+  if (target.origin !== base.origin) return url;
+  const prefix = base.pathname.replace(/\/+$/, '');
+  if (prefix !== '' && target.pathname !== prefix && !target.pathname.startsWith(`${prefix}/`)) return url;
+  const path = target.pathname.slice(prefix.length) || '/';
+  const result = `${path}${target.search}${target.hash}`;
+  // Never turn a URL into something a browser would read as another host ("//evil.example").
+  return /^\/[/\\]/.test(result) ? url : result;
+}
+
+/** "alice", or "alice via token 'GitLab CI'": what the alert and the delivery log show. */
+export function describeRaiser(auth: Auth): TRaiser {
+  const label = auth.token ? `${auth.user.username} via token '${auth.token.name}'` : auth.user.username;
+  return { userId: auth.user.id, tokenId: auth.token?.id ?? null, label };
+}
+
+/**
+ * POST /api/events: an integration (or a person) raises an event. Who may raise what (design.md, "Who may raise
+ * an event"): an event about a product, product type or engagement needs a role that may write there (an invisible
+ * context answers like a missing one, so ids cannot be probed; a visible one without write access is 403); an
+ * event without context needs a superuser or an integration token allowed to raise one. Recipients must be able to
+ * view the context. The event records who raised it.
+ */
+export async function createEventFromApi(deps: Deps, auth: Auth, body: TCreateEventInput): Promise<TCreatedEvent> {
   const db = deps.db;
-  if (body.product_id !== undefined && !(await canViewProduct(deps, caller, body.product_id))) {
-    throw notFound(`product_id ${body.product_id}`);
-  }
-  if (body.product_type_id !== undefined && !(await canViewProductType(deps, caller, body.product_type_id))) {
-    throw notFound(`product_type_id ${body.product_type_id}`);
-  }
-  if (body.engagement_id !== undefined) {
-    const engagement = await db.get<{ productId: number }>(
-      sql`select product_id as "productId" from engagements where id = ${body.engagement_id}`,
-    );
-    if (!engagement || !(await canViewProduct(deps, caller, engagement.productId))) throw notFound(`engagement_id ${body.engagement_id}`);
-  }
-  const recipients = body.recipients === undefined ? null : await findRecipientIds(db, body.recipients);
+  const context = await resolveApiContext(deps, auth, body);
+  const recipients = body.recipients === undefined ? null : await findRecipients(db, body.recipients);
+  if (recipients) await assertRecipientsCanView(db, context, recipients);
   const result = await dispatchEvent(withDb(deps, db), {
     event: body.event,
     title: body.title,
     description: body.description,
-    url: body.url,
+    url: body.url === undefined ? undefined : toAppPath(body.url, getPublicBaseUrl(deps.env)),
     icon: body.icon,
     productId: body.product_id ?? null,
     productTypeId: body.product_type_id ?? null,
     engagementId: body.engagement_id ?? null,
-    recipients,
+    recipients: recipients?.map((r) => r.id) ?? null,
     alertOnly: body.alert_only,
-    createdBy: caller.id,
+    createdBy: auth.user.id,
     idempotencyKey: body.idempotency_key ?? null,
+    raisedBy: describeRaiser(auth),
   });
   // A duplicate answers with the earlier event as it was stored, whatever this request's body said.
   const stored = await db.get<{ name: string; routedAs: string }>(

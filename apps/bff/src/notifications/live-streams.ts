@@ -18,8 +18,12 @@ import type { Deps } from '../app-context';
 import { HttpError } from '../lib/errors';
 import { findAlertStreamMessages } from './alerts';
 
-/** Proxies close idle connections after about a minute; a comment line every 25 s keeps the stream open. */
+/**
+ * Proxies close idle connections after about a minute; every 25 s a comment line keeps the stream open, and a
+ * named `ping` event (which EventSource, unlike a comment, reports) tells the SPA the stream is alive.
+ */
 export const PING_MS = 25_000;
+export const KEEP_ALIVE_TEXT = ': ping\n\nevent: ping\ndata: {}\n\n';
 /** A client that has not taken a message for this long is gone (or stuck): its stream is closed. */
 export const STALL_MS = 60_000;
 /** How long a stream's row lives without a refresh; refreshed every PING_MS by its replica. */
@@ -124,7 +128,7 @@ export class LiveStreamHub {
       deps.bus.subscribe('alerts-changed', (m) => this.markDirty(m.userIds)),
       deps.bus.subscribe('sessions-ended', (m) => void this.closeEndedSessions(m.userIds)),
     ];
-    this.timer = setInterval(() => void this.tick(), PING_MS);
+    this.timer = setInterval(() => void this.sendKeepAlive(), PING_MS);
     this.timer.unref();
   }
 
@@ -161,7 +165,7 @@ export class LiveStreamHub {
       this.byUser.set(auth.userId, set);
     }
     set.add(stream);
-    const first = (await findAlertStreamMessages(db, [auth.userId])).get(auth.userId) ?? { count: 0, latest_id: null };
+    const first = (await findAlertStreamMessages(db, [auth.userId])).get(auth.userId) ?? { count: 0, latest_id: null, new_count: 0 };
     stream.push(formatMessage(first), now, true);
     return new Response(stream.body, {
       status: 200,
@@ -231,7 +235,7 @@ export class LiveStreamHub {
       const now = this.deps.now();
       let written = 0;
       for (const userId of chunk) {
-        const message = messages.get(userId) ?? { count: 0, latest_id: null };
+        const message = messages.get(userId) ?? { count: 0, latest_id: null, new_count: 0 };
         const text = formatMessage(message);
         for (const stream of this.byUser.get(userId) ?? []) {
           stream.push(text, now, true);
@@ -273,12 +277,12 @@ export class LiveStreamHub {
   }
 
   /** Every PING_MS: keep connections open, close stalled clients, and refresh this replica's stream rows. */
-  private async tick(): Promise<void> {
+  async sendKeepAlive(): Promise<void> {
     const now = this.deps.now();
     for (const set of this.byUser.values()) {
       for (const stream of [...set]) {
         if (stream.isStalled(now)) stream.close();
-        else stream.push(': ping\n\n', now, false);
+        else stream.push(KEEP_ALIVE_TEXT, now, false);
       }
     }
     if (this.byUser.size === 0) return;

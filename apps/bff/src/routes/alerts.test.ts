@@ -1,4 +1,4 @@
-import type { TAlertPage, TAlertStreamMessage, TAlertSummary, TRemovedAlerts } from '@tocsin/contract/alerts';
+import type { TAlertPage, TAlertStreamMessage, TAlertSummary, TClearedAlerts, TRemovedAlerts } from '@tocsin/contract/alerts';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UserRow } from '../app-context';
@@ -98,10 +98,11 @@ describe('removing alerts', () => {
   });
 
   it('clears all of my alerts and none of anybody else’s', async () => {
-    await giveAlerts(alice, 4);
+    const mine = await giveAlerts(alice, 4);
     await giveAlerts(bob, 2);
     const res = await asAlice.delete('/api/alerts');
-    expect((await res.json()) as TRemovedAlerts).toEqual({ removed: 4, count: 0 });
+    // The answer names what Undo can restore, newest first.
+    expect((await res.json()) as TClearedAlerts).toEqual({ removed: 4, count: 0, ids: [...mine].reverse() });
     expect(((await (await asAlice.get('/api/alerts/summary')).json()) as TAlertSummary).count).toBe(0);
     expect(((await (await asBob.get('/api/alerts/summary')).json()) as TAlertSummary).count).toBe(2);
   });
@@ -125,11 +126,12 @@ describe('GET /api/alerts/stream', () => {
     await giveAlerts(bob, 1);
     const [newId] = await giveAlerts(alice, 1);
     const second = JSON.parse((await stream.next()).data) as TAlertStreamMessage;
-    expect(second).toEqual({ count: 3, latest_id: newId });
+    // Alice never opened her list: all three are new.
+    expect(second).toEqual({ count: 3, latest_id: newId, new_count: 3 });
 
     await asAlice.delete('/api/alerts');
     const third = JSON.parse((await stream.next()).data) as TAlertStreamMessage;
-    expect(third).toEqual({ count: 0, latest_id: null });
+    expect(third).toEqual({ count: 0, latest_id: null, new_count: 0 });
 
     await stream.cancel();
     await expect.poll(() => hub.size).toBe(0);

@@ -1,19 +1,45 @@
-/** The caller's own in-app alerts: list, bell summary, remove, clear, and a live count over Server-Sent Events. */
+/**
+ * The caller's own in-app alerts: list (filtered), one alert, bell summary, remove, clear, restore (Undo), the
+ * "seen" mark, and a live count over Server-Sent Events.
+ */
 import { createRoute } from '@hono/zod-openapi';
-import { ZAlertPage, ZAlertStreamMessage, ZAlertSummary, ZRemoveAlertsBody, ZRemovedAlerts } from '@tocsin/contract/alerts';
-import { ZPageQuery } from '@tocsin/contract/common';
+import {
+  ALERT_FILTERED_TOTAL_CAP,
+  CLEARED_IDS_MAX,
+  NEW_ALERTS_CAP,
+  ZAlert,
+  ZAlertListQuery,
+  ZAlertPage,
+  ZAlertStreamMessage,
+  ZAlertSummary,
+  ZAlertsSeen,
+  ZClearedAlerts,
+  ZMarkAlertsSeenBody,
+  ZRemoveAlertsBody,
+  ZRemovedAlerts,
+  ZRestoreAlertsBody,
+  ZRestoredAlerts,
+} from '@tocsin/contract/alerts';
+import { ZId } from '@tocsin/contract/common';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
 import { createRouter, errorResponses, jsonContent } from '../lib/router';
-import { clearAlerts, listAlerts, removeAlerts, summarizeAlerts } from '../notifications/alerts';
+import { clearAlerts, getAlert, listAlerts, markAlertsSeen, removeAlerts, restoreAlerts, summarizeAlerts } from '../notifications/alerts';
 import { getLiveStreamHub } from '../notifications/live-streams';
+
+const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
 const listRoute = createRoute({
   method: 'get',
   path: '/',
   tags: ['Alerts'],
-  summary: 'My alerts, newest first',
-  request: { query: ZPageQuery },
+  summary: 'My alerts, newest first; filter by event type, product, time range and text',
+  description:
+    'Filters narrow together: `event` (catalogue name), `product_id`, `since` (inclusive) and `until` (exclusive) as ISO 8601 ' +
+    'instants, and `q` (case-insensitive text in title or description). With a filter, `total` counts matches up to ' +
+    `${ALERT_FILTERED_TOTAL_CAP} (\`total_is_exact\` is false beyond). Page with \`page\`, or with \`before_id\` = the previous ` +
+    `answer's \`next_before_id\` (constant cost however deep). Items carry \`is_new\`; \`new_count\` counts up to ${NEW_ALERTS_CAP}.`,
+  request: { query: ZAlertListQuery },
   responses: { 200: jsonContent(ZAlertPage, 'One page of my alerts'), 400: errorResponses[400], 401: errorResponses[401] },
 });
 
@@ -21,19 +47,51 @@ const summaryRoute = createRoute({
   method: 'get',
   path: '/summary',
   tags: ['Alerts'],
-  summary: 'What the bell shows: the number of alerts in my list and the newest ones',
-  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(12) }) },
+  summary: 'What the bell shows: the number of alerts in my list, how many are new, and the newest ones',
+  request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(50).default(12) }) },
   responses: { 200: jsonContent(ZAlertSummary, 'Count and newest alerts'), 400: errorResponses[400], 401: errorResponses[401] },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags: ['Alerts'],
+  summary: 'One of my alerts, with who raised it',
+  request: { params: z.object({ id: ZId }) },
+  responses: { 200: jsonContent(ZAlert, 'The alert'), 401: errorResponses[401], 404: { description: 'Not one of my alerts.' } },
+});
+
+const seenRoute = createRoute({
+  method: 'post',
+  path: '/seen',
+  tags: ['Alerts'],
+  summary: 'I have seen my alerts up to through_id (the bell or the Alerts page was opened)',
+  description: 'The mark only moves up, and never past my newest alert. Reading never lowers the bell count.',
+  request: jsonBody(ZMarkAlertsSeenBody),
+  responses: { 200: jsonContent(ZAlertsSeen, 'The mark and what is new after it'), 400: errorResponses[400], 401: errorResponses[401] },
 });
 
 const removeRoute = createRoute({
   method: 'post',
   path: '/remove',
   tags: ['Alerts'],
-  summary: 'Remove selected alerts from my list (ids that are not mine are ignored)',
-  request: { body: { content: { 'application/json': { schema: ZRemoveAlertsBody } }, required: true } },
+  summary: 'Remove selected alerts from my list (ids that are not mine are ignored); restorable for ALERT_UNDO_SECONDS',
+  request: jsonBody(ZRemoveAlertsBody),
   responses: {
     200: jsonContent(ZRemovedAlerts, 'How many were removed, and the new count'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+  },
+});
+
+const restoreRoute = createRoute({
+  method: 'post',
+  path: '/restore',
+  tags: ['Alerts'],
+  summary: 'Undo: put back alerts I removed within ALERT_UNDO_SECONDS, with their ids and created times',
+  request: jsonBody(ZRestoreAlertsBody),
+  responses: {
+    200: jsonContent(ZRestoredAlerts, 'How many came back, and the new count'),
     400: errorResponses[400],
     401: errorResponses[401],
   },
@@ -44,7 +102,8 @@ const clearRoute = createRoute({
   path: '/',
   tags: ['Alerts'],
   summary: 'Clear all my alerts',
-  responses: { 200: jsonContent(ZRemovedAlerts, 'How many were removed'), 401: errorResponses[401] },
+  description: `The answer names the ids of the newest ${CLEARED_IDS_MAX} removed alerts (newest first): those can be restored.`,
+  responses: { 200: jsonContent(ZClearedAlerts, 'How many were removed, and what can be restored'), 401: errorResponses[401] },
 });
 
 const streamRoute = createRoute({
@@ -53,7 +112,8 @@ const streamRoute = createRoute({
   tags: ['Alerts'],
   summary: 'Live alert count (Server-Sent Events)',
   description:
-    'An `alerts` event with {count, latest_id} on connect and whenever my list changes; a comment line every 25 s keeps the connection open. The stream ends when the session ends.',
+    'An `alerts` event with {count, latest_id, new_count} on connect and whenever my list (or my seen mark) changes; every 25 s a ' +
+    'comment line and a `ping` event (data {}) keep the connection open and prove it alive. The stream ends when the session ends.',
   responses: {
     200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: ZAlertStreamMessage } } },
     401: errorResponses[401],
@@ -68,13 +128,8 @@ router.use('*', async (c, next) => {
 });
 
 export const alertRoutes = router
-  .openapi(listRoute, async (c) => {
-    const { page, page_size } = c.req.valid('query');
-    return c.json(await listAlerts(c.var.deps, requireAuth(c).user.id, page, page_size), 200);
-  })
+  .openapi(listRoute, async (c) => c.json(await listAlerts(c.var.deps, requireAuth(c).user.id, c.req.valid('query')), 200))
   .openapi(summaryRoute, async (c) => c.json(await summarizeAlerts(c.var.deps, requireAuth(c).user.id, c.req.valid('query').limit), 200))
-  .openapi(removeRoute, async (c) => c.json(await removeAlerts(c.var.deps, requireAuth(c).user.id, c.req.valid('json').ids), 200))
-  .openapi(clearRoute, async (c) => c.json(await clearAlerts(c.var.deps, requireAuth(c).user.id), 200))
   .openapi(streamRoute, async (c) => {
     const auth = requireAuth(c);
     // The OpenAPI type expects JSON; the stream is a plain Response.
@@ -83,4 +138,10 @@ export const alertRoutes = router
       sessionId: auth.sessionId,
       expiresAt: auth.sessionExpiresAt,
     })) as never;
-  });
+  })
+  .openapi(seenRoute, async (c) => c.json(await markAlertsSeen(c.var.deps, requireAuth(c).user.id, c.req.valid('json').through_id), 200))
+  .openapi(removeRoute, async (c) => c.json(await removeAlerts(c.var.deps, requireAuth(c).user.id, c.req.valid('json').ids), 200))
+  .openapi(restoreRoute, async (c) => c.json(await restoreAlerts(c.var.deps, requireAuth(c).user.id, c.req.valid('json').ids), 200))
+  .openapi(clearRoute, async (c) => c.json(await clearAlerts(c.var.deps, requireAuth(c).user.id), 200))
+  // After /summary and /stream: those are not ids.
+  .openapi(getRoute, async (c) => c.json(await getAlert(c.var.deps, requireAuth(c).user.id, c.req.valid('param').id), 200));

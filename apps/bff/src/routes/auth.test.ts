@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../auth/sessions';
+import { sendHttp, startTestServer, type TTestServer } from '../lib/http-test-server';
 import { createTestApp, createUser, loginAs, sendJson, TEST_PASSWORD } from '../test-utils';
 
 type TTestContext = Awaited<ReturnType<typeof createTestApp>>;
@@ -39,6 +40,20 @@ describe('POST /api/auth/login', () => {
     await createUser(deps, { username: 'alice' });
     const res = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
     expect(res.headers.get('set-cookie')).toMatch(/Secure/);
+  });
+
+  it('marks the cookie Secure when PUBLIC_URL is https, unless COOKIE_SECURE says otherwise', async () => {
+    const login = async (overrides: Parameters<typeof setup>[0]) => {
+      const { app, deps } = await setup(overrides);
+      await createUser(deps, { username: 'alice' });
+      const res = await sendJson(app, 'POST', '/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
+      await deps.cleanup();
+      ctx = undefined;
+      return res.headers.get('set-cookie') ?? '';
+    };
+    expect(await login({ PUBLIC_URL: 'https://tocsin.example.com' })).toMatch(/; Secure/);
+    expect(await login({ PUBLIC_URL: 'http://tocsin.internal:3000' })).not.toMatch(/Secure/);
+    expect(await login({ PUBLIC_URL: 'https://tocsin.example.com', COOKIE_SECURE: false })).not.toMatch(/Secure/);
   });
 
   it('answers a wrong password and an unknown user identically', async () => {
@@ -153,5 +168,65 @@ describe('session, CSRF and logout', () => {
     const client = await loginAs(app, 'alice');
     await deps.db.run(sql`update users set is_active = 0 where id = ${alice.id}`);
     expect((await client.get('/api/auth/me')).status).toBe(401);
+  });
+});
+
+describe('the login throttle over a real socket', () => {
+  let server: TTestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  const login = (port: number, username: string, password: string, options: { from?: string; forwardedFor?: string } = {}) =>
+    sendHttp(port, {
+      method: 'POST',
+      path: '/api/auth/login',
+      headers: { 'content-type': 'application/json', ...(options.forwardedFor ? { 'x-forwarded-for': options.forwardedFor } : {}) },
+      body: JSON.stringify({ username, password }),
+      localAddress: options.from,
+    });
+
+  it('locks the attacker’s address only: the real user logs in from another machine', async () => {
+    const { app, deps } = await setup({ LOGIN_MAX_FAILURES: 3 });
+    await createUser(deps, { username: 'alice' });
+    server = await startTestServer(app);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await login(server.port, 'alice', 'wrong-password', { from: '127.0.0.66' })).status);
+    expect(statuses).toEqual([401, 401, 429, 429]);
+    expect((await login(server.port, 'alice', TEST_PASSWORD, { from: '127.0.0.66' })).status).toBe(429);
+    expect((await login(server.port, 'alice', TEST_PASSWORD, { from: '127.0.0.10' })).status).toBe(200);
+  });
+
+  it('ignores X-Forwarded-For without TRUST_PROXY: a sprayer cannot pose as many addresses', async () => {
+    const { app } = await setup({ LOGIN_MAX_FAILURES_PER_ADDRESS: 5 });
+    server = await startTestServer(app);
+    const statuses = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await login(server.port, `name${i}`, 'wrong-password', { from: '127.0.0.66', forwardedFor: `198.51.100.${i}` });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    const rows = await ctx?.deps.db.all<{ address: string }>(sql`select address from login_address_throttle`);
+    expect(rows).toEqual([{ address: '127.0.0.66' }]);
+  });
+
+  it('honours X-Forwarded-For from a trusted proxy: two clients behind it are throttled apart', async () => {
+    const { app, deps } = await setup({ LOGIN_MAX_FAILURES: 2, TRUST_PROXY: '127.0.0.1, 127.0.0.2' });
+    await createUser(deps, { username: 'alice' });
+    server = await startTestServer(app);
+    // The proxy (127.0.0.1) forwards the attacker (198.51.100.66), who also wrote an address of their own choosing.
+    for (let i = 0; i < 2; i++) {
+      await login(server.port, 'alice', 'wrong-password', { from: '127.0.0.1', forwardedFor: `10.9.9.${i}, 198.51.100.66` });
+    }
+    const attacker = await login(server.port, 'alice', TEST_PASSWORD, { from: '127.0.0.1', forwardedFor: '10.9.9.9, 198.51.100.66' });
+    expect(attacker.status).toBe(429);
+    const alice = await login(server.port, 'alice', TEST_PASSWORD, { from: '127.0.0.1', forwardedFor: '203.0.113.10' });
+    expect(alice.status).toBe(200);
+    // A peer that is not a trusted proxy is the client itself, whatever it forwards.
+    const direct = await login(server.port, 'alice', 'wrong-password', { from: '127.0.0.77', forwardedFor: '203.0.113.10' });
+    expect(direct.status).toBe(401);
+    const rows = await deps.db.all<{ key: string }>(sql`select key from login_throttle order by key`);
+    expect(rows.map((r) => r.key.split('\n')[1])).toEqual(['127.0.0.77', '198.51.100.66']);
   });
 });

@@ -4,11 +4,13 @@ import { ZLoginBody, ZSession } from '@tocsin/contract/auth';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-context';
+import { getClientAddress, getTrustedProxies } from '../auth/client-address';
 import { requireAuth } from '../auth/middleware';
 import { deleteSession, SESSION_COOKIE } from '../auth/sessions';
+import { isCookieSecure } from '../env';
 import { HttpError } from '../lib/errors';
 import { createRouter, errorResponses } from '../lib/router';
-import { logIn } from '../services/login';
+import { logIn, UNKNOWN_ADDRESS } from '../services/login';
 import { toUserDto } from '../services/users';
 
 const login = createRoute({
@@ -22,7 +24,7 @@ const login = createRoute({
     400: errorResponses[400],
     401: { description: 'Invalid username or password (or the account is inactive).' },
     403: { description: 'Cross-site login attempt (Origin does not match Host).' },
-    429: { description: 'Too many failed logins for this username; locked for a while.' },
+    429: { description: 'Too many failed logins for this username from this address, or from this address overall; locked for a while.' },
   },
 });
 
@@ -50,11 +52,12 @@ export const authRoutes = createRouter()
     assertSameOrigin(c);
     const body = c.req.valid('json');
     const deps = c.var.deps;
-    const result = await logIn(deps, body.username, body.password);
+    const address = getClientAddress(c, getTrustedProxies(deps.env.TRUST_PROXY)) ?? UNKNOWN_ADDRESS;
+    const result = await logIn(deps, body.username, body.password, address);
     setCookie(c, SESSION_COOKIE, result.cookieValue, {
       httpOnly: true,
       sameSite: 'Lax',
-      secure: deps.env.COOKIE_SECURE,
+      secure: isCookieSecure(deps.env),
       path: '/',
       maxAge: deps.env.SESSION_TTL_HOURS * 3600,
     });
@@ -63,7 +66,7 @@ export const authRoutes = createRouter()
   .openapi(logout, async (c) => {
     const auth = c.var.auth;
     if (auth?.sessionId) await deleteSession(c.var.deps, auth.sessionId);
-    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.var.deps.env.COOKIE_SECURE });
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isCookieSecure(c.var.deps.env) });
     return c.body(null, 204);
   })
   .openapi(me, (c) => {

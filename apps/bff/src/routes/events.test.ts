@@ -22,6 +22,7 @@ let admin: UserRow;
 let member: UserRow;
 let outsider: UserRow;
 let asMember: TTestClient;
+let asAdmin: TTestClient;
 let asAdminToken: TTestClient;
 let productId: number;
 let hiddenProductId: number;
@@ -35,9 +36,11 @@ beforeEach(async () => {
   productId = (await insertProduct(t.deps, 'Shop', pt.id)).id;
   hiddenProductId = (await insertProduct(t.deps, 'App', otherPt.id)).id;
   admin = await createUser(t.deps, { username: 'admin', isSuperuser: true });
-  member = await createUser(t.deps, { username: 'member', productTypes: [{ id: pt.id }] });
+  // A Writer on the product type: may raise events about its products.
+  member = await createUser(t.deps, { username: 'member', productTypes: [{ id: pt.id, role: 'Writer' }] });
   outsider = await createUser(t.deps, { username: 'outsider' });
   asMember = await loginAs(t.app, 'member');
+  asAdmin = await loginAs(t.app, 'admin');
   asAdminToken = await createTokenClient(t.app, t.deps, admin);
   // Everybody wants alerts for every event, so routing alone decides who gets one.
   await t.deps.db.run(
@@ -76,13 +79,15 @@ describe('POST /api/events', () => {
   });
 
   it('accepts a session with the CSRF token and routes unknown names as `other`', async () => {
-    const res = await asMember.post('/api/events', { event: 'pipeline_done', title: 'Build 12 passed' });
+    // A context-free event: a superuser's session may raise it.
+    const res = await asAdmin.post('/api/events', { event: 'pipeline_done', title: 'Build 12 passed' });
     expect(res.status).toBe(202);
     const body = (await res.json()) as TCreatedEvent;
     expect(body).toMatchObject({ event: 'pipeline_done', routed_as: 'other', alerts_created: 1 });
     expect(await alertUserIds(body.id)).toEqual([admin.id]);
-    const csrfless = await asMember.post('/api/events', { event: 'other', title: 'x' }, { 'x-csrf-token': '' });
+    const csrfless = await asAdmin.post('/api/events', { event: 'other', title: 'x' }, { 'x-csrf-token': '' });
     expect(csrfless.status).toBe(403);
+    expect((await errorOf(csrfless)).code).toBe('csrf_failed');
   });
 
   it('needs a login', async () => {

@@ -14,14 +14,23 @@ const createEventRoute = createRoute({
   summary: 'Raise an event',
   description:
     'Routes the event like any other: alerts and deliveries per the system, personal and product settings, filtered by access. ' +
+    'Raising an event about a product, product type or engagement needs the Writer, Maintainer or Owner role there (or a superuser); ' +
+    'an event without product context needs a superuser or an integration token allowed to raise one. ' +
+    'Recipients must be able to view the product. Every alert records who raised the event. ' +
+    'An absolute url under PUBLIC_URL is stored as a path of the app. ' +
     'Names outside the catalogue are routed by the settings of `other`. Over-long title, description, url and icon are truncated. ' +
     'A repeated idempotency_key from the same caller answers with the earlier event and creates nothing.',
   security: [{ Token: [] }],
   request: { body: { content: { 'application/json': { schema: ZCreateEventBody } }, required: true } },
   responses: {
     202: { description: 'Accepted: alerts written, deliveries queued', content: { 'application/json': { schema: ZCreatedEvent } } },
-    400: errorResponses[400],
+    400: { description: 'Invalid input, an unknown recipient, or a recipient who cannot view the event’s product (named).' },
     401: errorResponses[401],
+    403: {
+      description:
+        'The caller can view the product (type) but may not write there (Writer or above needed), or the event has no product ' +
+        'context and the caller is neither a superuser nor an integration token allowed to raise such events.',
+    },
     404: { description: 'A product, product type or engagement that does not exist or that the caller cannot view.' },
     413: { description: `The body is larger than ${EVENT_BODY_MAX_BYTES / 1024} KiB.` },
   },
@@ -45,5 +54,5 @@ router.use(
 
 export const eventRoutes = router.openapi(createEventRoute, async (c) => {
   const auth = requireAuth(c);
-  return c.json(await createEventFromApi(c.var.deps, auth.user, c.req.valid('json')), 202);
+  return c.json(await createEventFromApi(c.var.deps, auth, c.req.valid('json')), 202);
 });

@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { ZApiToken, ZChangePasswordBody, ZCreatedToken, ZCreateTokenBody, ZUpdateProfileBody, ZUser } from '@tocsin/contract/auth';
 import { ZId } from '@tocsin/contract/common';
 import { z } from 'zod';
-import { requireAuth } from '../auth/middleware';
+import { requireAuth, requireSession } from '../auth/middleware';
 import { createRouter, errorResponses, jsonContent } from '../lib/router';
 import { createToken, listTokens, revokeToken } from '../services/tokens';
 import { changePassword, toUserDto, updateProfile } from '../services/users';
@@ -31,7 +31,7 @@ const postPassword = createRoute({
   method: 'post',
   path: '/password',
   tags: ['Me'],
-  summary: 'Change my password (the current one is required); my other sessions end',
+  summary: 'Change my password (the current one is required); my other sessions end and all my API tokens are revoked',
   request: body(ZChangePasswordBody),
   responses: { 204: { description: 'Changed' }, 400: errorResponses[400], 401: errorResponses[401] },
 });
@@ -48,24 +48,36 @@ const postToken = createRoute({
   method: 'post',
   path: '/tokens',
   tags: ['Me'],
-  summary: 'Create an API token; the key is in this answer only',
+  summary: 'Create an API token (optionally expiring after a given day); the key is in this answer only. Session only.',
   request: body(ZCreateTokenBody),
-  responses: { 201: jsonContent(ZCreatedToken, 'The token and its key'), 400: errorResponses[400], 401: errorResponses[401] },
+  responses: {
+    201: jsonContent(ZCreatedToken, 'The token and its key'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: { description: 'Called with an API token: tokens cannot create tokens.' },
+  },
 });
 
 const deleteToken = createRoute({
   method: 'delete',
   path: '/tokens/{id}',
   tags: ['Me'],
-  summary: 'Revoke one of my API tokens',
+  summary: 'Revoke one of my API tokens. Session only.',
   request: { params: z.object({ id: ZId }) },
-  responses: { 204: { description: 'Revoked' }, 401: errorResponses[401], 404: errorResponses[404] },
+  responses: {
+    204: { description: 'Revoked' },
+    401: errorResponses[401],
+    403: { description: 'Called with an API token: tokens cannot revoke tokens.' },
+    404: errorResponses[404],
+  },
 });
 
 const router = createRouter();
-// Every route here is about the caller: check the login before validating the body.
+// Every route here is about the caller: check the login before validating the body; token management needs a
+// session (checked before the body too, so a token learns nothing from validation messages).
 router.use('*', async (c, next) => {
   requireAuth(c);
+  if (c.req.method !== 'GET' && /\/tokens(\/|$)/.test(c.req.path)) requireSession(c);
   await next();
 });
 
@@ -83,11 +95,11 @@ export const meRoutes = router
   })
   .openapi(getTokens, async (c) => c.json(await listTokens(c.var.deps, requireAuth(c).user.id), 200))
   .openapi(postToken, async (c) => {
-    const auth = requireAuth(c);
-    return c.json(await createToken(c.var.deps, auth.user.id, c.req.valid('json').name), 201);
+    const auth = requireSession(c);
+    return c.json(await createToken(c.var.deps, auth.user.id, c.req.valid('json')), 201);
   })
   .openapi(deleteToken, async (c) => {
-    const auth = requireAuth(c);
+    const auth = requireSession(c);
     await revokeToken(c.var.deps, auth.user.id, c.req.valid('param').id);
     return c.body(null, 204);
   });

@@ -142,10 +142,11 @@ describe('user search and sessions', () => {
 });
 
 describe('user options', () => {
-  it('lists active users for any logged-in user', async () => {
-    const { app, deps } = await setupAdmin();
+  it('lists active people (not service users) for any logged-in user', async () => {
+    const { app, deps, client } = await setupAdmin();
     await createUser(deps, { username: 'bob' });
     await createUser(deps, { username: 'gone', isActive: false });
+    expect((await client.post('/api/users', { username: 'ci-bot', email: 'ci@example.test', is_service: true })).status).toBe(201);
     const bob = await loginAs(app, 'bob');
     const res = await bob.get('/api/users/options');
     expect(res.status).toBe(200);
@@ -199,5 +200,18 @@ describe('memberships', () => {
     const now = (await (await client.get(`/api/users/${bob.id}/memberships`)).json()) as { product_types: unknown[] };
     expect(now.product_types).toHaveLength(1);
     expect((await client.put('/api/users/9999/memberships', { product_types: [], products: [] })).status).toBe(404);
+  });
+});
+
+describe('the users search query', () => {
+  it('is one line of plain text, and unknown parameters are refused by name', async () => {
+    const { client } = await setupAdmin();
+    const control = await client.get('/api/users?q=da%07ve');
+    expect(control.status).toBe(400);
+    expect((await errorOf(control)).message).toMatch(/^q: /);
+    const unknown = await client.get('/api/users?search=dave');
+    expect(unknown.status).toBe(400);
+    expect((await errorOf(unknown)).message).toContain('search');
+    expect((await client.get('/api/users?q=%20dave%20')).status).toBe(200);
   });
 });

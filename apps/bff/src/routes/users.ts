@@ -1,14 +1,27 @@
 /**
- * Users & access, for superusers: accounts, flags, global role and memberships.
+ * Users & access, for superusers: accounts (people and service users), flags, global role, memberships, and the
+ * integration tokens of the installation.
  * /options is open to every logged-in user: it lists only id and username of active users, which
  * anyone choosing an engagement lead needs (DefectDojo's lead picker shows all users the same way).
  */
 import { createRoute } from '@hono/zod-openapi';
-import { ZCreateUserBody, ZMemberships, ZSetMembershipsBody, ZUpdateUserBody, ZUser, ZUserOption } from '@tocsin/contract/auth';
+import {
+  ZCreatedIntegrationToken,
+  ZCreateIntegrationTokenBody,
+  ZCreateUserBody,
+  ZIntegrationToken,
+  ZMemberships,
+  ZSetMembershipsBody,
+  ZUpdateUserBody,
+  ZUser,
+  ZUserOption,
+} from '@tocsin/contract/auth';
 import { ZId } from '@tocsin/contract/common';
+import { ZPlainLine } from '@tocsin/contract/plain-text';
 import { z } from 'zod';
-import { requireAuth, requireSuperuser } from '../auth/middleware';
+import { requireAuth, requireSession, requireSuperuser } from '../auth/middleware';
 import { createRouter, errorResponses, jsonContent } from '../lib/router';
+import { createIntegrationToken, listIntegrationTokens, revokeIntegrationToken } from '../services/tokens';
 import { createUser, getMemberships, getUser, listUserOptions, listUsers, setMemberships, toUserDto, updateUser } from '../services/users';
 
 const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
@@ -28,7 +41,7 @@ const getUsers = createRoute({
   path: '/',
   tags: ['Users'],
   summary: 'List users; q filters by username, name or email',
-  request: { query: z.object({ q: z.string().max(200).optional() }) },
+  request: { query: z.strictObject({ q: ZPlainLine.max(200).optional() }) },
   responses: { 200: jsonContent(z.array(ZUser), 'Users by username'), ...guarded },
 });
 
@@ -36,13 +49,53 @@ const postUser = createRoute({
   method: 'post',
   path: '/',
   tags: ['Users'],
-  summary: 'Create a local account (personal notification settings are copied from the template)',
+  summary:
+    'Create a local account (personal notification settings are copied from the template); is_service makes a service user ' +
+    'for integrations, with no password, that cannot log in',
   request: body(ZCreateUserBody),
   responses: {
     201: jsonContent(ZUser, 'Created'),
     400: errorResponses[400],
     ...guarded,
     409: { description: 'Username taken (ignoring case).' },
+  },
+});
+
+const getIntegrationTokens = createRoute({
+  method: 'get',
+  path: '/integration-tokens',
+  tags: ['Users'],
+  summary: 'Integration tokens (made by superusers for themselves or service users), newest first; never the keys',
+  responses: { 200: jsonContent(z.array(ZIntegrationToken), 'Integration tokens'), ...guarded },
+});
+
+const postIntegrationToken = createRoute({
+  method: 'post',
+  path: '/integration-tokens',
+  tags: ['Users'],
+  summary:
+    'Create an integration token for yourself or a service user, optionally allowed to raise events without product context and ' +
+    'expiring after a given day; the key is in this answer only. Session only.',
+  request: body(ZCreateIntegrationTokenBody),
+  responses: {
+    201: jsonContent(ZCreatedIntegrationToken, 'The token and its key'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: { description: 'Only superusers, logged in (an API token cannot create tokens).' },
+  },
+});
+
+const deleteIntegrationToken = createRoute({
+  method: 'delete',
+  path: '/integration-tokens/{id}',
+  tags: ['Users'],
+  summary: 'Revoke an integration token. Session only.',
+  request: idParam,
+  responses: {
+    204: { description: 'Revoked' },
+    401: errorResponses[401],
+    403: { description: 'Only superusers, logged in (an API token cannot revoke tokens).' },
+    404: errorResponses[404],
   },
 });
 
@@ -87,6 +140,7 @@ const router = createRouter();
 router.use('*', async (c, next) => {
   if (c.req.method === 'GET' && c.req.path.endsWith('/users/options')) requireAuth(c);
   else requireSuperuser(c);
+  if (c.req.method !== 'GET' && /\/integration-tokens(\/|$)/.test(c.req.path)) requireSession(c);
   await next();
 });
 
@@ -104,8 +158,20 @@ export const userRoutes = router
       isActive: b.is_active,
       isSuperuser: b.is_superuser,
       globalRole: b.global_role,
+      isService: b.is_service,
     });
     return c.json(toUserDto(user), 201);
+  })
+  // Before /{id}: "integration-tokens" is not a user id.
+  .openapi(getIntegrationTokens, async (c) => c.json(await listIntegrationTokens(c.var.deps), 200))
+  .openapi(postIntegrationToken, async (c) => {
+    const auth = requireSession(c);
+    return c.json(await createIntegrationToken(c.var.deps, auth.user, c.req.valid('json')), 201);
+  })
+  .openapi(deleteIntegrationToken, async (c) => {
+    requireSession(c);
+    await revokeIntegrationToken(c.var.deps, c.req.valid('param').id);
+    return c.body(null, 204);
   })
   .openapi(getOne, async (c) => c.json(toUserDto(await getUser(c.var.deps, c.req.valid('param').id)), 200))
   .openapi(patchUser, async (c) => {

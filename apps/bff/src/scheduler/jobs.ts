@@ -1,5 +1,6 @@
 /** Every scheduled job of Tocsin, in the order a pass runs them. Jobs live with their domain; this is the list. */
 import type { Deps } from '../app-context';
+import { purgeRemovedAlerts } from '../notifications/alerts';
 import { trimAlerts } from '../notifications/retention';
 import { runEngagementJobs } from './engagements';
 import { createJobRunner, type TJob, type TJobRunner } from './runner';
@@ -23,12 +24,16 @@ export const engagementChecksJob: TJob = {
 export const alertRetentionJob: TJob = {
   name: 'alert_retention',
   label: 'Alert retention',
-  description: 'Keeps each user’s newest ALERT_RETENTION alerts and deletes older ones, in small batches.',
+  description:
+    'Keeps each user’s newest ALERT_RETENTION alerts and deletes older ones, in small batches; purges removed alerts once ' +
+    'ALERT_UNDO_SECONDS have passed (they can no longer be restored).',
   schedule: (deps: Deps) => ({ kind: 'interval', seconds: deps.env.ALERT_RETENTION_INTERVAL_SECONDS }),
   async run(deps) {
-    if (deps.env.ALERT_RETENTION < 0) return { eventsRaised: 0, summary: 'Retention is off (ALERT_RETENTION=-1).' };
+    const purged = await purgeRemovedAlerts(deps);
+    const undo = `${plural(purged, 'removed alert')} purged`;
+    if (deps.env.ALERT_RETENTION < 0) return { eventsRaised: 0, summary: `Retention is off (ALERT_RETENTION=-1); ${undo}.` };
     const deleted = await trimAlerts(deps, deps.env.ALERT_RETENTION);
-    return { eventsRaised: 0, summary: `${plural(deleted, 'alert')} deleted` };
+    return { eventsRaised: 0, summary: `${plural(deleted, 'alert')} deleted, ${undo}` };
   },
 };
 

@@ -1,4 +1,5 @@
 /** Local accounts: creation (with the notification template copied in), profile, password, admin edits and memberships. */
+import { randomBytes } from 'node:crypto';
 import type { TMemberships, TSetMembershipsBody, TUpdateProfileBody, TUpdateUserBody, TUser } from '@tocsin/contract/auth';
 import type { TRole } from '@tocsin/contract/catalogue';
 import { and, eq, ne, sql } from 'drizzle-orm';
@@ -10,11 +11,14 @@ import { deleteRows, findRow, findRows, insertRow, insertRows, updateRows } from
 import { productMembers, productTypeMembers, sessions, users } from '../db/schema';
 import { badRequest, conflict, notFound } from '../lib/errors';
 import { toIso } from '../lib/time';
+import { revokeAllTokens } from './tokens';
 
 export type TNewUser = {
   username: string;
   email: string;
-  password: string;
+  /** Required unless isService: a service user gets an unusable random password (it cannot log in). */
+  password?: string;
+  isService?: boolean;
   firstName?: string;
   lastName?: string;
   isActive?: boolean;
@@ -34,6 +38,7 @@ export function toUserDto(row: UserRow): TUser {
     is_superuser: row.isSuperuser,
     global_role: (row.globalRole as TRole | null) ?? null,
     slack_email: row.slackEmail,
+    is_service: row.isService,
     created_at: toIso(row.createdAt),
   };
 }
@@ -67,10 +72,10 @@ export function listUsers(deps: Deps, q?: string): Promise<UserRow[]> {
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
-/** Active users as {id, username}, for pickers such as an engagement's lead. */
+/** Active people as {id, username}, for pickers such as an engagement's lead (service users lead nothing). */
 export function listUserOptions(deps: Deps): Promise<{ id: number; username: string }[]> {
   return deps.db.all<{ id: number; username: string }>(
-    sql`select id, username from users where is_active = 1 order by ${deps.db.fragments.ciOrder(sql`username`)}`,
+    sql`select id, username from users where is_active = 1 and is_service = 0 order by ${deps.db.fragments.ciOrder(sql`username`)}`,
   );
 }
 
@@ -81,7 +86,10 @@ export function listUserOptions(deps: Deps): Promise<{ id: number; username: str
 export async function createUser(deps: Deps, input: TNewUser): Promise<UserRow> {
   const username = input.username.trim();
   if (await findUserByUsername(deps, username)) throw duplicateUsername(username);
-  const passwordHash = await hashPassword(input.password);
+  const isService = input.isService ?? false;
+  if (!isService && !input.password) throw badRequest('password: Enter a password.', [{ path: 'password', message: 'Enter a password' }]);
+  // A service user's password is random and never shown: nobody can log in as it (login refuses it anyway).
+  const passwordHash = await hashPassword(input.password ?? randomBytes(32).toString('base64url'));
   try {
     return await deps.db.transaction((tx) =>
       insertUserWithTemplate(tx, {
@@ -91,9 +99,10 @@ export async function createUser(deps: Deps, input: TNewUser): Promise<UserRow> 
         lastName: input.lastName ?? '',
         passwordHash,
         isActive: input.isActive ?? true,
-        isSuperuser: input.isSuperuser ?? false,
+        isSuperuser: isService ? false : (input.isSuperuser ?? false),
         globalRole: input.globalRole ?? null,
         slackEmail: input.slackEmail || null,
+        isService,
         createdAt: deps.now(),
       }),
     );
@@ -134,7 +143,10 @@ export async function updateProfile(deps: Deps, user: UserRow, body: TUpdateProf
   return row;
 }
 
-/** Change one's own password; other sessions of the user are ended, the current one is kept. */
+/**
+ * Change one's own password; other sessions of the user are ended, the current one is kept, and every API token
+ * of the user is revoked (whoever learnt the old password may have made one).
+ */
 export async function changePassword(
   deps: Deps,
   user: UserRow,
@@ -155,6 +167,7 @@ export async function changePassword(
       sessions,
       keepSessionId ? and(eq(sessions.userId, user.id), ne(sessions.id, keepSessionId)) : eq(sessions.userId, user.id),
     );
+    await revokeAllTokens(tx, user.id);
     if (ended > 0) await deps.bus.publish(tx, { type: 'sessions-ended', userIds: [user.id] });
   });
 }
@@ -168,6 +181,11 @@ export async function updateUser(deps: Deps, actor: UserRow, id: number, body: T
     }
     if (body.is_active === false) throw badRequest('You cannot deactivate your own account; ask another superuser to do it.');
   }
+  if (target.isService && body.is_superuser === true) {
+    throw badRequest('is_superuser: A service user cannot be a superuser.', [
+      { path: 'is_superuser', message: 'A service user cannot be a superuser.' },
+    ]);
+  }
   const patch: Partial<typeof users.$inferInsert> = {};
   if (body.email !== undefined) patch.email = body.email;
   if (body.first_name !== undefined) patch.firstName = body.first_name;
@@ -180,10 +198,12 @@ export async function updateUser(deps: Deps, actor: UserRow, id: number, body: T
   return deps.db.transaction(async (tx) => {
     const [row] = await updateRows(tx, users, patch, eq(users.id, id));
     if (!row) throw notFound(`User ${id}`);
-    // A password reset or deactivation ends the user's sessions, so an old login cannot keep going.
+    // A password reset or deactivation ends the user's sessions, so an old login cannot keep going; a reset also
+    // revokes the user's API tokens (a deactivated user's tokens stay, refused while the account is inactive).
     if (body.password !== undefined || body.is_active === false) {
       const ended = await deleteRows(tx, sessions, eq(sessions.userId, id));
-      if (ended > 0) await deps.bus.publish(tx, { type: 'sessions-ended', userIds: [id] });
+      if (body.password !== undefined) await revokeAllTokens(tx, id);
+      if (ended > 0 || body.is_active === false) await deps.bus.publish(tx, { type: 'sessions-ended', userIds: [id] });
     }
     return row;
   });

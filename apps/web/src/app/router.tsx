@@ -19,6 +19,7 @@ const router = createBrowserRouter([
     children: [
       { index: true, element: <Navigate to={paths.alerts.getHref()} replace /> },
       { path: paths.alerts.path, lazy: () => import('./routes/alerts') },
+      { path: paths.alerts.detail.path, lazy: () => import('./routes/alert') },
       { path: paths.notifications.path, lazy: () => import('./routes/notifications') },
       { path: paths.products.path, lazy: () => import('./routes/products') },
       { path: paths.products.detail.path, lazy: () => import('./routes/product') },

@@ -27,5 +27,6 @@ describe('paths', () => {
     expect(paths.products.detail.getHref(12)).toBe('/products/12');
     expect(paths.alerts.getHref(3)).toBe('/alerts?page=3');
     expect(paths.alerts.getHref(1)).toBe('/alerts');
+    expect(paths.alerts.detail.getHref(42)).toBe('/alerts/42');
   });
 });

@@ -22,6 +22,7 @@ export const paths = {
   alerts: {
     path: '/alerts',
     getHref: (page?: number) => (page && page > 1 ? `/alerts?page=${page}` : '/alerts'),
+    detail: { path: '/alerts/:id', getHref: (id: number | string) => `/alerts/${encodeURIComponent(String(id))}` },
   },
   notifications: {
     path: '/notifications',

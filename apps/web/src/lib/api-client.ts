@@ -2,6 +2,8 @@
  * The one HTTP client of the SPA. JSON in and out, same-origin cookies, the session's CSRF token on
  * writes, and every failure turned into an ApiError carrying the BFF's own message.
  */
+// Before the contract's schemas are built (this module is in the first chunk that builds them).
+import './zod-config';
 import { ZApiError } from '@tocsin/contract/errors';
 
 export class ApiError extends Error {

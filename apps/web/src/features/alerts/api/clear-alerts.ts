@@ -17,7 +17,7 @@ export function useClearAlerts() {
     mutationFn: clearAlerts,
     onSuccess: (result) => {
       // An alert created while clearing stays in the count; the refetch lists it.
-      updateCachedAlertSummaries(queryClient, (old) => ({ count: result.count, items: result.count === 0 ? [] : old.items }));
+      updateCachedAlertSummaries(queryClient, (old) => ({ ...old, count: result.count, items: result.count === 0 ? [] : old.items }));
       return queryClient.invalidateQueries({ queryKey: alertsQueryKey });
     },
   });

@@ -14,7 +14,11 @@ export function useRemoveAlerts() {
     onSuccess: (result, body) => {
       // The bell follows at once from the answer; the refetch then brings the lists in line.
       const removedIds = new Set(body.ids);
-      updateCachedAlertSummaries(queryClient, (old) => ({ count: result.count, items: old.items.filter((a) => !removedIds.has(a.id)) }));
+      updateCachedAlertSummaries(queryClient, (old) => ({
+        ...old,
+        count: result.count,
+        items: old.items.filter((a) => !removedIds.has(a.id)),
+      }));
       return queryClient.invalidateQueries({ queryKey: alertsQueryKey });
     },
   });

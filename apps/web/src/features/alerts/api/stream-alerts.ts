@@ -1,6 +1,6 @@
 /**
  * Live alert counts: one EventSource per tab on GET /api/alerts/stream. Each `alerts` message carries
- * the current count: the bell shows it at once and every alerts query refetches, so new alerts and
+ * the current count and how many are new: the bell shows them at once and every alerts query refetches, so new alerts and
  * removals made in another tab appear without a reload. When the stream cannot deliver, the tab polls;
  * utils/live-connection.ts decides when, and this hook only carries out its effects.
  */
@@ -24,11 +24,15 @@ export function applyAlertStreamMessage(queryClient: QueryClient, data: string):
   }
   const parsed = ZAlertStreamMessage.safeParse(json);
   if (!parsed.success) return false;
-  const { count, latest_id: latestId } = parsed.data;
+  const { count, latest_id: latestId, new_count: newCount } = parsed.data;
   const current = getCachedAlertSummary(queryClient);
   // The first message after (re)connecting usually repeats what the bell already shows: nothing to refetch.
-  if (current && current.count === count && (current.items[0]?.id ?? null) === latestId) return true;
-  updateCachedAlertSummaries(queryClient, (old) => ({ ...old, count }));
+  // A changed new count alone (the list was looked at in another tab) needs no refetch either.
+  if (current && current.count === count && (current.items[0]?.id ?? null) === latestId) {
+    if (current.new_count !== newCount) updateCachedAlertSummaries(queryClient, (old) => ({ ...old, new_count: newCount }));
+    return true;
+  }
+  updateCachedAlertSummaries(queryClient, (old) => ({ ...old, count, new_count: newCount }));
   void queryClient.invalidateQueries({ queryKey: alertsQueryKey });
   return true;
 }

@@ -13,6 +13,10 @@ const alert = (id: number, patch: Partial<TAlert> = {}): TAlert => ({
   source: 'Scan Added',
   icon: 'scan',
   created: '2026-01-01T00:00:00.000Z',
+  event: 'scan_added',
+  product_id: null,
+  raised_by: 'Tocsin',
+  is_new: false,
   ...patch,
 });
 
@@ -22,12 +26,12 @@ function fakeSummary(count: number, extra: TAlert[] = []) {
   return mockApi({
     'GET /api/alerts/summary': ({ path }) => {
       const limit = Number(new URL(path, 'http://x').searchParams.get('limit'));
-      return { body: { count: all.length, items: all.slice(0, limit) } };
+      return { body: { count: all.length, items: all.slice(0, limit), new_count: 0, seen_through_id: 0 } };
     },
     'DELETE /api/alerts': () => {
       const removed = all.length;
       all = [];
-      return { body: { removed, count: 0 } };
+      return { body: { removed, count: 0, ids: [] } };
     },
   });
 }
@@ -110,7 +114,7 @@ describe('AlertsBell', () => {
     expect(dialog.textContent).toContain('This removes all 7 alerts from your list and from the Alerts page.');
     await user.click(within(dialog).getByRole('button', { name: 'Clear all alerts' }));
     await screen.findByText('Cleared 7 alerts.');
-    // This BFF's answer names no ids: nothing to undo, so no Undo is offered.
+    // The answer names no restorable ids: nothing to undo, so no Undo is offered.
     expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
     await screen.findByRole('button', { name: 'Alerts 0' });
   });

@@ -1,6 +1,8 @@
 /**
  * The bell at the top right of every page: the number of alerts in the user's list and a compact list
- * of the newest ones. Opening it never lowers the count; only removing alerts does.
+ * of the newest ones. Opening it never lowers the count; only removing alerts does. Opening it is looking:
+ * alerts that arrived since the person last looked are marked New, counted in the tab title ("(3) Alerts ·
+ * Tocsin") and announced politely as they arrive ("2 new alerts").
  */
 import { type FocusEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -9,9 +11,11 @@ import { Icon } from '../../../components/icon';
 import { ErrorMessage } from '../../../components/messages';
 import { RelativeTime } from '../../../components/relative-time';
 import { paths } from '../../../config/paths';
+import { useDocumentTitlePrefix } from '../../../hooks/use-document-title';
 import { getErrorMessage } from '../../../lib/api-client';
 import { useClearAlerts } from '../api/clear-alerts';
 import { BELL_MAX_ITEMS, BELL_PAGE_SIZE, useAlertsSummary } from '../api/get-alerts-summary';
+import { useMarkAlertsSeen } from '../api/mark-alerts-seen';
 import { useRemovalToast } from '../hooks/use-removal-toast';
 import { AlertLink, ExternalHost, getAlertHost } from './alert-link';
 
@@ -25,12 +29,40 @@ export function describeClearAll(count: number): string {
   return `This removes ${what} from your list and from the Alerts page.`;
 }
 
+/** "(3) " before the page title while alerts are new; 100 is the server's cap ("99+"). */
+export function formatNewAlertsPrefix(newCount: number | undefined): string {
+  if (!newCount) return '';
+  return newCount > 99 ? '(99+) ' : `(${newCount}) `;
+}
+
+/** What the live region says when alerts arrive: "1 new alert", "2 new alerts". */
+export function describeArrivals(count: number): string {
+  return count === 1 ? '1 new alert' : `${count} new alerts`;
+}
+
+/**
+ * Announces arrivals: when the new count rises, how many came. Nothing is said for the first count after the
+ * page loads (that is not an arrival), nor when it falls (the person looked).
+ */
+function useArrivalAnnouncement(newCount: number | undefined): string {
+  const previousRef = useRef<number | undefined>(undefined);
+  const [announcement, setAnnouncement] = useState('');
+  useEffect(() => {
+    const previous = previousRef.current;
+    previousRef.current = newCount;
+    if (previous === undefined || newCount === undefined || newCount <= previous) return;
+    setAnnouncement(describeArrivals(newCount - previous));
+  }, [newCount]);
+  return announcement;
+}
+
 export function AlertsBell() {
   const [isOpen, setIsOpen] = useState(false);
   const [isConfirmOpen, setIsConfirmOpen] = useState(false);
   const [limit, setLimit] = useState(BELL_PAGE_SIZE);
   const summary = useAlertsSummary({ limit });
   const clear = useClearAlerts();
+  const markSeen = useMarkAlertsSeen();
   const announceRemoval = useRemovalToast();
   // After "Show more", focus goes to the first alert that was not listed before.
   const focusItemAtRef = useRef<number | null>(null);
@@ -43,7 +75,19 @@ export function AlertsBell() {
   const headingId = useId();
 
   const count = summary.data?.count;
+  const newCount = summary.data?.new_count;
   const items = summary.data?.items ?? [];
+  useDocumentTitlePrefix(formatNewAlertsPrefix(newCount));
+  const announcement = useArrivalAnnouncement(newCount);
+
+  // Opening the bell is looking: the newest alert it shows is seen (its New marks stay while it is open).
+  const newestId = items[0]?.id;
+  const seenThroughId = summary.data?.seen_through_id ?? 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only opening the bell (or its first load while open) marks.
+  useEffect(() => {
+    if (!isOpen || newestId === undefined || !newCount || newestId <= seenThroughId) return;
+    markSeen.mutate(newestId);
+  }, [isOpen, newestId === undefined]);
   const canShowMore = count !== undefined && items.length < count && limit < BELL_MAX_ITEMS;
 
   const close = ({ focusButton = false } = {}) => {
@@ -176,7 +220,10 @@ export function AlertsBell() {
                   <AlertLink url={alert.url} onNavigate={() => close()} isHostShown={false}>
                     <Icon name={alert.icon} className="bell-item-icon" />
                     <span className="bell-item-text">
-                      <span className="bell-item-title">{alert.title}</span>
+                      <span className="bell-item-title">
+                        {alert.is_new && <span className="new-mark">New</span>}
+                        {alert.title}
+                      </span>
                       <span className="bell-item-meta">
                         {alert.source} · <RelativeTime value={alert.created} />
                         {host && <ExternalHost host={host} />}
@@ -204,6 +251,11 @@ export function AlertsBell() {
           </button>
         </div>
       </div>
+
+      {/* Polite: arrivals are announced when the reader pauses, never over what they are doing. */}
+      <p className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" aria-label="New alerts">
+        {announcement}
+      </p>
 
       <ConfirmDialog
         isOpen={isConfirmOpen}

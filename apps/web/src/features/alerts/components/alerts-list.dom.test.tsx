@@ -13,9 +13,22 @@ const alert = (id: number, title: string): TAlert => ({
   source: 'User Mentioned',
   icon: 'at',
   created: '2026-01-01T00:00:00.000Z',
+  event: 'user_mentioned',
+  product_id: null,
+  raised_by: 'Tocsin',
+  is_new: false,
 });
 
-const page = (items: TAlert[], total = items.length): TAlertPage => ({ items, total, page: 1, page_size: 25 });
+const page = (items: TAlert[], total = items.length): TAlertPage => ({
+  items,
+  total,
+  total_is_exact: true,
+  page: 1,
+  page_size: 25,
+  next_before_id: null,
+  new_count: 0,
+  seen_through_id: 0,
+});
 
 /** The BFF for one user's list, with remove and restore that really change it. */
 function fakeAlertsServer(initial: TAlert[]) {

@@ -1,19 +1,24 @@
 /**
- * The Alerts page: every alert in the user's list, newest first, 25 a page. Alerts are removed by
- * checking them and pressing "Remove selected" in the bar that appears at the bottom right; nothing is
- * ever removed by reading. The removal reaches the server at once; the toast that follows offers Undo.
+ * The Alerts page: every alert in the user's list, newest first, 25 a page, narrowed by the filters in the
+ * address. Alerts are removed by checking them and pressing "Remove selected" in the bar that appears at the
+ * bottom right; nothing is ever removed by reading. The removal reaches the server at once; the toast that
+ * follows offers Undo. Alerts that arrived since the person last looked are marked New; opening the page is
+ * looking (the marks stay until the list next loads).
  */
-import { useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
 import { Icon } from '../../../components/icon';
 import { Markdown } from '../../../components/markdown';
 import { ErrorMessage } from '../../../components/messages';
 import { getPageCount, Pagination } from '../../../components/pagination';
 import { RelativeTime } from '../../../components/relative-time';
+import { paths } from '../../../config/paths';
 import { getErrorMessage } from '../../../lib/api-client';
 import { ALERTS_PAGE_SIZE, useAlerts } from '../api/get-alerts';
+import { useMarkAlertsSeen } from '../api/mark-alerts-seen';
 import { useRemoveAlerts } from '../api/remove-alerts';
 import { useRemovalToast } from '../hooks/use-removal-toast';
+import { hasFilters, parseAlertFilters, type TAlertFilters, toAlertsSearchParams } from '../utils/filters';
 import {
   EMPTY_SELECTION,
   getHeaderState,
@@ -23,6 +28,7 @@ import {
   toggleAllOnPage,
   toggleRow,
 } from '../utils/selection';
+import { AlertFilters, type TProductOption } from './alert-filters';
 import { AlertLink } from './alert-link';
 
 export function parsePageParam(value: string | null): number {
@@ -30,10 +36,22 @@ export function parsePageParam(value: string | null): number {
   return Number.isInteger(page) && page >= 1 ? page : 1;
 }
 
-export function AlertsList() {
+/** "3 alerts match", "1,000+ alerts match" (the server counts filtered matches up to a cap). */
+export function describeMatches(total: number, isExact: boolean): string {
+  if (!isExact) return `${total.toLocaleString('en')}+ alerts match`;
+  return total === 1 ? '1 alert matches' : `${total.toLocaleString('en')} alerts match`;
+}
+
+export function AlertsList({ productOptions }: { productOptions?: readonly TProductOption[] }) {
   const [searchParams, setSearchParams] = useSearchParams();
   const page = parsePageParam(searchParams.get('page'));
-  const alerts = useAlerts({ page });
+  const searchKey = searchParams.toString();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: searchKey stands for searchParams.
+  const filters = useMemo(() => parseAlertFilters(searchParams), [searchKey]);
+  const isFiltered = hasFilters(filters);
+  const alerts = useAlerts({ page, filters });
+  const markSeen = useMarkAlertsSeen();
+  const hasMarkedSeenRef = useRef(false);
   const remove = useRemoveAlerts();
   const announceRemoval = useRemovalToast();
   const [selection, setSelection] = useState<TSelection>(EMPTY_SELECTION);
@@ -41,7 +59,11 @@ export function AlertsList() {
   const listRef = useRef<HTMLDivElement>(null);
 
   const setPage = (next: number) => {
-    setSearchParams(next > 1 ? { page: String(next) } : {}, { replace: false });
+    setSearchParams(toAlertsSearchParams(filters, next), { replace: false });
+  };
+
+  const applyFilters = (next: TAlertFilters) => {
+    setSearchParams(toAlertsSearchParams(next), { replace: false });
   };
 
   // Data for this exact page (not the previous page kept on screen while loading).
@@ -68,8 +90,17 @@ export function AlertsList() {
   useEffect(() => {
     if (!data || data.items.length > 0 || page <= 1) return;
     const lastPage = getPageCount(data.total, data.page_size);
-    if (lastPage < page) setSearchParams(lastPage > 1 ? { page: String(lastPage) } : {}, { replace: true });
-  }, [data, page, setSearchParams]);
+    if (lastPage < page) setSearchParams(toAlertsSearchParams(filters, lastPage), { replace: true });
+  }, [data, page, filters, setSearchParams]);
+
+  // Opening the page is looking: once the first page is on screen, the newest alert shown is seen.
+  useEffect(() => {
+    if (hasMarkedSeenRef.current || !data || data.new_count === 0) return;
+    const newest = Math.max(0, ...data.items.map((a) => a.id));
+    if (newest <= data.seen_through_id) return;
+    hasMarkedSeenRef.current = true;
+    markSeen.mutate(newest);
+  }, [data, markSeen]);
 
   const removeSelected = () => {
     const ids = getSelectedOnPage(selection, pageIds);
@@ -113,15 +144,22 @@ export function AlertsList() {
 
   return (
     <div className={count > 0 ? 'alerts-page has-selection' : 'alerts-page'} ref={listRef} tabIndex={-1}>
-      {total > 0 && (
-        <p className="muted">
-          {total === 1 ? '1 alert' : `${total} alerts`} in your list. Reading an alert does not remove it: check the ones you no longer need
-          and press Remove selected.
+      <AlertFilters filters={filters} productOptions={productOptions} onApply={applyFilters} />
+      {isFiltered ? (
+        <p className="muted" role="status">
+          {describeMatches(total, alerts.data.total_is_exact)}.
         </p>
+      ) : (
+        total > 0 && (
+          <p className="muted">
+            {total === 1 ? '1 alert' : `${total} alerts`} in your list. Reading an alert does not remove it: check the ones you no longer
+            need and press Remove selected.
+          </p>
+        )
       )}
 
       {items.length === 0 ? (
-        <p className="empty-state">No alerts found.</p>
+        <p className="empty-state">{isFiltered ? 'No alerts match these filters.' : 'No alerts found.'}</p>
       ) : (
         <div className="table-wrap table-wrap-cards">
           <table className="table alerts-table" aria-busy={alerts.isFetching && !data}>
@@ -161,7 +199,10 @@ export function AlertsList() {
             </thead>
             <tbody>
               {items.map((alert) => (
-                <tr key={alert.id} className={selection.has(alert.id) ? 'is-selected' : undefined}>
+                <tr
+                  key={alert.id}
+                  className={[selection.has(alert.id) ? 'is-selected' : '', alert.is_new ? 'is-new' : ''].join(' ').trim() || undefined}
+                >
                   <td className="col-select">
                     <label className="checkbox-target">
                       <input
@@ -175,9 +216,23 @@ export function AlertsList() {
                   <td className="col-icon">
                     <Icon name={alert.icon} />
                   </td>
-                  <td className="col-source">{alert.source}</td>
+                  <td className="col-source">
+                    {alert.source}
+                    <span className="raised-by">Raised by {alert.raised_by}</span>
+                  </td>
                   <td className="col-title">
-                    <AlertLink url={alert.url}>{alert.title}</AlertLink>
+                    {alert.is_new && <span className="new-mark">New</span>}
+                    <AlertLink url={alert.url}>
+                      <span id={`alert-title-${alert.id}`}>{alert.title}</span>
+                    </AlertLink>{' '}
+                    {/* Named "Details" like its neighbours; the title it belongs to is its description. */}
+                    <Link
+                      to={paths.alerts.detail.getHref(alert.id)}
+                      className="alert-details-link"
+                      aria-describedby={`alert-title-${alert.id}`}
+                    >
+                      Details
+                    </Link>
                   </td>
                   <td className="col-description">{alert.description ? <Markdown>{alert.description}</Markdown> : null}</td>
                   <td className="col-created">

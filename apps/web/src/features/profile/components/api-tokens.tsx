@@ -1,6 +1,7 @@
 /**
  * Personal API tokens for integrations (POST /api/events). The key is in the create answer only,
- * so it is shown once, here, and never again.
+ * so it is shown once, here, and never again. A token may expire after a chosen day; changing the password
+ * revokes every token.
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { type TApiToken, type TCreatedToken, ZCreateTokenBody } from '@tocsin/contract/auth';
@@ -12,9 +13,22 @@ import { Form } from '../../../components/form/form';
 import { ErrorMessage, SuccessMessage } from '../../../components/messages';
 import { RelativeTime } from '../../../components/relative-time';
 import { getErrorMessage } from '../../../lib/api-client';
+import { toOptionalString } from '../../../lib/form-values';
 import { useCreateToken } from '../api/create-token';
 import { useTokens } from '../api/get-tokens';
 import { useRevokeToken } from '../api/revoke-token';
+
+/** Today as YYYY-MM-DD in the browser's time zone: the earliest expiry a date picker offers. */
+export function todayLocal(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** "Never", "Through 2026-12-31", "Expired on 2026-01-31". */
+export function describeExpiry(token: Pick<TApiToken, 'expires_on' | 'is_expired'>): string {
+  if (token.expires_on === null) return 'Never';
+  return token.is_expired ? `Expired on ${token.expires_on}` : `Through ${token.expires_on}`;
+}
 
 export function buildCurlExample(origin: string, key: string): string {
   return `curl -X POST ${origin}/api/events -H "Authorization: Token ${key}" -H "Content-Type: application/json" -d '{"event":"scan_added","title":"...","product_id":1}'`;
@@ -30,7 +44,10 @@ export function ApiTokens() {
   return (
     <section aria-labelledby={`${id}-heading`} className="card stack">
       <h2 id={`${id}-heading`}>API tokens</h2>
-      <p className="muted">Integrations (CI pipelines, scanners) send events with a token. A token acts as you and sees what you see.</p>
+      <p className="muted">
+        Integrations (CI pipelines, scanners) send events with a token. A token acts as you and sees what you see. Changing your password
+        revokes all your tokens.
+      </p>
       <CreateTokenForm onCreated={setCreated} />
       {created && <NewTokenKey created={created} onDismiss={() => setCreated(null)} />}
 
@@ -47,6 +64,7 @@ export function ApiTokens() {
                 <th scope="col">Key</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
+                <th scope="col">Expires</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
                 </th>
@@ -64,6 +82,9 @@ export function ApiTokens() {
                   </td>
                   <td data-label="Last used">
                     {token.last_used_at ? <RelativeTime value={token.last_used_at} /> : <span className="muted">Never</span>}
+                  </td>
+                  <td data-label="Expires" className={token.is_expired ? 'text-danger' : undefined}>
+                    {describeExpiry(token)}
                   </td>
                   <td>
                     <button
@@ -111,7 +132,10 @@ export function ApiTokens() {
 
 function CreateTokenForm({ onCreated }: { onCreated: (created: TCreatedToken) => void }) {
   const create = useCreateToken();
-  const form = useForm({ resolver: zodResolver(ZCreateTokenBody), defaultValues: { name: '' } });
+  const form = useForm({
+    resolver: zodResolver(ZCreateTokenBody),
+    defaultValues: { name: '', expires_on: undefined as string | undefined },
+  });
 
   return (
     <Form
@@ -122,7 +146,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: TCreatedToken) =>
       onSubmit={(body) =>
         create.mutate(body, {
           onSuccess: (created) => {
-            form.reset({ name: '' });
+            form.reset({ name: '', expires_on: undefined });
             onCreated(created);
           },
         })
@@ -130,6 +154,14 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: TCreatedToken) =>
     >
       <div className="field-row">
         <TextField name="name" label="Token name" maxLength={100} placeholder="e.g. CI pipeline" autoComplete="off" />
+        <TextField
+          name="expires_on"
+          label="Expires after (optional)"
+          type="date"
+          min={todayLocal()}
+          hint="The token stops working after this day. Leave empty for no expiry."
+          registerOptions={{ setValueAs: toOptionalString }}
+        />
         <div className="field field-action">
           <SubmitButton isPending={create.isPending} pendingLabel="Creating…">
             Create token
@@ -141,7 +173,13 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: TCreatedToken) =>
   );
 }
 
-function NewTokenKey({ created, onDismiss }: { created: TCreatedToken; onDismiss: () => void }) {
+export function NewTokenKey({
+  created,
+  onDismiss,
+}: {
+  created: Pick<TCreatedToken, 'key'> & { token: { name: string } };
+  onDismiss: () => void;
+}) {
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [copyState, setCopyState] = useState<'idle' | 'copied' | 'failed'>('idle');

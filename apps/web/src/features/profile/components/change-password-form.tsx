@@ -42,7 +42,7 @@ export function ChangePasswordForm() {
         type="password"
         maxLength={1024}
         autoComplete="new-password"
-        hint="At least 10 characters. Your other sessions are logged out."
+        hint="At least 10 characters. Your other sessions are logged out and all your API tokens are revoked."
       />
       <TextField name="confirm_password" label="Confirm new password" type="password" autoComplete="new-password" />
       <div className="form-actions">

@@ -54,7 +54,7 @@ export function EditUserForm({ user }: { user: TUser }) {
         autoComplete="new-password"
         // Empty keeps the current password: the field is left out of the request.
         registerOptions={{ setValueAs: toOptionalString }}
-        hint="Leave empty to keep the current password. At least 10 characters; the user's sessions end."
+        hint="Leave empty to keep the current password. At least 10 characters; the user's sessions end and their API tokens are revoked."
       />
       <div className="form-actions">
         <SubmitButton isPending={update.isPending} pendingLabel="Saving…">

@@ -3,10 +3,10 @@
  * (which replaces both lists). The product types and products to choose from are passed in.
  */
 import { zodResolver } from '@hookform/resolvers/zod';
-import { type TMemberships, ZSetMembershipsBody } from '@tocsin/contract/auth';
+import { type TMemberships, type TSetMembershipsBody, ZSetMembershipsBody } from '@tocsin/contract/auth';
 import type { TRole } from '@tocsin/contract/catalogue';
 import { useId, useState } from 'react';
-import { useForm, useWatch } from 'react-hook-form';
+import { type Resolver, useForm, useWatch } from 'react-hook-form';
 import { FormError, SubmitButton } from '../../../components/form/fields';
 import { Form } from '../../../components/form/form';
 import { ErrorMessage, SuccessMessage } from '../../../components/messages';
@@ -20,6 +20,7 @@ import {
   setMembershipRole,
   type TMembershipItem,
   type TMembershipOption,
+  toSetMembershipsBody,
 } from '../utils/memberships';
 import { RoleSelect } from './role-select';
 
@@ -52,8 +53,12 @@ function MembershipsForm({
   saved,
   save,
 }: TMembershipsEditorProps & { saved: TMemberships; save: ReturnType<typeof useSetMemberships> }) {
-  // The lists carry names for display; the schema keeps only id and role, which is what the PUT takes.
-  const form = useForm({ resolver: zodResolver(ZSetMembershipsBody), defaultValues: saved });
+  // The lists carry names for display; the (strict) schema takes only id and role, which is what the PUT takes,
+  // so the names are left out before validating: a strict body refuses them, and no field could show why.
+  const bodyResolver = zodResolver(ZSetMembershipsBody);
+  const resolver: Resolver<TMemberships, unknown, TSetMembershipsBody> = (values, context, options) =>
+    bodyResolver(toSetMembershipsBody(values), context, options as never) as never;
+  const form = useForm({ resolver, defaultValues: saved });
   const productTypeItems = useWatch({ control: form.control, name: 'product_types' }) as TMembershipItem[];
   const productItems = useWatch({ control: form.control, name: 'products' }) as TMembershipItem[];
   const edit = (list: 'product_types' | 'products', items: TMembershipItem[]) => {
