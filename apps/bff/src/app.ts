@@ -14,7 +14,7 @@ import { errorResponse, HttpError } from './lib/errors';
 import { alertRoutes } from './routes/alerts';
 import { authRoutes } from './routes/auth';
 import { deliveriesRoutes } from './routes/deliveries';
-import { engagementRoutes } from './routes/engagements';
+import { engagementRoutes } from './engagements/routes';
 import { eventRoutes } from './routes/events';
 import { meRoutes } from './routes/me';
 import { notificationSettingsRoutes } from './routes/notification-settings';

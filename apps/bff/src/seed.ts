@@ -13,7 +13,7 @@ import { insertRow } from './db/rows';
 import { engagements, productMembers, products, productTypeMembers, productTypes } from './db/schema';
 import { dispatchEvent, type TDispatchInput } from './notifications/dispatch';
 import { engagementAddedEvent, engagementClosedEvent, productAddedEvent, productTypeAddedEvent } from './services/domain-events';
-import { getEngagement } from './services/engagements';
+import { getEngagement } from './engagements/service';
 import { findUserByUsername, insertUserWithTemplate } from './services/users';
 
 export type TDemoLogin = { username: string; password: string; note: string };

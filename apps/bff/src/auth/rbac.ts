@@ -54,3 +54,42 @@ export function visibleProductCondition(user: UserRow): SQL {
 export function visibleProductTypeCondition(user: UserRow): SQL {
   return canViewEverything(user) ? sql`1 = 1` : viewsProductTypeSql(sql`${user.id}`, sql`pt.id`);
 }
+
+// ---------------------------------------------------------------------------
+// May write: Writer, Maintainer or Owner on the product (directly or through its product type), a global
+// Writer or above, or a superuser. What a role may see but not change is refused (403); what it may not see is 404.
+
+export const WRITE_ROLES = ['Writer', 'Maintainer', 'Owner'] as const;
+const WRITE_ROLES_SQL = sql`('Writer', 'Maintainer', 'Owner')`;
+
+export const canWriteEverything = (user: Pick<UserRow, 'isSuperuser' | 'globalRole'>) =>
+  user.isSuperuser || (WRITE_ROLES as readonly string[]).includes(user.globalRole ?? '');
+
+/** SQL condition: the user `userIdSql` holds a writing role on product `productIdSql` (excluding the global cases). */
+export const writesProductSql = (userIdSql: SQL, productIdSql: SQL) => sql`(
+  exists (select 1 from product_members rbac_pm where rbac_pm.user_id = ${userIdSql} and rbac_pm.product_id = ${productIdSql}
+          and rbac_pm.role in ${WRITE_ROLES_SQL})
+  or exists (select 1 from product_type_members rbac_ptm join products rbac_p on rbac_p.product_type_id = rbac_ptm.product_type_id
+             where rbac_ptm.user_id = ${userIdSql} and rbac_p.id = ${productIdSql} and rbac_ptm.role in ${WRITE_ROLES_SQL}))`;
+
+/** SQL condition on a users row aliased `u`: that user (active or not) may view product `productIdSql`. */
+export const userViewsProductSql = (u: SQL, productIdSql: SQL) =>
+  sql`(${u}.is_superuser = 1 or ${u}.global_role is not null or ${viewsProductSql(sql`${u}.id`, productIdSql)})`;
+
+export async function canWriteProduct(deps: Deps, user: UserRow, productId: number): Promise<boolean> {
+  if (canWriteEverything(user)) {
+    return (await deps.db.get(sql`select 1 as ok from products where id = ${productId}`)) !== undefined;
+  }
+  const row = await deps.db.get(
+    sql`select 1 as ok from products where id = ${productId} and ${writesProductSql(sql`${user.id}`, sql`${productId}`)}`,
+  );
+  return row !== undefined;
+}
+
+export type TProductAccess = 'none' | 'view' | 'write';
+
+/** What the user may do with a product: nothing (answer 404), view (403 on writes) or write. */
+export async function findProductAccess(deps: Deps, user: UserRow, productId: number): Promise<TProductAccess> {
+  if (await canWriteProduct(deps, user, productId)) return 'write';
+  return (await canViewProduct(deps, user, productId)) ? 'view' : 'none';
+}

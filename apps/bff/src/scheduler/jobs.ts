@@ -1,24 +1,10 @@
 /** Every scheduled job of Tocsin, in the order a pass runs them. Jobs live with their domain; this is the list. */
 import type { Deps } from '../app-context';
+import { engagementChecksJob } from '../engagements/jobs';
 import { trimAlerts } from '../notifications/retention';
-import { runEngagementJobs } from './engagements';
 import { createJobRunner, type TJob, type TJobRunner } from './runner';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-export const engagementChecksJob: TJob = {
-  name: 'engagement_checks',
-  label: 'Engagement checks',
-  description: 'Upcoming and stale engagements (and, when enabled, closes engagements long past their end date).',
-  schedule: (deps: Deps) => ({ kind: 'interval', seconds: deps.env.SCHEDULER_INTERVAL_SECONDS }),
-  async run(deps) {
-    const r = await runEngagementJobs(deps);
-    return {
-      eventsRaised: r.upcoming + r.stale + r.autoClosed,
-      summary: `${plural(r.upcoming, 'upcoming')}, ${plural(r.stale, 'stale')}, ${plural(r.autoClosed, 'closed')}`,
-    };
-  },
-};
 
 export const alertRetentionJob: TJob = {
   name: 'alert_retention',
