@@ -9,12 +9,17 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Deps } from './app-context';
 import { loadAuth } from './auth/middleware';
 import type { TStore } from './db/open';
+import { engagementRoutes } from './engagements/routes';
 import type { Env } from './env';
+import { findingRoutes, productFindingRoutes } from './findings/routes';
+import { importRoutes, productTestRoutes, testRoutes } from './imports/routes';
 import { errorResponse, HttpError } from './lib/errors';
+import { engagementNoteRoutes, findingNoteRoutes, noteRoutes } from './notes/routes';
+import { findingReviewRoutes, reviewRoutes } from './reviews/routes';
+import { engagementRiskAcceptanceRoutes, productRiskAcceptanceRoutes, riskAcceptanceRoutes } from './risk-acceptances/routes';
 import { alertRoutes } from './routes/alerts';
 import { authRoutes } from './routes/auth';
 import { deliveriesRoutes } from './routes/deliveries';
-import { engagementRoutes } from './engagements/routes';
 import { eventRoutes } from './routes/events';
 import { meRoutes } from './routes/me';
 import { notificationSettingsRoutes } from './routes/notification-settings';
@@ -25,8 +30,10 @@ import { systemSettingsRoutes } from './routes/system-settings';
 import { userRoutes } from './routes/users';
 import { webhooksRoutes } from './routes/webhooks';
 import { jobRoutes } from './scheduler/routes';
+import { findingNoticeSettingsRoutes, productSlaRoutes, slaConfigurationRoutes } from './sla/routes';
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
+const IMPORTS_PATH = '/api/imports';
 
 export function createDeps(store: Pick<TStore, 'db' | 'bus'>, env: Env): Deps {
   return {
@@ -45,15 +52,14 @@ export function createApp(deps: Deps) {
     c.set('deps', deps);
     await next();
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: API_BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new HttpError(413, 'payload_too_large', `The request body is larger than ${API_BODY_LIMIT_BYTES / 1024} KiB.`);
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: API_BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new HttpError(413, 'payload_too_large', `The request body is larger than ${API_BODY_LIMIT_BYTES / 1024} KiB.`);
+    },
+  });
+  // Scan uploads stream to disk under their own cap (IMPORT_MAX_BYTES, imports/upload.ts).
+  app.use('/api/*', (c, next) => (c.req.path === IMPORTS_PATH ? next() : apiBodyLimit(c, next)));
   app.use('/api/*', loadAuth);
 
   // Feature routers (one per feature), mounted under /api.
@@ -72,6 +78,23 @@ export function createApp(deps: Deps) {
   app.route('/api/webhooks', webhooksRoutes);
   app.route('/api/deliveries', deliveriesRoutes);
   app.route('/api/jobs', jobRoutes);
+  // Findings and their event sources (one folder per domain).
+  app.route(IMPORTS_PATH, importRoutes);
+  app.route('/api/tests', testRoutes);
+  app.route('/api/products', productTestRoutes);
+  app.route('/api/products', productFindingRoutes);
+  app.route('/api/products', productSlaRoutes);
+  app.route('/api/products', productRiskAcceptanceRoutes);
+  app.route('/api/findings', findingRoutes);
+  app.route('/api/findings', findingNoteRoutes);
+  app.route('/api/findings', findingReviewRoutes);
+  app.route('/api/engagements', engagementNoteRoutes);
+  app.route('/api/engagements', engagementRiskAcceptanceRoutes);
+  app.route('/api/notes', noteRoutes);
+  app.route('/api/reviews', reviewRoutes);
+  app.route('/api/sla-configurations', slaConfigurationRoutes);
+  app.route('/api/system-settings/findings', findingNoticeSettingsRoutes);
+  app.route('/api/risk-acceptances', riskAcceptanceRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

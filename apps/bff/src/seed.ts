@@ -11,9 +11,9 @@ import { hashPassword, verifyPassword } from './auth/passwords';
 import type { Database } from './db/database';
 import { insertRow } from './db/rows';
 import { engagements, productMembers, products, productTypeMembers, productTypes } from './db/schema';
+import { getEngagement } from './engagements/service';
 import { dispatchEvent, type TDispatchInput } from './notifications/dispatch';
 import { engagementAddedEvent, engagementClosedEvent, productAddedEvent, productTypeAddedEvent } from './services/domain-events';
-import { getEngagement } from './engagements/service';
 import { findUserByUsername, insertUserWithTemplate } from './services/users';
 
 export type TDemoLogin = { username: string; password: string; note: string };

@@ -5,15 +5,7 @@
  */
 import { z } from 'zod';
 import { ZId, ZPage } from './common';
-import {
-  FINDING_STATUSES,
-  RISK_DECISIONS,
-  ZFindingStatus,
-  ZImportFormat,
-  ZSeverity,
-  ZSlaPeriods,
-  ZTag,
-} from './findings';
+import { FINDING_STATUSES, RISK_DECISIONS, ZFindingStatus, ZImportFormat, ZSeverity, ZSlaPeriods, ZTag } from './findings';
 import { ZDescription } from './plain-text';
 
 /** A person as other people see them: no email address, no role. */

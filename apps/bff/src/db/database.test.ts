@@ -80,7 +80,9 @@ describe(`data layer on ${TEST_DIALECT}`, () => {
       expect(row?.d, `${date} + ${days}`).toBe(expected);
     }
     await insertRow(db, productTypes, { name: 'Dated', description: '2026-02-27', createdAt: 2 });
-    const fromColumn = await db.get<{ d: string }>(sql`select ${db.fragments.addDays(sql`description`, sql`created_at`)} as d from product_types`);
+    const fromColumn = await db.get<{ d: string }>(
+      sql`select ${db.fragments.addDays(sql`description`, sql`created_at`)} as d from product_types`,
+    );
     expect(fromColumn?.d).toBe('2026-03-01');
   });
 

@@ -15,6 +15,7 @@ import { canViewProduct, canViewProductType, viewsProductSql, viewsProductTypeSq
 import { type Database, isTruthy } from '../db/database';
 import type { TDeliveryInsert } from '../db/hot-paths';
 import { badRequest, notFound } from '../lib/errors';
+import type { TEventPayload } from './event-payload';
 import { enabledChannelsMask, routeEvent, type TRoutingCandidate } from './recipients';
 import { findEnabledChannels } from './settings';
 
@@ -32,6 +33,8 @@ export type TDispatchInput = {
   alertOnly?: boolean;
   createdBy?: number | null;
   idempotencyKey?: string | null;
+  /** Domain blocks for webhook bodies (test, findings, finding, …), stored as JSON on the event. */
+  payload?: TEventPayload | null;
 };
 
 export type TDispatchResult = { eventId: number; alertsCreated: number; deliveriesCreated: number; duplicate: boolean };
@@ -192,10 +195,10 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
     // With an idempotency key, a concurrent request (another replica) may insert the same key first: the unique
     // index decides, and the loser answers with the winner's event.
     const inserted = await db.get<{ id: number }>(sql`insert into events (name, routed_as, title, description, url, icon, source,
-        product_type_id, product_id, engagement_id, recipients, alert_only, created_by, idempotency_key, created_at)
+        product_type_id, product_id, engagement_id, recipients, alert_only, created_by, idempotency_key, created_at, payload)
       values (${input.event}, ${routedAs}, ${title}, ${description}, ${url}, ${icon}, ${source}, ${context.productTypeId},
         ${context.productId}, ${context.engagementId}, ${recipients === null ? null : JSON.stringify(recipients)}, ${alertOnly},
-        ${createdBy}, ${idempotencyKey}, ${now})
+        ${createdBy}, ${idempotencyKey}, ${now}, ${input.payload ? JSON.stringify(input.payload) : null})
       on conflict (created_by, idempotency_key) do nothing
       returning id`);
     if (!inserted) {

@@ -2,6 +2,8 @@
 import type { Deps } from '../app-context';
 import { engagementChecksJob } from '../engagements/jobs';
 import { trimAlerts } from '../notifications/retention';
+import { riskAcceptanceJob } from '../risk-acceptances/job';
+import { slaNoticesJob } from '../sla/job';
 import { createJobRunner, type TJob, type TJobRunner } from './runner';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -18,7 +20,7 @@ export const alertRetentionJob: TJob = {
   },
 };
 
-export const ALL_JOBS: readonly TJob[] = [engagementChecksJob, alertRetentionJob];
+export const ALL_JOBS: readonly TJob[] = [engagementChecksJob, slaNoticesJob, riskAcceptanceJob, alertRetentionJob];
 
 const runners = new WeakMap<object, TJobRunner>();
 
