@@ -50,7 +50,7 @@ export function humaniseEventName(name: string): string {
   return truncate(label || 'Other', ALERT_LIMITS.source);
 }
 
-type TContext = { productTypeId: number | null; productId: number | null; engagementId: number | null };
+export type TContext = { productTypeId: number | null; productId: number | null; engagementId: number | null };
 
 /** An engagement implies its product, a product its product type. Unknown ids are an error, not a silent broadcast. */
 async function resolveContext(db: Database, input: TDispatchInput): Promise<TContext> {
@@ -88,7 +88,7 @@ type TCandidateRow = {
  * and whether they may view its context. Users who cannot be reached are filtered out here already;
  * recipients.ts still applies every rule, so this filter only saves work.
  */
-async function findCandidates(
+export async function findCandidates(
   db: Database,
   routedAs: string,
   context: TContext,
@@ -138,7 +138,7 @@ async function findCandidates(
   }));
 }
 
-async function buildDeliveries(db: Database, users: Map<number, number>, systemMask: number): Promise<TDeliveryInsert[]> {
+export async function buildDeliveries(db: Database, users: Map<number, number>, systemMask: number): Promise<TDeliveryInsert[]> {
   const rows: TDeliveryInsert[] = [];
   const webhookUsers: number[] = [];
   for (const [userId, mask] of users) {

@@ -9,7 +9,8 @@
  * - Once per finding and day, whatever restarts, re-runs, "Run now" or a second replica do: each notice's key
  *   (`sla_breach:<finding>:<date>`, `sla_breach_combined:<product>:<kind>:<date>`) is inserted into sent_notices
  *   in the transaction of its dispatch; a key already there means the notice went out, and a rollback frees it.
- * - Notices are dispatched in batches, each batch one transaction (one commit per BATCH_SIZE findings).
+ * - Notices are dispatched in batches (notifications/dispatch-batch.ts), each batch one transaction: a handful of
+ *   statements per BATCH_SIZE findings, not a dozen per notice.
  *
  * Entry point for benchmarks: runSlaNotices(deps) (bench/sla.ts).
  */
@@ -18,7 +19,7 @@ import { sql } from 'drizzle-orm';
 import { type Deps, withDb } from '../app-context';
 import type { Database } from '../db/database';
 import { addDays, calendarDateIn, diffDays } from '../lib/calendar-date';
-import { dispatchEvent } from '../notifications/dispatch';
+import { dispatchEvents } from '../notifications/dispatch-batch';
 import type { TJob } from '../scheduler/runner';
 import { slaBreachCombinedEvent, slaBreachEvent, type TSlaFinding } from './events';
 import { readNoticeSettings } from './notice-settings';
@@ -123,13 +124,8 @@ export async function runSlaNotices(deps: Deps): Promise<TSlaRunResult> {
           batch.map((f) => `sla_breach:${f.id}:${today}`),
           now,
         );
-        let sent = 0;
-        for (const f of batch) {
-          if (!claimed.has(`sla_breach:${f.id}:${today}`)) continue;
-          await dispatchEvent(txDeps, slaBreachEvent(f, f.notice, today));
-          sent++;
-        }
-        return sent;
+        const inputs = batch.filter((f) => claimed.has(`sla_breach:${f.id}:${today}`)).map((f) => slaBreachEvent(f, f.notice, today));
+        return (await dispatchEvents(txDeps, inputs)).filter((r) => !r.duplicate).length;
       });
     } catch (err) {
       firstError ??= err;
@@ -153,17 +149,13 @@ export async function runSlaNotices(deps: Deps): Promise<TSlaRunResult> {
     try {
       result.combined += await inBatchTransaction(deps, async (txDeps) => {
         const claimed = await claimNoticeKeys(txDeps.db, batch.map(keyOf), now);
-        let sent = 0;
-        for (const g of batch) {
-          if (!claimed.has(keyOf(g))) continue;
-          const findings = [...g.findings].sort((a, b) => a.daysLeft - b.daysLeft || rank(a.severity) - rank(b.severity) || a.id - b.id);
-          await dispatchEvent(
-            txDeps,
-            slaBreachCombinedEvent({ product: g.product, kind: g.kind, findings, preBreachDays: settings.slaPreBreachDays, today }),
-          );
-          sent++;
-        }
-        return sent;
+        const inputs = batch
+          .filter((g) => claimed.has(keyOf(g)))
+          .map((g) => {
+            const findings = [...g.findings].sort((a, b) => a.daysLeft - b.daysLeft || rank(a.severity) - rank(b.severity) || a.id - b.id);
+            return slaBreachCombinedEvent({ product: g.product, kind: g.kind, findings, preBreachDays: settings.slaPreBreachDays, today });
+          });
+        return (await dispatchEvents(txDeps, inputs)).filter((r) => !r.duplicate).length;
       });
     } catch (err) {
       firstError ??= err;
