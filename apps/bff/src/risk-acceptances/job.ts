@@ -133,7 +133,7 @@ export async function runRiskAcceptanceNotices(deps: Deps): Promise<TRiskAccepta
   return result;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Every RISK_ACCEPTANCE_INTERVAL_SECONDS (default 4 h); listed in scheduler/jobs.ts. */
 export const riskAcceptanceJob: TJob = {
@@ -147,7 +147,7 @@ export const riskAcceptanceJob: TJob = {
     const r = await runRiskAcceptanceNotices(deps);
     return {
       eventsRaised: r.headsUp + r.expired,
-      summary: `${plural(r.headsUp, 'heads-up')}, ${plural(r.expired, 'expiry')} (${plural(r.reactivatedFindings, 'finding')} reactivated)`,
+      summary: `${plural(r.headsUp, 'heads-up')}, ${plural(r.expired, 'expiry', 'expiries')} (${plural(r.reactivatedFindings, 'finding')} reactivated)`,
     };
   },
 };
