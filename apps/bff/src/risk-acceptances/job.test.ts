@@ -117,7 +117,7 @@ describe('runRiskAcceptanceNotices', () => {
     expect(await runRiskAcceptanceNotices(w.deps)).toMatchObject({ expired: 1, reactivatedFindings: 0 });
     const [expired] = await eventRows(w.deps, sql`name = 'risk_acceptance_expiration'`);
     expect(expired?.description).toContain('Its 2 findings stay risk accepted: decide what to do with them.');
-    expect((await (await w.clients.bob.get(`/api/findings/${ids[0]}`)).json()).status).toBe('risk_accepted');
+    expect(((await (await w.clients.bob.get(`/api/findings/${ids[0]}`)).json()) as TFindingDetail).status).toBe('risk_accepted');
     expect((await w.clients.bob.post(`/api/findings/${ids[0]}/status`, { status: 'active' })).status).toBe(200);
   });
 
