@@ -1,18 +1,19 @@
 /**
- * `pnpm bench`: the foundation bench, then the delivery pipeline bench (bench/deliveries.ts) when it exists.
- * Flags: --only foundation|deliveries, --small (10× less data, for a quick check).
+ * `pnpm bench`: the foundation bench, the delivery pipeline bench (bench/deliveries.ts) when it exists, and the
+ * SLA job bench (bench/sla.ts). Flags: --only foundation|deliveries|sla, --small (10× less data, for a quick check).
  * Figures are printed, never asserted; the exit code is non-zero only when something fails.
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runFoundationBench } from './foundation';
+import { runSlaBench } from './sla';
 
-const BENCHES = ['foundation', 'deliveries'] as const;
+const BENCHES = ['foundation', 'deliveries', 'sla'] as const;
 type TBenchName = (typeof BENCHES)[number];
 
 type TArgs = { only: TBenchName | null; small: boolean };
 
-const USAGE = 'Usage: pnpm bench [-- --only foundation|deliveries] [--small]';
+const USAGE = 'Usage: pnpm bench [-- --only foundation|deliveries|sla] [--small]';
 
 function parseArgs(argv: readonly string[]): TArgs {
   const args: TArgs = { only: null, small: false };
@@ -57,6 +58,7 @@ async function main() {
   if (args.only === null || args.only === 'foundation') await runFoundationBench({ small: args.small });
   // deliveries.ts reads --small from process.argv itself (its entry point takes no arguments).
   if (args.only === null || args.only === 'deliveries') await runDeliveries();
+  if (args.only === null || args.only === 'sla') await runSlaBench({ small: args.small, allDue: false, noAlerts: false });
   console.log(`\nbench finished in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
 }
 

@@ -9,11 +9,13 @@
  * may see its product (20 superusers and global Readers, and the members of its product type).
  * Then the run is repeated at once: the second run must send nothing (each notice once per finding and day).
  *
- *   corepack pnpm exec tsx bench/sla.ts [--small] [--all-due] [--pg postgres://…]
+ *   corepack pnpm exec tsx bench/sla.ts [--small] [--all-due] [--no-alerts] [--pg postgres://…]
+ *   corepack pnpm bench -- --only sla [--small]
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { createDeps } from '../src/app';
 import type { Deps } from '../src/app-context';
@@ -30,15 +32,11 @@ const FULL: TSizes = { productTypes: 10, productsPerType: 100, findings: 100_000
 const SMALL: TSizes = { productTypes: 10, productsPerType: 10, findings: 10_000, members: 50, globalUsers: 10 };
 const SPREAD_DAYS = 150;
 
-const argv = process.argv.slice(2).filter((a) => a !== '--');
-const small = argv.includes('--small');
-const allDue = argv.includes('--all-due');
-const pgIndex = argv.indexOf('--pg');
-const pgUrl = pgIndex >= 0 ? argv[pgIndex + 1] : undefined;
+export type TSlaBenchOptions = { small: boolean; allDue: boolean; noAlerts: boolean; pgUrl?: string };
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function seed(db: Database, sizes: TSizes, today: string): Promise<void> {
+async function seed(db: Database, sizes: TSizes, today: string, { allDue, noAlerts }: TSlaBenchOptions): Promise<void> {
   const now = Date.now();
   if (!process.argv.includes('--no-alerts'))
     await db.run(
@@ -98,7 +96,9 @@ async function seed(db: Database, sizes: TSizes, today: string): Promise<void> {
   }
 }
 
-async function main() {
+/** The SLA job bench; figures are printed, and only a second run that notifies again fails it. */
+export async function runSlaBench(options: TSlaBenchOptions): Promise<void> {
+  const { small, allDue, pgUrl } = options;
   const sizes = small ? SMALL : FULL;
   let db: Database;
   let deps: Deps;
@@ -129,7 +129,7 @@ async function main() {
       `${(sizes.productTypes * sizes.productsPerType).toLocaleString('en')} products, ${sizes.globalUsers + sizes.members} users${allDue ? ', every finding due' : ''} ===`,
   );
   let t = performance.now();
-  await seed(db, sizes, today);
+  await seed(db, sizes, today, options);
   console.log(`seeded in ${seconds(performance.now() - t)}`);
 
   const rss = () => `${Math.round(process.memoryUsage().rss / 1024 / 1024)} MB`;
@@ -151,7 +151,17 @@ async function main() {
   if (second.single + second.combined !== 0) throw new Error('The second run notified again.');
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+// Run directly (tsx bench/sla.ts …), not when bench/run.ts imports it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const argv = process.argv.slice(2).filter((a) => a !== '--');
+  const pgIndex = argv.indexOf('--pg');
+  runSlaBench({
+    small: argv.includes('--small'),
+    allDue: argv.includes('--all-due'),
+    noAlerts: argv.includes('--no-alerts'),
+    pgUrl: pgIndex >= 0 ? argv[pgIndex + 1] : undefined,
+  }).catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  });
+}
