@@ -38,7 +38,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function seed(db: Database, sizes: TSizes, today: string, { allDue, noAlerts }: TSlaBenchOptions): Promise<void> {
   const now = Date.now();
-  if (!process.argv.includes('--no-alerts'))
+  if (!noAlerts)
     await db.run(
       sql`insert into notification_settings (scope, event, channels) values ('system', 'sla_breach', 1), ('system', 'sla_breach_combined', 1)`,
     );
