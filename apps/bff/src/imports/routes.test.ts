@@ -304,6 +304,24 @@ describe('POST /api/imports: re-import', () => {
     expect(third_payload.untouched.map((f) => f.title)).toEqual(['Problem d in d.js.']);
   });
 
+  it('raises test_added and scan_added_empty for a scan without findings', async () => {
+    const w = await world();
+    const result = await importOk(
+      w.app,
+      sessionAuth(w.clients.bob),
+      { engagement_id: w.ci.id },
+      { name: 'clean.sarif', content: sarif([]) },
+    );
+    expect(result).toMatchObject({ new: 0, tool: 'Scanny' });
+    const events = await eventRows(w.deps);
+    expect(events.map((e) => [e.name, e.title])).toEqual([
+      ['test_added', 'Test Scanny added to Payments API / CI'],
+      ['scan_added_empty', 'Scanny scan imported into Payments API / CI: no findings'],
+    ]);
+    expect(events[1]?.description).toContain('the file holds no findings.');
+    expect(payloadOf(events[1]!).findings?.totals).toEqual({ new: 0, reactivated: 0, mitigated: 0, untouched: 0 });
+  });
+
   it('caps each payload list at 100 findings, most severe first, with the full totals', async () => {
     const w = await world();
     const results: TResult[] = Array.from({ length: 130 }, (_, i) => ({
