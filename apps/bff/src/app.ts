@@ -12,12 +12,17 @@ import type { AppEnv, Deps } from './app-context';
 import { loadAuth } from './auth/middleware';
 import type { TStore } from './db/open';
 import { loadInstallationSecretBox } from './delivery/secrets';
+import { engagementRoutes } from './engagements/routes';
 import type { Env } from './env';
+import { findingRoutes, productFindingRoutes } from './findings/routes';
+import { importRoutes, productTestRoutes, testRoutes } from './imports/routes';
 import { errorResponse, HttpError, unauthorized } from './lib/errors';
+import { engagementNoteRoutes, findingNoteRoutes, noteRoutes } from './notes/routes';
+import { findingReviewRoutes, reviewRoutes } from './reviews/routes';
+import { engagementRiskAcceptanceRoutes, productRiskAcceptanceRoutes, riskAcceptanceRoutes } from './risk-acceptances/routes';
 import { alertRoutes } from './routes/alerts';
 import { authRoutes } from './routes/auth';
 import { deliveriesRoutes } from './routes/deliveries';
-import { engagementRoutes } from './routes/engagements';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
@@ -29,8 +34,10 @@ import { systemSettingsRoutes } from './routes/system-settings';
 import { userRoutes } from './routes/users';
 import { webhooksRoutes } from './routes/webhooks';
 import { jobRoutes } from './scheduler/routes';
+import { findingNoticeSettingsRoutes, productSlaRoutes, slaConfigurationRoutes } from './sla/routes';
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
+const IMPORTS_PATH = '/api/imports';
 
 /**
  * The only API routes an anonymous caller may reach. Everything else answers 401 before its input is looked at,
@@ -110,15 +117,14 @@ export function createApp(deps: Deps) {
     await next();
     c.res.headers.set('Cache-Control', 'no-store');
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: API_BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new HttpError(413, 'payload_too_large', `The request body is larger than ${API_BODY_LIMIT_BYTES / 1024} KiB.`);
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: API_BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new HttpError(413, 'payload_too_large', `The request body is larger than ${API_BODY_LIMIT_BYTES / 1024} KiB.`);
+    },
+  });
+  // Scan uploads stream to disk under their own cap (IMPORT_MAX_BYTES, imports/upload.ts).
+  app.use('/api/*', (c, next) => (c.req.path === IMPORTS_PATH ? next() : apiBodyLimit(c, next)));
   app.use('/api/*', loadAuth);
   app.use('/api/*', async (c, next) => {
     if (!c.var.auth && !isPublicApiRoute(c.req.method, c.req.path)) throw unauthorized();
@@ -142,6 +148,23 @@ export function createApp(deps: Deps) {
   app.route('/api/webhooks', webhooksRoutes);
   app.route('/api/deliveries', deliveriesRoutes);
   app.route('/api/jobs', jobRoutes);
+  // Findings and their event sources (one folder per domain).
+  app.route(IMPORTS_PATH, importRoutes);
+  app.route('/api/tests', testRoutes);
+  app.route('/api/products', productTestRoutes);
+  app.route('/api/products', productFindingRoutes);
+  app.route('/api/products', productSlaRoutes);
+  app.route('/api/products', productRiskAcceptanceRoutes);
+  app.route('/api/findings', findingRoutes);
+  app.route('/api/findings', findingNoteRoutes);
+  app.route('/api/findings', findingReviewRoutes);
+  app.route('/api/engagements', engagementNoteRoutes);
+  app.route('/api/engagements', engagementRiskAcceptanceRoutes);
+  app.route('/api/notes', noteRoutes);
+  app.route('/api/reviews', reviewRoutes);
+  app.route('/api/sla-configurations', slaConfigurationRoutes);
+  app.route('/api/system-settings/findings', findingNoticeSettingsRoutes);
+  app.route('/api/risk-acceptances', riskAcceptanceRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

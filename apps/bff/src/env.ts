@@ -1,4 +1,5 @@
 /** The only reader of process.env: parsed once, with zod, into a typed Env. */
+import { IMPORT_FILE_MAX_BYTES } from '@tocsin/contract/findings';
 import { z } from 'zod';
 import { parseTrustProxy } from './auth/client-address';
 import { parseOutboundAllow } from './delivery/address-policy';
@@ -101,6 +102,19 @@ export const ZEnv = z
     /** Close engagements still open more than ENGAGEMENT_AUTO_CLOSE_DAYS after their end date. */
     ENGAGEMENT_AUTO_CLOSE: ZBool.default(false),
     ENGAGEMENT_AUTO_CLOSE_DAYS: z.coerce.number().int().min(0).default(3),
+    /** Largest scan file POST /api/imports accepts, in bytes; a larger upload is cut off and answered 413. */
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(IMPORT_FILE_MAX_BYTES),
+    /** When the daily SLA job runs (HH:MM in TIME_ZONE). */
+    SLA_JOB_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM, such as 06:00')
+      .default('06:00'),
+    /** How often the risk acceptance job looks for acceptances to warn about or expire. */
+    RISK_ACCEPTANCE_INTERVAL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(4 * 3600),
     /**
      * Internal hosts and addresses Tocsin may connect to (webhooks, Teams, Slack, SMTP): host names,
      * *.suffix wildcards, IP addresses and CIDR ranges, separated by commas or spaces. Empty: public

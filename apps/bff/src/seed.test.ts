@@ -36,9 +36,40 @@ describe('seedDemoData', () => {
     expect(personal).toHaveLength(5);
     for (const row of personal as { n: number }[]) expect(row.n).toBe(EVENT_NAMES.length);
 
-    // Everybody's bell has something, and only what they may see.
-    for (const name of ['admin', 'alice', 'bob', 'carol', 'dave']) expect((await alertTitles(deps, name)).length).toBeGreaterThan(0);
-    expect((await alertTitles(deps, 'dave')).every((t) => /mentioned you|Review requested/.test(t))).toBe(true);
+    // Everybody with access has a bell full of what they may see; dave, who may see nothing, hears nothing.
+    for (const name of ['admin', 'alice', 'bob', 'carol']) expect((await alertTitles(deps, name)).length).toBeGreaterThan(0);
+    expect(await alertTitles(deps, 'dave')).toEqual([]);
+    // Every kind of event is in the superuser's bell on the first start, each raised by the real code.
+    const sources = new Set(
+      (
+        await deps.db.all<{ source: string }>(
+          sql`select a.source from alerts a join users u on u.id = a.user_id where u.username = 'admin'`,
+        )
+      ).map((r) => r.source),
+    );
+    for (const kind of [
+      'Product Type Added',
+      'Product Added',
+      'Engagement Added',
+      'Close Engagement',
+      'Test Added',
+      'Scan Added',
+      'Scan Added (Empty)',
+      'User Mentioned',
+      'Review Requested',
+      'SLA Breach',
+      'SLA Breach (Combined)',
+      'Risk Acceptance Expiration',
+    ]) {
+      expect(sources, kind).toContain(kind);
+    }
+    // Findings of every severity, some on each side of their SLA, a risk acceptance, notes and a pending review.
+    const severities = await deps.db.all<{ severity: string }>(sql`select distinct severity from findings order by severity`);
+    expect(severities.map((r) => r.severity)).toEqual(['Critical', 'High', 'Info', 'Low', 'Medium']);
+    expect(await deps.db.get(sql`select count(*) as n from risk_acceptances`)).toEqual({ n: 1 });
+    expect(await deps.db.get(sql`select count(*) as n from finding_reviews where status = 'pending'`)).toEqual({ n: 2 });
+    expect((await alertTitles(deps, 'carol')).some((t) => t.startsWith('alice mentioned you on finding'))).toBe(true);
+    expect((await alertTitles(deps, 'bob')).some((t) => t.includes('Customer Portal'))).toBe(false);
     expect((await alertTitles(deps, 'bob')).some((t) => t.includes('Customer Portal'))).toBe(false);
     expect((await alertTitles(deps, 'bob')).some((t) => t.includes('iOS App'))).toBe(true);
     expect((await alertTitles(deps, 'alice')).some((t) => t.includes('Corporate VPN'))).toBe(false);

@@ -1,20 +1,35 @@
 /**
  * Demo data for a first start on an empty database: users with different kinds of access, product types,
- * products, engagements, notification settings and a bell full of alerts each user may see.
+ * products, engagements, notification settings, and the findings story that fills the bell with every kind of
+ * event, each raised by the real code: scans imported from the SARIF and Generic fixtures (through the import
+ * service), findings of every severity, some just before and after their SLA (the SLA job run once), a risk
+ * acceptance inside its heads-up window (the risk acceptance job run once), notes with mentions and a review
+ * request between the demo users.
  * On later starts the demo logins are listed again for as long as their demo passwords still work.
  */
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { CHANNEL_BITS, EVENT_NAMES, type TRole } from '@tocsin/contract/catalogue';
+import { ZImportScanBody } from '@tocsin/contract/findings';
 import type { TEngagement } from '@tocsin/contract/products';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, type UserRow, withDb } from './app-context';
 import { hashPassword, verifyPassword } from './auth/passwords';
 import type { Database } from './db/database';
 import { insertRow } from './db/rows';
 import { engagements, productMembers, products, productTypeMembers, productTypes } from './db/schema';
+import { getEngagement } from './engagements/service';
+import { updateFinding } from './findings/service';
+import { importScan, type TScanFile } from './imports/service';
+import { addDays, calendarDateIn } from './lib/calendar-date';
+import { createNote, findNoteTarget } from './notes/service';
 import { dispatchEvent, type TDispatchInput } from './notifications/dispatch';
+import { requestReview } from './reviews/service';
+import { runRiskAcceptanceNotices } from './risk-acceptances/job';
+import { createRiskAcceptance } from './risk-acceptances/service';
 import { engagementAddedEvent, engagementClosedEvent, productAddedEvent, productTypeAddedEvent } from './services/domain-events';
-import { getEngagement } from './services/engagements';
 import { findUserByUsername, insertUserWithTemplate } from './services/users';
+import { runSlaNotices } from './sla/job';
 
 export type TDemoLogin = { username: string; password: string; note: string };
 
@@ -50,7 +65,13 @@ const DEMO_USERS: readonly TDemoUser[] = [
     lastName: 'Chen',
     globalRole: 'Reader',
   },
-  { username: 'dave', password: 'dave-demo-pass', note: 'no product access: only mentions reach him', firstName: 'Dave', lastName: 'Dunn' },
+  {
+    username: 'dave',
+    password: 'dave-demo-pass',
+    note: 'no product access: hears of nothing (a mention of him on a product is refused, and the author told why)',
+    firstName: 'Dave',
+    lastName: 'Dunn',
+  },
 ];
 
 const ALERT = CHANNEL_BITS.alert;
@@ -61,8 +82,11 @@ const SYSTEM_ALERT_EVENTS = [
   'product_added',
   'engagement_added',
   'close_engagement',
+  'test_added',
   'scan_added',
+  'scan_added_empty',
   'sla_breach',
+  'sla_breach_combined',
   'risk_acceptance_expiration',
 ] as const;
 
@@ -177,7 +201,12 @@ export async function seedDemoData(deps: Deps): Promise<{ logins: TDemoLogin[] }
     }
 
     const txDeps = withDb(deps, tx);
-    for (const input of await buildDemoEvents(txDeps, { byName, typeIds, productIds, engagementIds })) await dispatchEvent(txDeps, input);
+    for (const input of await buildSetupEvents(txDeps, { byName, typeIds, productIds, engagementIds })) await dispatchEvent(txDeps, input);
+    await seedFindingsStory(txDeps, { byName, productIds, engagementIds });
+    // The stale VPN audit is closed by its lead, so the bell shows a close as well.
+    const vpnAuditId = engagementIds[3]!;
+    await tx.run(sql`update engagements set status = 'Completed' where id = ${vpnAuditId}`);
+    await dispatchEvent(txDeps, engagementClosedEvent(await getEngagement(txDeps, byName.admin!, vpnAuditId), byName.admin!));
     return true;
   });
   if (!isSeeded) return findWorkingDemoLogins(deps);
@@ -188,18 +217,14 @@ async function countUsers(db: Database): Promise<number> {
   return (await db.get<{ n: number }>(sql`select count(*) as n from users`))?.n ?? 0;
 }
 
-/** The story told by the demo bell: the setup, then a few scans, an SLA breach, a mention and a review request. */
-async function buildDemoEvents(
+/** The setup as events: product types, products and engagements added. */
+async function buildSetupEvents(
   deps: Deps,
   seeded: { byName: Record<string, UserRow>; typeIds: Record<string, number>; productIds: Record<string, number>; engagementIds: number[] },
 ): Promise<TDispatchInput[]> {
   const admin = seeded.byName.admin!;
-  const alice = seeded.byName.alice!;
-  const bob = seeded.byName.bob!;
-  const dave = seeded.byName.dave!;
   const productTypeNameById = new Map(Object.entries(seeded.typeIds).map(([name, id]) => [id, name]));
   const list: TDispatchInput[] = [];
-
   for (const [name, id] of Object.entries(seeded.typeIds)) list.push(productTypeAddedEvent({ id, name }, admin));
   for (const p of PRODUCTS) {
     const id = seeded.productIds[p.name]!;
@@ -214,69 +239,85 @@ async function buildDemoEvents(
   const engagementList: TEngagement[] = [];
   for (const id of seeded.engagementIds) engagementList.push(await getEngagement(deps, admin, id));
   for (const e of engagementList) list.push(engagementAddedEvent(e, admin));
+  return list;
+}
 
-  const portal = seeded.productIds['Customer Portal']!;
-  const payments = seeded.productIds['Payments API']!;
-  const ios = seeded.productIds['iOS App']!;
-  const vpn = seeded.productIds['Corporate VPN']!;
-  list.push(
+const fixture = (name: string): TScanFile => {
+  const path = fileURLToPath(new URL(`./imports/fixtures/${name}`, import.meta.url));
+  return { path, name, bytes: statSync(path).size };
+};
+
+/**
+ * The findings story, raised by the real services: four scans (their dates set so that findings sit just before,
+ * on and after their SLA), a re-import that changes nothing, a severity corrected to Info, a risk acceptance
+ * inside its heads-up window, notes with mentions, a review request; then one run of the SLA and risk
+ * acceptance jobs.
+ */
+async function seedFindingsStory(
+  deps: Deps,
+  seeded: { byName: Record<string, UserRow>; productIds: Record<string, number>; engagementIds: number[] },
+): Promise<void> {
+  const { admin, alice, bob } = seeded.byName as Record<'admin' | 'alice' | 'bob', UserRow>;
+  const today = calendarDateIn(deps.now(), deps.env.TIME_ZONE);
+  const daysAgo = (n: number) => addDays(today, -n);
+  const scan = (user: UserRow, target: Record<string, unknown>, name: string, scanDate: string) =>
+    importScan(deps, user, ZImportScanBody.parse({ ...target, scan_date: scanDate }), fixture(name));
+
+  // Semgrep into a CI engagement created by name: the Stripe key (Critical, 7 days) breaches tomorrow.
+  const semgrep = await scan(alice, { product_id: seeded.productIds['Payments API'], engagement_name: 'CI' }, 'semgrep.sarif', daysAgo(6));
+  // CodeQL into the pentest: the hard-coded credentials (Critical) are two days overdue.
+  const codeql = await scan(alice, { engagement_id: seeded.engagementIds[0] }, 'codeql.sarif', daysAgo(9));
+  // Trivy into the release check: its High findings (30 days) breach today; re-imported unchanged.
+  const trivy = await scan(bob, { engagement_id: seeded.engagementIds[2] }, 'trivy.sarif', daysAgo(30));
+  await scan(bob, { test_id: trivy.test_id }, 'trivy.sarif', daysAgo(30));
+  // The Generic DAST file into the VPN audit.
+  const generic = await scan(admin, { engagement_id: seeded.engagementIds[3] }, 'generic.json', daysAgo(20));
+
+  const findingOf = async (testId: number, where: SQL) =>
+    (await deps.db.get<{ id: number }>(sql`select id from findings where test_id = ${testId} and ${where} order by id limit 1`))!.id;
+  // An unused variable is no vulnerability: alice lowers it to Info.
+  await updateFinding(deps, alice, await findingOf(codeql.test_id, sql`rule_id = 'js/unused-local-variable'`), { severity: 'Info' });
+
+  // admin accepts the DAST findings of the VPN until five days from now: inside the 10-day heads-up window.
+  const vpnFindings = (
+    await deps.db.all<{ id: number }>(
+      sql`select id from findings where test_id = ${generic.test_id} and status in ('active', 'verified') order by id`,
+    )
+  ).map((r) => r.id);
+  await createRiskAcceptance(
+    deps,
+    admin,
+    { productId: seeded.productIds['Corporate VPN']! },
     {
-      event: 'scan_added',
-      title: 'ZAP Scan imported into Customer Portal: 12 findings',
-      description: '**12** findings (2 High, 5 Medium, 5 Low) from *ZAP Scan* in engagement Q3 Penetration Test.',
-      url: `/products/${portal}`,
-      productId: portal,
-      engagementId: seeded.engagementIds[0],
-      createdBy: alice.id,
-    },
-    {
-      event: 'scan_added',
-      title: 'MobSF Scan imported into iOS App: 4 findings',
-      description: '**4** findings (1 Critical, 3 Medium) from *MobSF Scan*.',
-      url: `/products/${ios}`,
-      productId: ios,
-      engagementId: seeded.engagementIds[2],
-      createdBy: bob.id,
-    },
-    {
-      event: 'sla_breach',
-      title: 'SLA breached: SQL injection in /refunds (Payments API)',
-      description: 'A **Critical** finding has been open for 8 days; the SLA allows 7.',
-      url: `/products/${payments}`,
-      productId: payments,
-      createdBy: null,
-    },
-    {
-      event: 'risk_acceptance_expiration',
-      title: 'Risk acceptance "Legacy TLS ciphers" expires in 3 days',
-      description: 'The accepted risk on **Corporate VPN** needs a decision: renew it or fix the findings.',
-      url: `/products/${vpn}`,
-      productId: vpn,
-      createdBy: null,
-    },
-    {
-      event: 'user_mentioned',
-      title: 'alice mentioned you in a note',
-      description: '"@dave @bob can you confirm the staging VPN is out of scope for the pentest?"',
-      url: `/products/${portal}`,
-      recipients: [dave.id, bob.id],
-      createdBy: alice.id,
-    },
-    {
-      event: 'review_requested',
-      title: 'Review requested: Hard-coded API key in iOS App',
-      description: 'bob asks you to review a finding before it is closed.',
-      url: `/products/${ios}`,
-      recipients: [alice.id, dave.id],
-      createdBy: bob.id,
+      name: 'Legacy DAST findings until the VPN replacement',
+      finding_ids: vpnFindings,
+      owner_id: admin.id,
+      decision: 'accept',
+      decision_details: 'The VPN portal is replaced next quarter; the WAF blocks the reflected XSS meanwhile.',
+      expires_on: addDays(today, 5),
     },
   );
 
-  // The stale VPN audit is closed by its lead, so the bell shows a close as well.
-  const vpnAuditId = seeded.engagementIds[3]!;
-  await deps.db.run(sql`update engagements set status = 'Completed' where id = ${vpnAuditId}`);
-  list.push(engagementClosedEvent(await getEngagement(deps, admin, vpnAuditId), admin));
-  return list;
+  // Notes with mentions: alice asks carol (who may see it) and dave (who may not: alice is told why).
+  const stripeKey = await findingOf(semgrep.test_id, sql`cwe = 798`);
+  const sqli = await findingOf(semgrep.test_id, sql`cwe = 89`);
+  await createNote(deps, alice, await findNoteTarget(deps, alice, 'finding', sqli), {
+    entry: '@carol can you confirm the ORM escapes this parameter? @dave FYI.',
+  });
+  await createNote(deps, bob, await findNoteTarget(deps, bob, 'finding', await findingOf(trivy.test_id, sql`component = 'lodash'`)), {
+    entry: '@admin the lodash upgrade is blocked by the build tooling; can we accept this until the next release?',
+  });
+  await createNote(deps, admin, await findNoteTarget(deps, admin, 'engagement', semgrep.engagement_id), {
+    entry: '@alice please own the Stripe key rotation before the PCI review.',
+  });
+  // And a review request: alice asks admin and carol to check the leaked key is revoked.
+  await requestReview(deps, alice, stripeKey, {
+    reviewer_ids: [admin.id, seeded.byName.carol!.id],
+    note: 'Please confirm the leaked Stripe key was revoked before we mark this mitigated.',
+  });
+
+  await runSlaNotices(deps);
+  await runRiskAcceptanceNotices(deps);
 }
 
 async function findWorkingDemoLogins(deps: Deps): Promise<{ logins: TDemoLogin[] } | null> {

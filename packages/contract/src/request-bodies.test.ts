@@ -9,12 +9,13 @@ import * as alerts from './alerts';
 import * as auth from './auth';
 import * as events from './events';
 import * as findings from './findings';
+import * as findingsApi from './findings-api';
 import * as notificationSettings from './notification-settings';
 import * as products from './products';
 import * as systemSettings from './system-settings';
 import * as webhooks from './webhooks';
 
-const MODULES = { alerts, auth, events, findings, notificationSettings, products, systemSettings, webhooks };
+const MODULES = { alerts, auth, events, findings, findingsApi, notificationSettings, products, systemSettings, webhooks };
 
 /** A minimal valid body for each request-body schema. */
 const VALID_BODIES: Record<string, { schema: z.ZodType; body: Record<string, unknown> }> = {
@@ -34,6 +35,11 @@ const VALID_BODIES: Record<string, { schema: z.ZodType; body: Record<string, unk
     schema: findings.ZCreateRiskAcceptanceBody,
     body: { name: 'Accepted for Q3', finding_ids: [1], owner_id: 1, expires_on: '2026-12-31' },
   },
+  ZCompleteReviewBody: { schema: findingsApi.ZCompleteReviewBody, body: {} },
+  ZUpdateFindingBody: { schema: findingsApi.ZUpdateFindingBody, body: { severity: 'High' } },
+  ZUpdateProductSlaBody: { schema: findingsApi.ZUpdateProductSlaBody, body: { sla_notifications: false } },
+  ZUpdateFindingNoticeSettingsBody: { schema: findingsApi.ZUpdateFindingNoticeSettingsBody, body: { sla_backoff: true } },
+  ZSetProductTagsBody: { schema: findingsApi.ZSetProductTagsBody, body: { tags: ['pci'] } },
   ZLoginBody: { schema: auth.ZLoginBody, body: { username: 'alice', password: 'secret' } },
   ZUpdateProfileBody: { schema: auth.ZUpdateProfileBody, body: { first_name: 'Alice' } },
   ZChangePasswordBody: { schema: auth.ZChangePasswordBody, body: { current_password: 'old', new_password: 'a-new-password' } },

@@ -121,3 +121,15 @@ export async function canWriteProduct(deps: Deps, user: UserRow, productId: numb
 export async function canWriteProductType(deps: Deps, user: UserRow, productTypeId: number): Promise<boolean> {
   return (await findProductTypeAccess(deps, user, productTypeId)).canWrite;
 }
+
+/** SQL condition on a users row aliased `u`: that user (active or not) may view product `productIdSql`. */
+export const userViewsProductSql = (u: SQL, productIdSql: SQL) =>
+  sql`(${u}.is_superuser = 1 or ${u}.global_role is not null or ${viewsProductSql(sql`${u}.id`, productIdSql)})`;
+
+export type TProductAccess = 'none' | 'view' | 'write';
+
+/** What the user may do with a product, in one word: nothing (answer 404), view (403 on writes) or write. */
+export async function findProductAccessLevel(deps: Deps, user: UserRow, productId: number): Promise<TProductAccess> {
+  const access = await findProductAccess(deps, user, productId);
+  return access.canWrite ? 'write' : access.canView ? 'view' : 'none';
+}

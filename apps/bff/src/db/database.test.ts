@@ -66,6 +66,26 @@ describe(`data layer on ${TEST_DIALECT}`, () => {
     await expect(newUser('CAROL')).rejects.toThrow();
   });
 
+  it('adds days to calendar dates in SQL, across month, leap-day and year ends, from a column or a parameter', async () => {
+    const cases: [string, number, string][] = [
+      ['2026-01-31', 1, '2026-02-01'],
+      ['2028-02-28', 1, '2028-02-29'],
+      ['2026-12-25', 7, '2027-01-01'],
+      ['2026-03-10', 0, '2026-03-10'],
+      ['2026-03-01', -1, '2026-02-28'],
+      ['2026-01-01', 3650, '2035-12-30'],
+    ];
+    for (const [date, days, expected] of cases) {
+      const row = await db.get<{ d: string }>(sql`select ${db.fragments.addDays(sql`${date}`, sql`${days}`)} as d`);
+      expect(row?.d, `${date} + ${days}`).toBe(expected);
+    }
+    await insertRow(db, productTypes, { name: 'Dated', description: '2026-02-27', createdAt: 2 });
+    const fromColumn = await db.get<{ d: string }>(
+      sql`select ${db.fragments.addDays(sql`description`, sql`created_at`)} as d from product_types`,
+    );
+    expect(fromColumn?.d).toBe('2026-03-01');
+  });
+
   it('commits a transaction and runs its after-commit hooks once, after the commit', async () => {
     const seen: string[] = [];
     const result = await db.transaction(async (tx) => {

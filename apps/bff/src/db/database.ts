@@ -29,6 +29,8 @@ export type TSqlFragments = {
   ciOrder(column: SQLWrapper): SQL;
   /** The larger of two values. */
   greatest(a: SQLWrapper, b: SQLWrapper): SQL;
+  /** The calendar date (YYYY-MM-DD text) `days` (an integer expression) after the YYYY-MM-DD text `date`. */
+  addDays(date: SQLWrapper, days: SQLWrapper): SQL;
 };
 
 export type Database = {

@@ -3,7 +3,7 @@
  * FOR UPDATE SKIP LOCKED so that replicas claiming at the same moment take disjoint rows without waiting.
  */
 import { sql } from 'drizzle-orm';
-import type { THotPaths } from './hot-paths';
+import type { TAlertInsert, THotPaths } from './hot-paths';
 
 const param = <T>(value: T) => sql.param(value);
 
@@ -25,6 +25,40 @@ export const pgHotPaths: THotPaths = {
       from unnest(${param(rows.map((x) => x[0]))}::text[], ${param(rows.map((x) => x[1]))}::text[],
                   ${param(rows.map((x) => x[2]))}::text[], ${param(rows.map((x) => x[3]))}::int[],
                   ${param(rows.map((x) => x[4]))}::int[]) as r(uuid, channel, kind, user_id, webhook_id)`);
+  },
+
+  insertAlertBatch(db, alerts) {
+    const alertIndexes: number[] = [];
+    const userIds: number[] = [];
+    alerts.forEach((a, i) => {
+      for (const userId of a.userIds) {
+        alertIndexes.push(i + 1);
+        userIds.push(userId);
+      }
+    });
+    if (userIds.length === 0) return Promise.resolve(0);
+    const column = <T>(pick: (a: TAlertInsert) => T) => param(alerts.map((a) => pick(a.alert)));
+    return db.run(sql`insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at)
+      select p.user_id, a.event_id, a.event, a.product_id, a.title, a.description, a.url, a.source, a.icon, a.created_at
+      from unnest(${param(alertIndexes)}::int[], ${param(userIds)}::int[]) with ordinality as p(n, user_id, ord)
+      join unnest(${column((a) => a.eventId)}::bigint[], ${column((a) => a.event)}::text[], ${column((a) => a.productId)}::int[],
+                  ${column((a) => a.title)}::text[], ${column((a) => a.description)}::text[],
+                  ${column((a) => a.url)}::text[], ${column((a) => a.source)}::text[], ${column((a) => a.icon)}::text[],
+                  ${column((a) => a.createdAt)}::bigint[])
+        with ordinality as a(event_id, event, product_id, title, description, url, source, icon, created_at, n) on a.n = p.n
+      order by p.ord`);
+  },
+
+  insertDeliveryBatch(db, now, rows) {
+    if (rows.length === 0) return Promise.resolve(0);
+    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, status, attempts,
+        next_attempt_at, created_at, updated_at)
+      select r.uuid, r.event_id, r.channel, r.kind, r.user_id, r.webhook_id, 'queued', 0, ${now}::bigint, ${now}::bigint, ${now}::bigint
+      from unnest(${param(rows.map((x) => x[0]))}::bigint[], ${param(rows.map((x) => x[1]))}::text[],
+                  ${param(rows.map((x) => x[2]))}::text[], ${param(rows.map((x) => x[3]))}::text[],
+                  ${param(rows.map((x) => x[4]))}::int[], ${param(rows.map((x) => x[5]))}::int[])
+        with ordinality as r(event_id, uuid, channel, kind, user_id, webhook_id, ord)
+      order by r.ord`);
   },
 
   async claimDueDeliveries(db, r) {

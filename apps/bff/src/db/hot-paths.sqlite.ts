@@ -21,6 +21,22 @@ export const sqliteHotPaths: THotPaths = {
       from json_each(${JSON.stringify(rows)}) j`);
   },
 
+  // A statement per alert: in-process SQLite has no round trip to save, and a join of two json_each tables
+  // would re-read the JSON for every row.
+  async insertAlertBatch(db, alerts) {
+    let inserted = 0;
+    for (const a of alerts) inserted += await sqliteHotPaths.insertAlerts(db, a.alert, a.userIds);
+    return inserted;
+  },
+
+  insertDeliveryBatch(db, now, rows) {
+    if (rows.length === 0) return Promise.resolve(0);
+    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, status, attempts,
+        next_attempt_at, created_at, updated_at)
+      select j.value ->> 1, j.value ->> 0, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, 'queued', 0, ${now}, ${now}, ${now}
+      from json_each(${JSON.stringify(rows)}) j order by j.key`);
+  },
+
   async claimDueDeliveries(db, r) {
     if (r.limit <= 0) return [];
     const skip = JSON.stringify(r.skipWebhookIds);

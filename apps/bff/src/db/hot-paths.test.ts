@@ -84,6 +84,70 @@ describe(`hot paths on ${TEST_DIALECT}`, () => {
     expect(stored).toEqual([{ event: 'scan_added', productId: 42, createdAt: 7 }]);
   });
 
+  it('inserts the alerts and deliveries of several events in one call, in the order given', async () => {
+    const other = (await insertRow(db, users, { username: 'v', email: 'v@x.test', passwordHash: 'x', createdAt: 1 })).id;
+    const second = (
+      await insertRow(db, events, { name: 'other', routedAs: 'other', title: 't2', url: '/', icon: 'bell', source: 'Other', createdAt: 2 })
+    ).id;
+    const alert = (id: number, title: string) => ({
+      eventId: id,
+      event: 'other',
+      productId: null,
+      title,
+      description: `${title}!`,
+      url: `/${title}`,
+      source: 's',
+      icon: 'i',
+      createdAt: 7,
+    });
+    expect(
+      await db.hot.insertAlertBatch(db, [
+        { alert: alert(eventId, 'first'), userIds: [other, userId] },
+        { alert: alert(second, 'none'), userIds: [] },
+        { alert: alert(second, 'second'), userIds: [userId] },
+      ]),
+    ).toBe(3);
+    expect(await db.hot.insertAlertBatch(db, [])).toBe(0);
+    const stored = await db.all(sql`select user_id as "userId", event_id as "eventId", title, description, url, source, icon,
+        created_at as "createdAt" from alerts order by id`);
+    expect(await db.all(sql`select distinct event, product_id as "productId" from alerts`)).toEqual([{ event: 'other', productId: null }]);
+    expect(stored).toEqual([
+      { userId: other, eventId, title: 'first', description: 'first!', url: '/first', source: 's', icon: 'i', createdAt: 7 },
+      { userId, eventId, title: 'first', description: 'first!', url: '/first', source: 's', icon: 'i', createdAt: 7 },
+      { userId, eventId: second, title: 'second', description: 'second!', url: '/second', source: 's', icon: 'i', createdAt: 7 },
+    ]);
+    expect(await db.all(sql`select user_id as "userId", n from alert_counts order by user_id`)).toEqual(
+      [
+        { userId, n: 2 },
+        { userId: other, n: 1 },
+      ].sort((a, b) => a.userId - b.userId),
+    );
+
+    const hook = await insertRow(db, webhooks, { name: 'h2', url: 'https://h2.test', createdAt: 1 });
+    expect(
+      await db.hot.insertDeliveryBatch(db, 900, [
+        [second, randomUUID(), 'webhooks', 'webhook', null, hook.id],
+        [eventId, randomUUID(), 'mail', 'user', userId, null],
+      ]),
+    ).toBe(2);
+    expect(await db.hot.insertDeliveryBatch(db, 900, [])).toBe(0);
+    expect(
+      await db.all(sql`select event_id as "eventId", channel, target_kind as "targetKind", user_id as "userId", webhook_id as "webhookId",
+          status, next_attempt_at as "nextAttemptAt" from deliveries order by id`),
+    ).toEqual([
+      {
+        eventId: second,
+        channel: 'webhooks',
+        targetKind: 'webhook',
+        userId: null,
+        webhookId: hook.id,
+        status: 'queued',
+        nextAttemptAt: 900,
+      },
+      { eventId, channel: 'mail', targetKind: 'user', userId, webhookId: null, status: 'queued', nextAttemptAt: 900 },
+    ]);
+  });
+
   it('claims due rows oldest first with a per-channel lease and the owner, and skips rows not yet due', async () => {
     const hook = await insertRow(db, webhooks, { name: 'h', url: 'https://h.test', createdAt: 1 });
     await db.hot.insertDeliveries(db, eventId, 900, [[randomUUID(), 'webhooks', 'webhook', null, hook.id]]);

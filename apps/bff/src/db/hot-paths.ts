@@ -21,6 +21,8 @@ export type TAlertInsert = {
 
 /** One delivery row of a fan-out: [uuid, channel, target kind, user id, webhook id]. */
 export type TDeliveryInsert = [uuid: string, channel: string, targetKind: string, userId: number | null, webhookId: number | null];
+/** A delivery row with its event: [event id, uuid, channel, target kind, user id, webhook id]. */
+export type TEventDeliveryInsert = [eventId: number, ...TDeliveryInsert];
 
 export type TClaimRequest = {
   now: number;
@@ -41,6 +43,13 @@ export type THotPaths = {
   insertAlerts(db: Database, alert: TAlertInsert, userIds: readonly number[]): Promise<number>;
   /** The delivery rows of one event, queued and due at `now`. Returns how many were inserted. */
   insertDeliveries(db: Database, eventId: number, now: number, rows: readonly TDeliveryInsert[]): Promise<number>;
+  /**
+   * The alerts of several events in one statement (notifications/dispatch-batch.ts): each alert to its users, inserted
+   * in the order given (alert by alert, user by user), so ids grow as with one insertAlerts per event.
+   */
+  insertAlertBatch(db: Database, alerts: readonly { alert: TAlertInsert; userIds: readonly number[] }[]): Promise<number>;
+  /** The delivery rows of several events in one statement, queued and due at `now`, in the order given. */
+  insertDeliveryBatch(db: Database, now: number, rows: readonly TEventDeliveryInsert[]): Promise<number>;
   /**
    * Lease up to `limit` due deliveries (queued or retrying and due, or 'sending' with a lapsed lease), oldest due
    * first, and return their ids. Two claimers never get the same row. Run it inside a transaction.

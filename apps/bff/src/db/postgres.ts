@@ -23,6 +23,7 @@ export const pgFragments: TSqlFragments = {
   ciLike: (column, pattern) => sql`${column} ilike ${pattern} escape '\\'`,
   ciOrder: (column) => sql`lower(${column})`,
   greatest: (a: SQLWrapper, b: SQLWrapper) => sql`greatest(${a}, ${b})`,
+  addDays: (date: SQLWrapper, days: SQLWrapper) => sql`to_char(cast(${date} as date) + cast(${days} as integer), 'YYYY-MM-DD')`,
 };
 
 // bigint (int8) and numeric come back as strings by default; every such value here (ids, unix ms, counts)

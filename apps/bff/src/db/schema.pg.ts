@@ -89,6 +89,8 @@ export const products = pgTable(
       .notNull()
       .references(() => productTypes.id),
     createdAt: ms('created_at').notNull().default(now),
+    slaConfigurationId: integer('sla_configuration_id'),
+    slaNotifications: flag('sla_notifications').notNull().default(1),
   },
   (t) => [uniqueIndex('products_name_nocase').on(sql`lower(${t.name})`), index('products_type').on(t.productTypeId)],
 );
@@ -180,6 +182,7 @@ export const events = pgTable(
     alertsCreated: integer('alerts_created').notNull().default(0),
     deliveriesCreated: integer('deliveries_created').notNull().default(0),
     createdAt: ms('created_at').notNull().default(now),
+    payload: text('payload'),
   },
   (t) => [
     // Keys of Tocsin's own events (no creator) must be unique too: NULLs are distinct in a plain unique index, so
@@ -271,6 +274,12 @@ export const systemSettings = pgTable('system_settings', {
   webhooksTimeoutSeconds: integer('webhooks_timeout_seconds').notNull().default(10),
   disclaimer: text('disclaimer').notNull().default(''),
   updatedAt: ms('updated_at').notNull().default(now),
+  slaNotifyEnabled: flag('sla_notify_enabled').notNull().default(1),
+  slaNotifyVerifiedOnly: flag('sla_notify_verified_only').notNull().default(0),
+  slaPreBreachDays: integer('sla_pre_breach_days').notNull().default(3),
+  slaPostBreachDays: integer('sla_post_breach_days').notNull().default(7),
+  slaBackoff: flag('sla_backoff').notNull().default(0),
+  riskAcceptanceHeadsUpDays: integer('risk_acceptance_heads_up_days').notNull().default(10),
 });
 
 export const webhooks = pgTable(
@@ -400,4 +409,295 @@ export const jobRuns = pgTable(
     triggeredBy: integer('triggered_by').references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [uniqueIndex('job_runs_job_period').on(t.job, t.period), index('job_runs_job_started').on(t.job, t.startedAt)],
+);
+
+// ---------------------------------------------------------------------------
+// Findings and their event sources: tests and scan imports, findings, notes, review requests, SLA, risk acceptances.
+// Dates without a time of day (date found, SLA expiry, mitigation, risk acceptance expiry) are YYYY-MM-DD text.
+
+/** Days per severity; a null number of days or enforced = 0 gives that severity no SLA. One row is the default. */
+export const slaConfigurations = pgTable(
+  'sla_configurations',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    isDefault: flag('is_default').notNull().default(0),
+    criticalDays: integer('critical_days'),
+    criticalEnforced: flag('critical_enforced').notNull().default(1),
+    highDays: integer('high_days'),
+    highEnforced: flag('high_enforced').notNull().default(1),
+    mediumDays: integer('medium_days'),
+    mediumEnforced: flag('medium_enforced').notNull().default(1),
+    lowDays: integer('low_days'),
+    lowEnforced: flag('low_enforced').notNull().default(1),
+    infoDays: integer('info_days'),
+    infoEnforced: flag('info_enforced').notNull().default(0),
+    createdAt: ms('created_at').notNull().default(now),
+    updatedAt: ms('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('sla_configurations_name_nocase').on(sql`lower(${t.name})`)],
+);
+
+/** Tags of a product (lower-case), for filtering and, later, routing rules. */
+export const productTags = pgTable(
+  'product_tags',
+  {
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.tag] }), index('product_tags_tag').on(t.tag)],
+);
+
+/** A test: the findings of one tool in one engagement, filled and refreshed by scan imports. */
+export const tests = pgTable(
+  'tests',
+  {
+    id: id(),
+    engagementId: integer('engagement_id')
+      .notNull()
+      .references(() => engagements.id, { onDelete: 'cascade' }),
+    /** The engagement's product, kept here so product pages and RBAC need no join through engagements. */
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    /** The tool (test type) name, e.g. "Semgrep". */
+    title: text('title').notNull(),
+    /** sarif | generic */
+    format: text('format').notNull(),
+    toolVersion: text('tool_version'),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ms('created_at').notNull().default(now),
+    updatedAt: ms('updated_at').notNull().default(now),
+  },
+  (t) => [index('tests_engagement').on(t.engagementId), index('tests_product').on(t.productId)],
+);
+
+/** One import or re-import of a scan file into a test, with what it changed. */
+export const testImports = pgTable(
+  'test_imports',
+  {
+    id: id(),
+    testId: integer('test_id')
+      .notNull()
+      .references(() => tests.id, { onDelete: 'cascade' }),
+    isReimport: flag('is_reimport').notNull(),
+    format: text('format').notNull(),
+    tool: text('tool').notNull(),
+    toolVersion: text('tool_version'),
+    scanDate: text('scan_date').notNull(),
+    fileName: text('file_name').notNull().default(''),
+    fileBytes: integer('file_bytes').notNull().default(0),
+    /** Findings the file reported (each fingerprint once), after minimum_severity. */
+    fileFindings: integer('file_findings').notNull().default(0),
+    newCount: integer('new_count').notNull().default(0),
+    reactivatedCount: integer('reactivated_count').notNull().default(0),
+    mitigatedCount: integer('mitigated_count').notNull().default(0),
+    untouchedCount: integer('untouched_count').notNull().default(0),
+    /** Triaged findings (false positive, out of scope, risk accepted, duplicate) the file reported again: left as they are. */
+    keptTriagedCount: integer('kept_triaged_count').notNull().default(0),
+    skippedCount: integer('skipped_count').notNull().default(0),
+    closeOldFindings: flag('close_old_findings').notNull().default(0),
+    minimumSeverity: text('minimum_severity').notNull().default('Info'),
+    /** JSON array of the tags given with the import. */
+    tags: text('tags').notNull().default('[]'),
+    importedBy: integer('imported_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ms('created_at').notNull().default(now),
+  },
+  (t) => [index('test_imports_test').on(t.testId, t.id)],
+);
+
+export const findings = pgTable(
+  'findings',
+  {
+    id: id(),
+    testId: integer('test_id')
+      .notNull()
+      .references(() => tests.id, { onDelete: 'cascade' }),
+    /** The test's engagement and product, kept here for product pages, RBAC and the SLA job without joins. */
+    engagementId: integer('engagement_id')
+      .notNull()
+      .references(() => engagements.id, { onDelete: 'cascade' }),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    /** The import that created it. */
+    importId: integer('import_id').references(() => testImports.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    /** Critical | High | Medium | Low | Info */
+    severity: text('severity').notNull(),
+    /** Markdown written by the tool: rendered sanitised. */
+    description: text('description').notNull().default(''),
+    mitigation: text('mitigation'),
+    impact: text('impact'),
+    references: text('reference_text'),
+    tool: text('tool').notNull(),
+    toolVersion: text('tool_version'),
+    ruleId: text('rule_id'),
+    cwe: integer('cwe'),
+    filePath: text('file_path'),
+    line: integer('line'),
+    component: text('component'),
+    componentVersion: text('component_version'),
+    locationUrl: text('location_url'),
+    /** 64 hex characters: the identity of the finding across scans of the same tool. */
+    fingerprint: text('fingerprint').notNull(),
+    /** JSON array of CVE, GHSA and other advisory ids. */
+    vulnerabilityIds: text('vulnerability_ids').notNull().default('[]'),
+    dateFound: text('date_found').notNull(),
+    /** The day the SLA counts from: the date found, or the day a risk acceptance that restarts the SLA expired. */
+    slaStartDate: text('sla_start_date').notNull(),
+    /** sla_start_date + the days of its severity in the product's SLA configuration; null: no SLA. Kept by sla/configurations.ts. */
+    slaExpiresOn: text('sla_expires_on'),
+    /** active | verified | false_positive | out_of_scope | risk_accepted | mitigated | duplicate */
+    status: text('status').notNull(),
+    mitigatedOn: text('mitigated_on'),
+    mitigatedBy: integer('mitigated_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ms('created_at').notNull().default(now),
+    updatedAt: ms('updated_at').notNull().default(now),
+  },
+  (t) => [
+    // The SLA job's window: open findings whose expiry falls within a few days of today.
+    index('findings_status_sla').on(t.status, t.slaExpiresOn),
+    index('findings_test_fingerprint').on(t.testId, t.fingerprint),
+    index('findings_product_status').on(t.productId, t.status),
+    index('findings_engagement').on(t.engagementId),
+    index('findings_import').on(t.importId),
+  ],
+);
+
+/** Tags of a finding: the tool's own (lower-cased) and those given with the import. */
+export const findingTags = pgTable(
+  'finding_tags',
+  {
+    findingId: integer('finding_id')
+      .notNull()
+      .references(() => findings.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.findingId, t.tag] }), index('finding_tags_tag').on(t.tag)],
+);
+
+/** Every status a finding has had: who (null for the system) changed it, when, and through what. */
+export const findingStatusHistory = pgTable(
+  'finding_status_history',
+  {
+    id: id(),
+    findingId: integer('finding_id')
+      .notNull()
+      .references(() => findings.id, { onDelete: 'cascade' }),
+    /** null for the first status. */
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    changedBy: integer('changed_by').references(() => users.id, { onDelete: 'set null' }),
+    /** import | reimport | manual | risk_acceptance | risk_acceptance_expired */
+    source: text('source').notNull(),
+    importId: integer('import_id').references(() => testImports.id, { onDelete: 'set null' }),
+    riskAcceptanceId: integer('risk_acceptance_id').references(() => riskAcceptances.id, { onDelete: 'set null' }),
+    note: text('note'),
+    createdAt: ms('created_at').notNull().default(now),
+  },
+  (t) => [index('finding_status_history_finding').on(t.findingId, t.id)],
+);
+
+/** Notes on a finding (finding_id set) or on an engagement (finding_id null). Private notes: the author and superusers only. */
+export const notes = pgTable(
+  'notes',
+  {
+    id: id(),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    engagementId: integer('engagement_id')
+      .notNull()
+      .references(() => engagements.id, { onDelete: 'cascade' }),
+    findingId: integer('finding_id').references(() => findings.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    entry: text('entry').notNull(),
+    isPrivate: flag('is_private').notNull().default(0),
+    createdAt: ms('created_at').notNull().default(now),
+    updatedAt: ms('updated_at').notNull().default(now),
+    editedAt: ms('edited_at'),
+  },
+  (t) => [index('notes_finding').on(t.findingId, t.id), index('notes_engagement').on(t.engagementId, t.id)],
+);
+
+/** A review request to one reviewer: pending until the reviewer marks it reviewed. */
+export const findingReviews = pgTable(
+  'finding_reviews',
+  {
+    id: id(),
+    findingId: integer('finding_id')
+      .notNull()
+      .references(() => findings.id, { onDelete: 'cascade' }),
+    requestedBy: integer('requested_by').references(() => users.id, { onDelete: 'set null' }),
+    reviewerId: integer('reviewer_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    message: text('message').notNull(),
+    /** pending | reviewed */
+    status: text('status').notNull().default('pending'),
+    comment: text('comment'),
+    createdAt: ms('created_at').notNull().default(now),
+    reviewedAt: ms('reviewed_at'),
+  },
+  (t) => [index('finding_reviews_finding').on(t.findingId, t.id), index('finding_reviews_reviewer').on(t.reviewerId, t.status)],
+);
+
+export const riskAcceptances = pgTable(
+  'risk_acceptances',
+  {
+    id: id(),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    engagementId: integer('engagement_id').references(() => engagements.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    ownerId: integer('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    /** accept | avoid | mitigate | fix | transfer */
+    decision: text('decision').notNull(),
+    decisionDetails: text('decision_details').notNull().default(''),
+    acceptedBy: text('accepted_by').notNull().default(''),
+    /** Last day of the acceptance; null: it never expires. */
+    expiresOn: text('expires_on'),
+    reactivateExpired: flag('reactivate_expired').notNull().default(1),
+    restartSlaExpired: flag('restart_sla_expired').notNull().default(0),
+    /** When the heads-up went out, and when the expiry was handled and announced (each exactly once). */
+    headsUpSentAt: ms('heads_up_sent_at'),
+    expiredAt: ms('expired_at'),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ms('created_at').notNull().default(now),
+    updatedAt: ms('updated_at').notNull().default(now),
+  },
+  (t) => [index('risk_acceptances_product').on(t.productId), index('risk_acceptances_expiry').on(t.expiredAt, t.expiresOn)],
+);
+
+export const riskAcceptanceFindings = pgTable(
+  'risk_acceptance_findings',
+  {
+    riskAcceptanceId: integer('risk_acceptance_id')
+      .notNull()
+      .references(() => riskAcceptances.id, { onDelete: 'cascade' }),
+    findingId: integer('finding_id')
+      .notNull()
+      .references(() => findings.id, { onDelete: 'cascade' }),
+    /** The status before the acceptance (active or verified): what reactivation restores. */
+    previousStatus: text('previous_status').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.riskAcceptanceId, t.findingId] }), index('risk_acceptance_findings_finding').on(t.findingId)],
+);
+
+/**
+ * Notices a scheduled job has sent, by key (e.g. `sla_breach:<finding>:<date>`): inserting the key in the
+ * transaction of the dispatch is what makes each notice go out once, across re-runs, restarts and replicas.
+ */
+export const sentNotices = pgTable(
+  'sent_notices',
+  {
+    key: text('key').primaryKey(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('sent_notices_created').on(t.createdAt)],
 );

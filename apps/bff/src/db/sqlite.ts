@@ -27,6 +27,7 @@ export const sqliteFragments: TSqlFragments = {
   ciLike: (column, pattern) => sql`${column} like ${pattern} escape '\\'`,
   ciOrder: (column) => sql`${column} collate nocase`,
   greatest: (a: SQLWrapper, b: SQLWrapper) => sql`max(${a}, ${b})`,
+  addDays: (date: SQLWrapper, days: SQLWrapper) => sql`date(${date}, printf('%+d days', ${days}))`,
 };
 
 type TTxState = { owner: SqliteConnection; isActive: boolean };

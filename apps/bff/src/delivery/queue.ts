@@ -172,7 +172,7 @@ async function renderMissingContent(deps: Deps, rows: TClaimRow[], render: TClai
 
 function findRenderEvent(db: Database, eventId: number): Promise<TRenderEvent | undefined> {
   return db.get<TRenderEvent>(sql`select id, name, title, description, url, source, created_at as "createdAt",
-      product_type_id as "productTypeId", product_id as "productId", engagement_id as "engagementId"
+      product_type_id as "productTypeId", product_id as "productId", engagement_id as "engagementId", payload
     from events where id = ${eventId}`);
 }
 

@@ -10,11 +10,14 @@ import { sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
 import type { events } from '../db/schema';
 import { escapeSlackMrkdwn, escapeTeamsText, toInlineText, toPlainMultilineText, truncateText } from '../lib/text';
+import { EVENT_PAYLOAD_BLOCKS, type TEventPayload } from '../notifications/event-payload';
 
 export type TRenderEvent = Pick<
   typeof events.$inferSelect,
   'id' | 'name' | 'title' | 'description' | 'url' | 'source' | 'createdAt' | 'productTypeId' | 'productId' | 'engagementId'
->;
+> &
+  /** The domain blocks for webhooks (JSON, see notifications/event-payload.ts); absent or null for events without any. */
+  Partial<Pick<typeof events.$inferSelect, 'payload'>>;
 
 export type TContextItem = { id: number; name: string };
 /** The product type, product and engagement an event concerns (engagement implies product implies product type). */
@@ -48,7 +51,7 @@ export type TWebhookPayload = {
   product?: TWebhookObject;
   engagement?: TWebhookObject;
   disclaimer?: string;
-};
+} & TWebhookPayloadBlocks;
 
 // ---------------------------------------------------------------------------
 // Links
@@ -269,8 +272,48 @@ export function renderWebhookPayload(event: TRenderEvent, ctx: TEventContext, s:
     const { id, name } = ctx.engagement;
     payload.engagement = { id, name, url: links.engagement, url_ui: links.engagement, url_api: abs(API_PATHS.engagement(id)) };
   }
+  addEventPayloadBlocks(payload, event.payload ?? null, s.baseUrl);
   if (s.disclaimer) payload.disclaimer = s.disclaimer;
   return payload;
+}
+
+// ---------------------------------------------------------------------------
+// Webhook payload blocks of the domain events (test, findings, finding, note, review, sla, risk_acceptance)
+
+export type TWebhookPayloadBlocks = Partial<TEventPayload>;
+
+const LINK_KEYS = new Set(['url', 'url_ui', 'url_api']);
+
+/** A stored block with every link (`url`, `url_ui`, `url_api` holding a path) made absolute. */
+function absolutizeLinks(value: unknown, baseUrl: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => absolutizeLinks(v, baseUrl));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = LINK_KEYS.has(key) && typeof v === 'string' && v.startsWith('/') ? toAbsoluteUrl(baseUrl, v) : absolutizeLinks(v, baseUrl);
+  }
+  return out;
+}
+
+/**
+ * Adds the blocks an event stored in events.payload (notifications/event-payload.ts) to its webhook body, links
+ * made absolute. Only the known block names are taken, so a block can never replace a field of the envelope.
+ * A payload that cannot be read adds nothing: the envelope still goes out.
+ */
+export function addEventPayloadBlocks(payload: TWebhookPayload, stored: string | null, baseUrl: string): void {
+  if (!stored) return;
+  let blocks: unknown;
+  try {
+    blocks = JSON.parse(stored);
+  } catch {
+    return;
+  }
+  if (blocks === null || typeof blocks !== 'object') return;
+  const target = payload as Record<string, unknown>;
+  for (const name of EVENT_PAYLOAD_BLOCKS) {
+    const block = (blocks as Record<string, unknown>)[name];
+    if (block !== undefined) target[name] = absolutizeLinks(block, baseUrl);
+  }
 }
 
 // ---------------------------------------------------------------------------

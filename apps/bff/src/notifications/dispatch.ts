@@ -7,7 +7,7 @@
  * `dispatchEvent(withDb(deps, tx), …)` joins that transaction, and the bus hears of it after the commit.
  */
 import { randomUUID } from 'node:crypto';
-import { ALERT_LIMITS, CHANNEL_BITS, findEventInfo, isCatalogueEvent } from '@tocsin/contract/catalogue';
+import { ALERT_LIMITS, CHANNEL_BITS, findEventInfo, isCatalogueEvent, type TEventName } from '@tocsin/contract/catalogue';
 import type { TCreatedEvent, TCreateEventInput } from '@tocsin/contract/events';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Auth, type Deps, withDb } from '../app-context';
@@ -16,6 +16,7 @@ import { type Database, isTruthy } from '../db/database';
 import type { TDeliveryInsert } from '../db/hot-paths';
 import { getPublicBaseUrl } from '../delivery/settings';
 import { badRequest, forbidden, HttpError, notFound } from '../lib/errors';
+import type { TEventPayload } from './event-payload';
 import { enabledChannelsMask, routeEvent, type TRoutingCandidate } from './recipients';
 import { findEnabledChannels } from './settings';
 import { fitField, writeAlerts } from './write-alerts';
@@ -36,6 +37,8 @@ export type TDispatchInput = {
   idempotencyKey?: string | null;
   /** Who raised it; Tocsin's own jobs and domain code leave it out (TOCSIN_RAISER). */
   raisedBy?: TRaiser;
+  /** Domain blocks for webhook bodies (test, findings, finding, …), stored as JSON on the event. */
+  payload?: TEventPayload | null;
 };
 
 /** Recorded on the event, shown with every alert and delivery: "alice", "alice via token 'GitLab CI'", "Tocsin". */
@@ -57,7 +60,7 @@ export function humaniseEventName(name: string): string {
   return truncate(label || 'Other', ALERT_LIMITS.source);
 }
 
-type TContext = { productTypeId: number | null; productId: number | null; engagementId: number | null };
+export type TContext = { productTypeId: number | null; productId: number | null; engagementId: number | null };
 
 /** An engagement implies its product, a product its product type. Unknown ids are an error, not a silent broadcast. */
 async function resolveContext(db: Database, input: TDispatchInput): Promise<TContext> {
@@ -95,7 +98,7 @@ type TCandidateRow = {
  * and whether they may view its context. Users who cannot be reached are filtered out here already;
  * recipients.ts still applies every rule, so this filter only saves work.
  */
-async function findCandidates(
+export async function findCandidates(
   db: Database,
   routedAs: string,
   context: TContext,
@@ -145,7 +148,7 @@ async function findCandidates(
   }));
 }
 
-async function buildDeliveries(db: Database, users: Map<number, number>, systemMask: number): Promise<TDeliveryInsert[]> {
+export async function buildDeliveries(db: Database, users: Map<number, number>, systemMask: number): Promise<TDeliveryInsert[]> {
   const rows: TDeliveryInsert[] = [];
   const webhookUsers: number[] = [];
   for (const [userId, mask] of users) {
@@ -179,19 +182,43 @@ async function findDuplicate(db: Database, createdBy: number | null, idempotency
     from events where ${byCreator} and idempotency_key = ${idempotencyKey} order by id limit 1`);
 }
 
-export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<TDispatchResult> {
+/** An event's stored fields, fitted to their limits (cut, never refused) and defaulted: shared by both dispatch paths. */
+export type TPreparedEvent = {
+  input: TDispatchInput;
+  routedAs: TEventName;
+  title: string;
+  description: string;
+  url: string;
+  icon: string;
+  source: string;
+  recipients: number[] | null;
+  alertOnly: boolean;
+  createdBy: number | null;
+  idempotencyKey: string | null;
+  raisedBy: TRaiser;
+};
+
+export function prepareEvent(input: TDispatchInput): TPreparedEvent {
   const info = findEventInfo(input.event);
-  const routedAs = info.name;
-  const title = truncate(input.title, ALERT_LIMITS.title);
-  const description = truncate(input.description ?? '', ALERT_LIMITS.description);
-  const url = truncate(input.url || DEFAULT_ALERT_URL, ALERT_LIMITS.url);
-  const icon = truncate(input.icon || info.icon, ALERT_LIMITS.icon);
-  const source = isCatalogueEvent(input.event) ? truncate(info.label, ALERT_LIMITS.source) : humaniseEventName(input.event);
-  const recipients = input.recipients == null ? null : [...new Set(input.recipients)];
-  const alertOnly = input.alertOnly ?? false;
-  const createdBy = input.createdBy ?? null;
-  const idempotencyKey = input.idempotencyKey ?? null;
-  const raisedBy = input.raisedBy ?? TOCSIN_RAISER;
+  return {
+    input,
+    routedAs: info.name,
+    title: truncate(input.title, ALERT_LIMITS.title),
+    description: truncate(input.description ?? '', ALERT_LIMITS.description),
+    url: truncate(input.url || DEFAULT_ALERT_URL, ALERT_LIMITS.url),
+    icon: truncate(input.icon || info.icon, ALERT_LIMITS.icon),
+    source: isCatalogueEvent(input.event) ? truncate(info.label, ALERT_LIMITS.source) : humaniseEventName(input.event),
+    recipients: input.recipients == null ? null : [...new Set(input.recipients)],
+    alertOnly: input.alertOnly ?? false,
+    createdBy: input.createdBy ?? null,
+    idempotencyKey: input.idempotencyKey ?? null,
+    raisedBy: input.raisedBy ?? TOCSIN_RAISER,
+  };
+}
+
+export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<TDispatchResult> {
+  const { routedAs, title, description, url, icon, source, recipients, alertOnly, createdBy, idempotencyKey, raisedBy } =
+    prepareEvent(input);
 
   return deps.db.transaction(async (db): Promise<TDispatchResult> => {
     if (idempotencyKey !== null) {
@@ -204,10 +231,11 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
     // index decides, and the loser answers with the winner's event.
     const inserted = await db.get<{ id: number }>(sql`insert into events (name, routed_as, title, description, url, icon, source,
         product_type_id, product_id, engagement_id, recipients, alert_only, created_by, idempotency_key, created_at,
-        raised_by_user_id, raised_by_token_id, raised_by_label)
+        raised_by_user_id, raised_by_token_id, raised_by_label, payload)
       values (${input.event}, ${routedAs}, ${title}, ${description}, ${url}, ${icon}, ${source}, ${context.productTypeId},
         ${context.productId}, ${context.engagementId}, ${recipients === null ? null : JSON.stringify(recipients)}, ${alertOnly},
-        ${createdBy}, ${idempotencyKey}, ${now}, ${raisedBy.userId}, ${raisedBy.tokenId}, ${raisedBy.label})
+        ${createdBy}, ${idempotencyKey}, ${now}, ${raisedBy.userId}, ${raisedBy.tokenId}, ${raisedBy.label},
+        ${input.payload ? JSON.stringify(input.payload) : null})
       on conflict do nothing
       returning id`);
     if (!inserted) {

@@ -31,3 +31,15 @@ export async function writeAlerts(deps: Pick<Deps, 'db' | 'bus'>, alert: TAlertI
   await deps.bus.publish(deps.db, { type: 'alerts-changed', userIds: [...userIds] });
   return written;
 }
+
+/** The alerts of several events at once (a batch dispatch): each entry's alert for each of its users. */
+export async function writeAlertBatch(
+  deps: Pick<Deps, 'db' | 'bus'>,
+  batch: readonly { alert: TAlertInsert; userIds: readonly number[] }[],
+): Promise<number> {
+  const fitted = batch.filter((b) => b.userIds.length > 0).map((b) => ({ alert: fitAlertFields(b.alert), userIds: [...b.userIds] }));
+  if (fitted.length === 0) return 0;
+  const written = await deps.db.hot.insertAlertBatch(deps.db, fitted);
+  await deps.bus.publish(deps.db, { type: 'alerts-changed', userIds: [...new Set(fitted.flatMap((b) => b.userIds))] });
+  return written;
+}

@@ -1,25 +1,13 @@
 /** Every scheduled job of Tocsin, in the order a pass runs them. Jobs live with their domain; this is the list. */
 import type { Deps } from '../app-context';
+import { engagementChecksJob } from '../engagements/jobs';
 import { purgeRemovedAlerts } from '../notifications/alerts';
 import { trimAlerts } from '../notifications/retention';
-import { runEngagementJobs } from './engagements';
+import { riskAcceptanceJob } from '../risk-acceptances/job';
+import { slaNoticesJob } from '../sla/job';
 import { createJobRunner, type TJob, type TJobRunner } from './runner';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-export const engagementChecksJob: TJob = {
-  name: 'engagement_checks',
-  label: 'Engagement checks',
-  description: 'Upcoming and stale engagements (and, when enabled, closes engagements long past their end date).',
-  schedule: (deps: Deps) => ({ kind: 'interval', seconds: deps.env.SCHEDULER_INTERVAL_SECONDS }),
-  async run(deps) {
-    const r = await runEngagementJobs(deps);
-    return {
-      eventsRaised: r.upcoming + r.stale + r.autoClosed,
-      summary: `${plural(r.upcoming, 'upcoming')}, ${plural(r.stale, 'stale')}, ${plural(r.autoClosed, 'closed')}`,
-    };
-  },
-};
 
 export const alertRetentionJob: TJob = {
   name: 'alert_retention',
@@ -37,7 +25,7 @@ export const alertRetentionJob: TJob = {
   },
 };
 
-export const ALL_JOBS: readonly TJob[] = [engagementChecksJob, alertRetentionJob];
+export const ALL_JOBS: readonly TJob[] = [engagementChecksJob, slaNoticesJob, riskAcceptanceJob, alertRetentionJob];
 
 const runners = new WeakMap<object, TJobRunner>();
 

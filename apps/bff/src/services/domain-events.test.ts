@@ -10,8 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UserRow } from '../app-context';
 import { findRow, findRows } from '../db/rows';
 import { engagements, events, products, productTypes } from '../db/schema';
+import { closeEngagement, createEngagement } from '../engagements/service';
 import { createTestDeps, createUser, insertEngagement, insertProduct, insertProductType, type TTestDeps } from '../test-utils';
-import { closeEngagement, createEngagement } from './engagements';
 import { createProductType } from './product-types';
 import { createProduct } from './products';
 

@@ -7,11 +7,11 @@ import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/errors';
 import { insertRow } from '../db/rows';
 import { products } from '../db/schema';
+import { listEngagements } from '../engagements/service';
 import { badRequest, conflict, forbidden, notFound } from '../lib/errors';
 import { toIso } from '../lib/time';
 import { dispatchEvent } from '../notifications/dispatch';
 import { productAddedEvent } from './domain-events';
-import { listEngagements } from './engagements';
 import { findProductTypeRole, isRoleAtLeast } from './roles';
 
 type TProductRow = { id: number; name: string; description: string; productTypeId: number; productTypeName: string; createdAt: number };

@@ -1,5 +1,5 @@
 /**
- * The scheduler's engagement rules (after DefectDojo): an open engagement about to start raises
+ * The engagement domain's scheduled job (after DefectDojo): an open engagement about to start raises
  * upcoming_engagement, one past its end date raises stale_engagement, and, when enabled, one stale for
  * longer than ENGAGEMENT_AUTO_CLOSE_DAYS is set to Completed and raises auto_close_engagement.
  *
@@ -13,6 +13,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, withDb } from '../app-context';
 import { addDays, calendarDateIn, diffDays } from '../lib/calendar-date';
 import { dispatchEvent, type TDispatchInput } from '../notifications/dispatch';
+import type { TJob } from '../scheduler/runner';
 import { autoClosedEngagementEvent, staleEngagementEvent, upcomingEngagementEvent } from '../services/domain-events';
 
 export type TEngagementJobsResult = { upcoming: number; stale: number; autoClosed: number };
@@ -125,3 +126,20 @@ export async function runEngagementJobs(deps: Deps): Promise<TEngagementJobsResu
   const upcoming = await notifyUpcomingEngagements(deps);
   return { upcoming, stale, autoClosed };
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The engagement checks as a scheduled job (listed in scheduler/jobs.ts). */
+export const engagementChecksJob: TJob = {
+  name: 'engagement_checks',
+  label: 'Engagement checks',
+  description: 'Upcoming and stale engagements (and, when enabled, closes engagements long past their end date).',
+  schedule: (deps: Deps) => ({ kind: 'interval', seconds: deps.env.SCHEDULER_INTERVAL_SECONDS }),
+  async run(deps) {
+    const r = await runEngagementJobs(deps);
+    return {
+      eventsRaised: r.upcoming + r.stale + r.autoClosed,
+      summary: `${plural(r.upcoming, 'upcoming')}, ${plural(r.stale, 'stale')}, ${plural(r.autoClosed, 'closed')}`,
+    };
+  },
+};

@@ -6,7 +6,7 @@ import { addDays, calendarDateIn, diffDays } from '../lib/calendar-date';
 import { dispatchEvent } from '../notifications/dispatch';
 import { upcomingEngagementEvent } from '../services/domain-events';
 import { createTestDeps, createUser, insertEngagement, insertProduct, insertProductType, type TTestDeps } from '../test-utils';
-import { runEngagementJobs } from './engagements';
+import { runEngagementJobs } from './jobs';
 
 let deps: TTestDeps;
 let cleanup: (() => Promise<void>) | null = null;

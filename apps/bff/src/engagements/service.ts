@@ -9,8 +9,8 @@ import { engagements } from '../db/schema';
 import { badRequest, conflict, forbidden, notFound } from '../lib/errors';
 import { toIso } from '../lib/time';
 import { dispatchEvent } from '../notifications/dispatch';
-import { engagementAddedEvent, engagementClosedEvent } from './domain-events';
-import { findProductRole, isRoleAtLeast } from './roles';
+import { engagementAddedEvent, engagementClosedEvent } from '../services/domain-events';
+import { findProductRole, isRoleAtLeast } from '../services/roles';
 
 type TEngagementRow = {
   id: number;

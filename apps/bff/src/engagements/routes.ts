@@ -5,7 +5,7 @@ import { ZCreateEngagementBody, ZEngagement } from '@tocsin/contract/products';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
 import { createRouter, errorResponses, jsonContent } from '../lib/router';
-import { closeEngagement, createEngagement, getEngagement, listEngagements } from '../services/engagements';
+import { closeEngagement, createEngagement, getEngagement, listEngagements } from './service';
 
 const idParam = { params: z.object({ id: ZId }) };
 
