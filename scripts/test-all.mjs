@@ -71,16 +71,30 @@ function runVitest(name, dir, env = {}) {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  let note = status === 0 ? 'ok' : 'FAILED';
+  const failures = [];
   try {
     const json = JSON.parse(fs.readFileSync(report, 'utf8'));
     passed = json.numPassedTests;
     failed = json.numFailedTests;
     skipped = json.numPendingTests + (json.numTodoTests ?? 0);
+    for (const file of json.testResults ?? []) {
+      const rel = path.relative(dir, file.name ?? '');
+      for (const t of file.assertionResults ?? []) if (t.status === 'failed') failures.push(`${rel} › ${t.fullName}`);
+      if ((file.assertionResults ?? []).length === 0 && file.status === 'failed')
+        failures.push(`${rel} (did not load: ${String(file.message).split('\n')[0]})`);
+    }
   } catch {
     failed = 1; // the runner crashed before reporting
+    note = 'FAILED (no report: the runner crashed)';
   }
-  if (status !== 0 && failed === 0) failed = 1; // e.g. a suite that failed to load
-  results.push({ name, passed, failed, skipped, note: status === 0 ? 'ok' : 'FAILED' });
+  if (status !== 0 && failed === 0) {
+    // Every test passed but Vitest exited non-zero: an unhandled error or a suite that failed to load. Its
+    // details are in the runner's output above ("Unhandled Errors").
+    failed = 1;
+    note = 'FAILED (unhandled error or a suite that did not load: see "Unhandled Errors" above)';
+  }
+  results.push({ name, passed, failed, skipped, note, failures });
 }
 
 runVitest('vitest packages/contract', path.join(root, 'packages/contract'));
@@ -120,6 +134,7 @@ for (const r of results) {
   console.log(
     `  ${r.name.padEnd(28)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${String(r.skipped).padStart(3)} skipped  ${r.note}`,
   );
+  for (const f of (r.failures ?? []).slice(0, 20)) console.log(`      ✗ ${f}`);
 }
 const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), {
   passed: 0,

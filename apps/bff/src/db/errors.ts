@@ -14,9 +14,18 @@ export function isForeignKeyViolation(err: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
 }
 
-/** The disk is full or the database cannot be written (SQLite SQLITE_FULL / IOERR / READONLY, PostgreSQL 53100 / 53xxx). */
+/**
+ * The disk is full or the database cannot be written (SQLite SQLITE_FULL / IOERR / READONLY, PostgreSQL 53xxx
+ * insufficient resources, 57P03 cannot connect now, 25006 read-only transaction — a standby after a failover).
+ */
 export function isStorageUnavailable(err: unknown): boolean {
   if (!(err instanceof Error) || !('code' in err)) return false;
   const code = String((err as { code: unknown }).code);
-  return /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code) || /^53/.test(code) || code === '57P03' || code === 'ECONNREFUSED';
+  return (
+    /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code) ||
+    /^53/.test(code) ||
+    code === '57P03' ||
+    code === '25006' ||
+    code === 'ECONNREFUSED'
+  );
 }

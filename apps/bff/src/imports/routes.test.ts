@@ -490,6 +490,27 @@ describe('POST /api/imports: bad input changes nothing', () => {
     expect((await errorOf(res)).message).toContain('part named "file"');
   });
 
+  it('answers 400 to a body cut off in the middle of a part, whatever the part is called, and keeps serving', async () => {
+    const w = await world();
+    const boundary = 'tocsin-cut-boundary';
+    for (const part of ['scan', 'file']) {
+      const body =
+        `--${boundary}\r\nContent-Disposition: form-data; name="engagement_id"\r\n\r\n${w.ci.id}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part}"; filename="x.sarif"\r\n\r\n{"version": "2.1.0", "ru`;
+      const res = await w.app.request('http://localhost/api/imports', {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          cookie: `tocsin_session=${w.clients.bob.cookie}`,
+          'x-csrf-token': w.clients.bob.csrfToken,
+        },
+      });
+      expect(res.status, part).toBe(400);
+    }
+    expect((await w.clients.bob.get('/api/me')).status).toBe(200);
+  });
+
   it('answers 413 naming the cap, and stops reading the upload there', async () => {
     const w = await world({ IMPORT_MAX_BYTES: 64 * 1024 });
     const token = await createToken(w.deps, w.users.bob);

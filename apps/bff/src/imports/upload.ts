@@ -102,6 +102,9 @@ async function readParts(
   let fileWritten: Promise<void> = Promise.resolve();
   parser.on('file', (name, stream, info) => {
     if (name !== 'file') {
+      // Drained and ignored; a body cut short destroys this stream with an error, which must not go unheard
+      // (an 'error' with no listener is an uncaught exception that would take the whole process down).
+      stream.on('error', () => undefined);
       stream.resume();
       fail(badRequest(`Unexpected file part "${name}": send the scan in a part named "file".`, { path: name }));
       return;

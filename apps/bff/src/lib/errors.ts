@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { isStorageUnavailable } from '../db/errors';
 
 export class HttpError extends Error {
   constructor(
@@ -48,6 +49,22 @@ export function errorResponse(err: Error, c: Context) {
     return c.json(
       { error: { code: status === 413 ? 'payload_too_large' : 'http_error', message: err.message || 'Request failed.' } },
       status,
+    );
+  }
+  if (isStorageUnavailable(err)) {
+    // A full disk, a read-only database or one that cannot be reached: nothing was written, and asking again
+    // later may work. Clients and load balancers read 503 + Retry-After as "try again", not as a bug.
+    console.error(`[storage] a write was refused: ${err.message}`);
+    c.header('retry-after', '30');
+    return c.json(
+      {
+        error: {
+          code: 'storage_unavailable',
+          message:
+            'Tocsin cannot write to its database right now (disk full or database unavailable). Nothing was saved; try again in a moment.',
+        },
+      },
+      503,
     );
   }
   console.error(err);
