@@ -9,9 +9,7 @@
  * - one idempotency key sent to two replicas at once creates one event.
  * This file runs in the PostgreSQL run of the suite only (vitest.config.ts): replicas need a shared server.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { channelsToMask } from '@tocsin/contract/catalogue';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,11 +21,11 @@ import { apiTokens, systemSettings, webhooks } from './db/schema';
 import { startHttpReceiver, type THttpReceiver } from './delivery/test-peers/http-receiver';
 import { testEnv } from './env';
 import { createUser } from './services/users';
+import { processExited, spawnServer } from './test-setup/server-process';
 import { readSse } from './test-setup/sse';
 import { openTestStore } from './test-setup/store';
 import { insertEngagement, insertProduct, insertProductType, TEST_PASSWORD } from './test-utils';
 
-const BFF_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOOKS = 30;
 const EVENTS_PER_PHASE = 100;
 
@@ -45,56 +43,28 @@ const sentBy = new Map<string, number>();
 let onArrival: (() => void) | null = null;
 
 function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+  return processExited(child).then(() => undefined);
 }
 
-/** `node --import tsx src/server.ts` (one process, so SIGKILL kills the server itself). Resolves once it listens. */
-function startReplica(name: string, databaseUrl: string): Promise<TReplica> {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: BFF_DIR,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: databaseUrl,
-      DATABASE_POOL_MAX: '6',
-      WEB_DIST: '',
-      SEED_DEMO: 'false',
-      INSTANCE_ID: name,
-      // Sent as X-Tocsin-Instance: the receiver can tell which replica sent what.
-      INSTANCE_NAME: name,
-      OUTBOUND_ALLOW: '127.0.0.1',
-      SECRET_KEY: 'ab'.repeat(32),
-      WORKER_CONCURRENCY: '16',
-      WORKER_POLL_MS: '200',
-      // Short leases, so the rows of a killed replica come back within the test.
-      WORKER_LEASE_SECONDS: '3',
-      DELIVERY_BACKOFF_BASE_MS: '100',
-      DELIVERY_BACKOFF_MAX_MS: '1000',
-      JOBS_ENABLED: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** One replica of the real server on `databaseUrl`; resolves once it listens. */
+async function startReplica(name: string, databaseUrl: string): Promise<TReplica> {
+  const server = spawnServer({
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: '6',
+    INSTANCE_ID: name,
+    // Sent as X-Tocsin-Instance: the receiver can tell which replica sent what.
+    INSTANCE_NAME: name,
+    OUTBOUND_ALLOW: '127.0.0.1',
+    SECRET_KEY: 'ab'.repeat(32),
+    WORKER_CONCURRENCY: '16',
+    WORKER_POLL_MS: '200',
+    // Short leases, so the rows of a killed replica come back within the test.
+    WORKER_LEASE_SECONDS: '3',
+    DELIVERY_BACKOFF_BASE_MS: '100',
+    DELIVERY_BACKOFF_MAX_MS: '1000',
+    JOBS_ENABLED: 'false',
   });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`replica ${name} did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ name, child, url: match[1], output: () => output });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`replica ${name} exited with ${code}:\n${output}`));
-    });
-  });
+  return { name, child: server.child, url: await server.listening, output: server.output };
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {

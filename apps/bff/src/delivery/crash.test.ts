@@ -4,20 +4,18 @@
  * must reach the receiver at least once (duplicates are allowed: de-duplicate by X-Tocsin-Delivery).
  * It runs on the database of the test run: a SQLite file, or a PostgreSQL database (TEST_DATABASE_URL).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database';
 import { insertRow, insertRows, updateRows } from '../db/rows';
 import { deliveries, events, systemSettings, webhooks } from '../db/schema';
 import { TEST_SECRET_KEY } from '../env';
+import { processExited, spawnServer } from '../test-setup/server-process';
 import { openTestStore, TEST_DIALECT } from '../test-setup/store';
 import { startHttpReceiver, type THttpReceiver } from './test-peers/http-receiver';
 
-const BFF_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TOTAL = 600;
 
 let cleanup: (() => Promise<void>) | null = null;
@@ -34,48 +32,27 @@ afterEach(async () => {
   cleanup = null;
 });
 
-/** `node --import tsx src/server.ts`: one process, so SIGKILL really kills the server (the tsx CLI would fork a child). */
 function startServer(location: string): { child: ChildProcess; output: () => string } {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: BFF_DIR,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      ...(TEST_DIALECT === 'postgres' ? { DATABASE_URL: location } : { DATABASE_PATH: location }),
-      WEB_DIST: '',
-      SEED_DEMO: 'false',
-      // The same name on both runs: the restarted server is the instance that was killed.
-      INSTANCE_ID: 'crash-test',
-      WORKER_CONCURRENCY: '8',
-      WORKER_POLL_MS: '100',
-      // Leases far longer than the test: the rows in flight at the kill come back only because the restarted
-      // instance takes back its own leases at start (lapsed leases of another instance: worker.test.ts).
-      WORKER_LEASE_SECONDS: '600',
-      DELIVERY_BACKOFF_BASE_MS: '50',
-      DELIVERY_BACKOFF_MAX_MS: '500',
-      // The receiver listens on loopback; PostgreSQL needs a shared key (the test key).
-      OUTBOUND_ALLOW: '127.0.0.1',
-      SECRET_KEY: TEST_SECRET_KEY,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = spawnServer({
+    ...(TEST_DIALECT === 'postgres' ? { DATABASE_URL: location } : { DATABASE_PATH: location }),
+    // The same name on both runs: the restarted server is the instance that was killed.
+    INSTANCE_ID: 'crash-test',
+    WORKER_CONCURRENCY: '8',
+    WORKER_POLL_MS: '100',
+    // Leases far longer than the test: the rows in flight at the kill come back only because the restarted
+    // instance takes back its own leases at start (lapsed leases of another instance: worker.test.ts).
+    WORKER_LEASE_SECONDS: '600',
+    DELIVERY_BACKOFF_BASE_MS: '50',
+    DELIVERY_BACKOFF_MAX_MS: '500',
+    // The receiver listens on loopback; PostgreSQL needs a shared key (the test key).
+    OUTBOUND_ALLOW: '127.0.0.1',
+    SECRET_KEY: TEST_SECRET_KEY,
   });
-  child.stdout?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  children.push(child);
-  return { child, output: () => output };
+  children.push(server.child);
+  return server;
 }
 
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
+const exited = processExited;
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
