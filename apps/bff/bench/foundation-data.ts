@@ -155,16 +155,19 @@ export function planMemberships(sizes: TSizes): TMembershipPlan {
 // The alert rows of the seed: row n of `total` (oldest first)
 
 export const ALERT_KINDS = [
-  { source: 'Scan Added', icon: 'scan' },
-  { source: 'Engagement Added', icon: 'calendar' },
-  { source: 'SLA Breach', icon: 'alert-triangle' },
-  { source: 'Test Added', icon: 'flask' },
+  { event: 'scan_added', source: 'Scan Added', icon: 'scan' },
+  { event: 'engagement_added', source: 'Engagement Added', icon: 'calendar' },
+  { event: 'sla_breach', source: 'SLA Breach', icon: 'alert-triangle' },
+  { event: 'test_added', source: 'Test Added', icon: 'flask' },
 ] as const;
 
 export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
 
 export type TAlertRow = {
   userId: number;
+  /** Copied from the event at fan-out in the app; the Alerts page filters on them. */
+  event: string;
+  productId: number;
   title: string;
   description: string;
   url: string;
@@ -195,9 +198,11 @@ export function alertTitle(n: number): string {
 
 export function alertRow(n: number, sizes: TSizes, startMs: number, spanMs: number): TAlertRow {
   const kind = ALERT_KINDS[n % 4]!;
-  const productId = (n % 1000) + 1;
+  const productId = (n % (sizes.productTypes * sizes.productsPerType)) + 1;
   return {
     userId: alertOwner(n, sizes.alerts / sizes.heavyAlerts, sizes.users - 1),
+    event: kind.event,
+    productId,
     title: alertTitle(n),
     description: `**${kind.source}** on product ${productId}.\n\nSeverity: ${SEVERITIES[n % 4]}. See the product page for details.`,
     url: `/products/${productId}/findings?page=${(n % 9) + 1}`,
@@ -209,6 +214,9 @@ export function alertRow(n: number, sizes: TSizes, startMs: number, spanMs: numb
 
 /** The fan-out's alert, the same for the floor. */
 export const FAN_OUT_ALERT = {
+  event: 'scan_added',
+  /** The floor's product column (its value costs the same as the fan-out's). */
+  productId: 1,
   title: 'Scan added: 42 new findings in ZAP Scan',
   description: '**ZAP Scan** imported into engagement "Nightly". 42 new, 3 closed, 120 untouched.',
   url: '/products/1/findings',

@@ -53,9 +53,9 @@ export async function openPostgresFoundation(server: TPgServer): Promise<TFounda
         const start = process.hrtime.bigint();
         await client.query('begin');
         await client.query(
-          `insert into alerts (user_id, event_id, title, description, url, source, icon, created_at)
-           select u, null, $2, $3, $4, $5, $6, $7 from unnest($1::int[]) as u`,
-          [userIds, a.title, a.description, a.url, a.source, a.icon, createdAt],
+          `insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at)
+           select u, null, $8, $9, $2, $3, $4, $5, $6, $7 from unnest($1::int[]) as u`,
+          [userIds, a.title, a.description, a.url, a.source, a.icon, createdAt, a.event, a.productId],
         );
         await client.query('commit');
         return elapsedMs(start);
@@ -143,19 +143,21 @@ async function seedPostgres(pool: pg.Pool, now: number, sizes: TSizes, log: (lin
     // alertRow() of foundation-data.ts, as SQL: row n of the seed, oldest first (ids follow n).
     const stride = sizes.alerts / sizes.heavyAlerts;
     await client.query(
-      `insert into alerts (user_id, event_id, title, description, url, source, icon, created_at)
+      `insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at)
        select
          case when n % $2 = 0 then $3 else 2 + ((n - ((n - 1) / $2 + 1)) % $4) end,
          null,
+         ($10::text[])[n % 4 + 1],
+         n % $11 + 1,
          case n % 4
            when 0 then 'Scan added: ' || (n % 17) || ' new findings in ZAP Scan'
            when 1 then 'Engagement "Q' || ((n % 4) + 1) || ' pentest" added'
            when 2 then 'SLA breached for finding #' || n
            else 'Test "Nightly DAST" added to engagement ' || (n % 500)
          end,
-         '**' || ($5::text[])[n % 4 + 1] || '** on product ' || (n % 1000 + 1) || E'.\\n\\nSeverity: ' || ($7::text[])[n % 4 + 1]
+         '**' || ($5::text[])[n % 4 + 1] || '** on product ' || (n % $11 + 1) || E'.\\n\\nSeverity: ' || ($7::text[])[n % 4 + 1]
            || '. See the product page for details.',
-         '/products/' || (n % 1000 + 1) || '/findings?page=' || (n % 9 + 1),
+         '/products/' || (n % $11 + 1) || '/findings?page=' || (n % 9 + 1),
          ($5::text[])[n % 4 + 1],
          ($6::text[])[n % 4 + 1],
          $8::bigint + floor((n::float8 / $1::float8) * $9::float8)::bigint
@@ -171,6 +173,8 @@ async function seedPostgres(pool: pg.Pool, now: number, sizes: TSizes, log: (lin
         [...SEVERITIES],
         now - 90 * DAY_MS,
         90 * DAY_MS,
+        ALERT_KINDS.map((k) => k.event),
+        sizes.productTypes * sizes.productsPerType,
       ],
     );
     log(`alerts: ${fmtInt(sizes.alerts)} (${fmtInt(sizes.heavyAlerts)} for the heavy user) in ${fmtMs(elapsedMs(t))} ms`);

@@ -38,13 +38,13 @@ export function openSqliteFoundation(): TFoundationStore {
   const env = parseEnv({ NODE_ENV: 'production' }, { DATABASE_PATH: file, SEED_DEMO: false, WORKER_ENABLED: false, ALERT_RETENTION: -1 });
   const deps = createDeps({ db: handle.db, bus: createInProcessBus() }, env);
 
-  const insertAlert = sqlite.prepare<[number, string, string, string, string, string, number]>(
-    `insert into alerts (user_id, event_id, title, description, url, source, icon, created_at)
-     values (?, null, ?, ?, ?, ?, ?, ?)`,
+  const insertAlert = sqlite.prepare<[number, string, number, string, string, string, string, string, number]>(
+    `insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at)
+     values (?, null, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const floorRun = sqlite.transaction((userIds: readonly number[], createdAt: number) => {
     const a = FAN_OUT_ALERT;
-    for (const userId of userIds) insertAlert.run(userId, a.title, a.description, a.url, a.source, a.icon, createdAt);
+    for (const userId of userIds) insertAlert.run(userId, a.event, a.productId, a.title, a.description, a.url, a.source, a.icon, createdAt);
   });
 
   return {
@@ -73,7 +73,7 @@ export function openSqliteFoundation(): TFoundationStore {
 }
 
 type TSqlite = ReturnType<typeof openSqliteDatabase>['sqlite'];
-type TAlertInsert = BetterSqlite3.Statement<[number, string, string, string, string, string, number]>;
+type TAlertInsert = BetterSqlite3.Statement<[number, string, number, string, string, string, string, string, number]>;
 
 async function seedSqlite(sqlite: TSqlite, now: number, sizes: TSizes, log: (line: string) => void, insertAlert: TAlertInsert) {
   const passwordHash = await hashPassword(BENCH_PASSWORD);
@@ -144,7 +144,7 @@ async function seedSqlite(sqlite: TSqlite, now: number, sizes: TSizes, log: (lin
   const insertBatch = sqlite.transaction((from: number, to: number) => {
     for (let n = from; n < to; n++) {
       const r = alertRow(n, sizes, startMs, spanMs);
-      insertAlert.run(r.userId, r.title, r.description, r.url, r.source, r.icon, r.createdAt);
+      insertAlert.run(r.userId, r.event, r.productId, r.title, r.description, r.url, r.source, r.icon, r.createdAt);
     }
   });
   for (let from = 0; from < sizes.alerts; from += sizes.alertBatch) insertBatch(from, Math.min(sizes.alerts, from + sizes.alertBatch));
