@@ -89,4 +89,26 @@ export const pgHotPaths: THotPaths = {
       where id = any(${param(ids)}::bigint[])`);
     return ids;
   },
+
+  async recordDeliveryAttempt(db, a, change, leased) {
+    // One statement, one round trip: data-modifying CTEs always run to completion, so the attempt is logged
+    // whether or not the lease still held, and the count says whether the row changed.
+    const row = await db.get<{ n: number }>(sql`with changed as (
+        update deliveries set ${change} where ${leased} returning id
+      ), logged as (
+        insert into delivery_attempts (delivery_id, started_at, finished_at, ok, response_code, error, error_summary)
+        values (${a.deliveryId}::bigint, ${a.startedAt}::bigint, ${a.finishedAt}::bigint, ${a.ok}, ${a.responseCode}::int,
+          ${a.error}::text, ${a.errorSummary}::text)
+        returning id
+      )
+      select (select count(*) from changed)::int as n, (select count(*) from logged)::int as logged`);
+    return row?.n === 1;
+  },
+
+  async storeDeliveryContents(db, rows) {
+    if (rows.length === 0) return;
+    await db.run(sql`update deliveries d set content = v.content
+      from unnest(${param(rows.map((r) => r.id))}::bigint[], ${param(rows.map((r) => r.content))}::text[]) as v(id, content)
+      where d.id = v.id`);
+  },
 };

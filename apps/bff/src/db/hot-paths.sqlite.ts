@@ -66,4 +66,17 @@ export const sqliteHotPaths: THotPaths = {
       where id in (select value from json_each(${JSON.stringify(ids)}))`);
     return ids;
   },
+
+  async recordDeliveryAttempt(db, a, change, leased) {
+    // In-process: four statements cost what one does; the transaction keeps them together.
+    return db.transaction(async (tx) => {
+      await tx.run(sql`insert into delivery_attempts (delivery_id, started_at, finished_at, ok, response_code, error, error_summary)
+        values (${a.deliveryId}, ${a.startedAt}, ${a.finishedAt}, ${a.ok ? 1 : 0}, ${a.responseCode}, ${a.error}, ${a.errorSummary})`);
+      return (await tx.run(sql`update deliveries set ${change} where ${leased}`)) === 1;
+    });
+  },
+
+  async storeDeliveryContents(db, rows) {
+    for (const row of rows) await db.run(sql`update deliveries set content = ${row.content} where id = ${row.id}`);
+  },
 };

@@ -1,8 +1,10 @@
 /**
  * The operations whose best SQL differs between SQLite and PostgreSQL, as one interface with an implementation
  * per dialect side by side (hot-paths.sqlite.ts, hot-paths.pg.ts), both run by hot-paths.test.ts:
- * the set-based fan-out inserts and the delivery queue claim. Everything else is portable SQL.
+ * the set-based fan-out inserts, the delivery queue claim and the recording of an attempt. Everything else is
+ * portable SQL.
  */
+import type { SQL } from 'drizzle-orm';
 import type { Database } from './database';
 
 export type TAlertInsert = {
@@ -55,4 +57,22 @@ export type THotPaths = {
    * first, and return their ids. Two claimers never get the same row. Run it inside a transaction.
    */
   claimDueDeliveries(db: Database, request: TClaimRequest): Promise<number[]>;
+  /**
+   * Record one attempt and the row's new state together: insert the attempt (always: the log keeps it) and apply
+   * `change` to the row only while `leased` still holds. Returns whether the row changed. The statements are
+   * queue.ts's; this only decides how they reach the database (PostgreSQL: one round trip instead of four).
+   */
+  recordDeliveryAttempt(db: Database, attempt: TAttemptInsert, change: SQL, leased: SQL): Promise<boolean>;
+  /** Store the rendered content of several claimed rows (PostgreSQL: one statement). */
+  storeDeliveryContents(db: Database, rows: readonly { id: number; content: string }[]): Promise<void>;
+};
+
+export type TAttemptInsert = {
+  deliveryId: number;
+  startedAt: number;
+  finishedAt: number;
+  ok: boolean;
+  responseCode: number | null;
+  error: string | null;
+  errorSummary: string | null;
 };

@@ -21,8 +21,8 @@ import { and, eq, gt, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import { type Deps, withDb } from '../app-context';
 import type { Database } from '../db/database';
 import type { TClaimRequest as THotClaimRequest } from '../db/hot-paths';
-import { insertRow, updateRows } from '../db/rows';
-import { deliveries, deliveryAttempts } from '../db/schema';
+import { updateRows } from '../db/rows';
+import { deliveries } from '../db/schema';
 import { conflict, notFound } from '../lib/errors';
 import { loadEventContext, type TDeliveryContent, type TEventContext, type TRenderEvent } from './render';
 
@@ -150,6 +150,7 @@ async function putBack(db: Database, ids: readonly number[], now: number): Promi
 async function renderMissingContent(deps: Deps, rows: TClaimRow[], render: TClaimRequest['render']): Promise<TClaimedDelivery[]> {
   const events = new Map<number, { event: TRenderEvent; context: TEventContext } | null>();
   const claimed: TClaimedDelivery[] = [];
+  const rendered: { id: number; content: string }[] = [];
   for (const row of rows) {
     let content: TDeliveryContent | null = null;
     if (row.content !== null) {
@@ -162,11 +163,12 @@ async function renderMissingContent(deps: Deps, rows: TClaimRow[], render: TClai
         events.set(row.eventId, cached);
       }
       content = cached ? render(row.channel, cached.event, cached.context, row.uuid) : null;
-      if (content) await deps.db.run(sql`update deliveries set content = ${JSON.stringify(content)} where id = ${row.id}`);
+      if (content) rendered.push({ id: row.id, content: JSON.stringify(content) });
     }
     // Nothing to render (unknown channel, event gone): a placeholder the worker fails permanently with a clear reason.
     claimed.push({ ...row, content: content ?? ({ channel: '(none)' } as unknown as TDeliveryContent) });
   }
+  await deps.db.hot.storeDeliveryContents(deps.db, rendered);
   return claimed;
 }
 
@@ -216,9 +218,10 @@ export async function recordAttempt(deps: Deps, lease: TLease, attempt: TAttempt
         ? sql`status = 'retrying', next_attempt_at = ${next.nextAttemptAt}, last_error = ${error},
             last_error_summary = ${summary}, response_code = ${code}`
         : sql`status = 'failed', last_error = ${error}, last_error_summary = ${summary}, response_code = ${code}`;
-  return deps.db.transaction(async (tx) => {
-    // The attempt happened whatever became of the lease: the log keeps it.
-    await insertRow(tx, deliveryAttempts, {
+  // The attempt happened whatever became of the lease: the log keeps it.
+  return deps.db.hot.recordDeliveryAttempt(
+    deps.db,
+    {
       deliveryId: lease.id,
       startedAt: attempt.startedAt,
       finishedAt: attempt.finishedAt,
@@ -226,12 +229,10 @@ export async function recordAttempt(deps: Deps, lease: TLease, attempt: TAttempt
       responseCode: code,
       error: attempt.error,
       errorSummary: attempt.error === null ? null : summary,
-    });
-    const changed = await tx.run(sql`update deliveries set ${change}, attempts = attempts + 1, lease_until = null,
-        lease_owner = null, updated_at = ${now}
-      where ${isLeasedBy(deps, lease)}`);
-    return changed === 1;
-  });
+    },
+    sql`${change}, attempts = attempts + 1, lease_until = null, lease_owner = null, updated_at = ${now}`,
+    isLeasedBy(deps, lease),
+  );
 }
 
 /**
