@@ -67,27 +67,26 @@ export const pgHotPaths: THotPaths = {
       and (webhook_id is not null or channel <> all(${param([...r.skipChannels])}::text[]))`;
     // One locking scan per state, each walking its index in due order and stepping over rows that another
     // replica has locked (SKIP LOCKED), so concurrent claimers take disjoint rows without waiting and each
-    // still gets up to `limit`. The earliest `limit` of the three are leased; the others are unlocked at commit.
-    const scans = [
-      sql`select id, lease_until as at from deliveries where status = 'sending' and lease_until <= ${r.now}::bigint and ${notSkipped}
-          order by lease_until, id limit ${r.limit} for update skip locked`,
-      sql`select id, next_attempt_at as at from deliveries where status = 'queued' and next_attempt_at <= ${r.now}::bigint and ${notSkipped}
-          order by next_attempt_at, id limit ${r.limit} for update skip locked`,
-      sql`select id, next_attempt_at as at from deliveries where status = 'retrying' and next_attempt_at <= ${r.now}::bigint and ${notSkipped}
-          order by next_attempt_at, id limit ${r.limit} for update skip locked`,
-    ];
-    const due: { id: number; at: number }[] = [];
-    for (const scan of scans) due.push(...(await db.all<{ id: number; at: number }>(scan)));
-    if (due.length === 0) return [];
-    due.sort((a, b) => a.at - b.at || a.id - b.id);
-    const ids = due.slice(0, r.limit).map((d) => d.id);
-    await db.run(sql`update deliveries set status = 'sending', updated_at = ${r.now}::bigint, lease_owner = ${r.owner}::text,
-        lease_until = ${r.now}::bigint + case channel ${sql.join(
-          Object.entries(r.leaseMs).map(([channel, ms]) => sql`when ${channel} then ${ms}::bigint`),
-          sql` `,
-        )} else ${r.defaultLeaseMs}::bigint end
-      where id = any(${param(ids)}::bigint[])`);
-    return ids;
+    // still gets up to `limit`. The earliest `limit` of the three are leased in the same statement (one round
+    // trip per claim); the others are unlocked at commit.
+    const leaseEnd = sql`${r.now}::bigint + case d.channel ${sql.join(
+      Object.entries(r.leaseMs).map(([channel, ms]) => sql`when ${channel} then ${ms}::bigint`),
+      sql` `,
+    )} else ${r.defaultLeaseMs}::bigint end`;
+    const rows = await db.all<{ id: number; at: number }>(sql`with
+      lapsed as (select id, lease_until as at from deliveries where status = 'sending' and lease_until <= ${r.now}::bigint
+        and ${notSkipped} order by lease_until, id limit ${r.limit} for update skip locked),
+      queued as (select id, next_attempt_at as at from deliveries where status = 'queued' and next_attempt_at <= ${r.now}::bigint
+        and ${notSkipped} order by next_attempt_at, id limit ${r.limit} for update skip locked),
+      retrying as (select id, next_attempt_at as at from deliveries where status = 'retrying' and next_attempt_at <= ${r.now}::bigint
+        and ${notSkipped} order by next_attempt_at, id limit ${r.limit} for update skip locked),
+      due as (select id, at from (select * from lapsed union all select * from queued union all select * from retrying) s
+        order by at, id limit ${r.limit})
+      update deliveries d set status = 'sending', updated_at = ${r.now}::bigint, lease_owner = ${r.owner}::text, lease_until = ${leaseEnd}
+      from due where d.id = due.id
+      returning d.id, due.at`);
+    rows.sort((a, b) => a.at - b.at || a.id - b.id);
+    return rows.map((row) => row.id);
   },
 
   async recordDeliveryAttempt(db, a, change, leased) {
