@@ -494,3 +494,13 @@ describe('resolveLinkUrl', () => {
     expect(resolveLinkUrl(url, BASE)).toBe(expected);
   });
 });
+
+describe('plain text for machines', () => {
+  it('keeps names exactly as stored (no word joiners) and links absolute', () => {
+    const md = `The product **${'a@b.example https://x.example'.replace(/[@:/.]/g, '\\$&')}** has [a finding](/findings/3).`;
+    expect(renderMarkdownAsText(md, { ...opts, forData: true })).toBe(
+      `The product a@b.example https://x.example has a finding (${BASE}/findings/3).`,
+    );
+    expect(renderMarkdownAsText(md, opts)).toContain(`a@${WORD_JOINER}b.example https:${WORD_JOINER}//x.example`);
+  });
+});

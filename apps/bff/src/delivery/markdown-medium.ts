@@ -245,9 +245,16 @@ const PLAIN: TMedium = {
   blockSeparator: '\n\n',
 };
 
-/** The description as plain text: no markdown syntax left, links as "text (absolute URL)". */
-export function renderMarkdownAsText(markdown: string, { baseUrl }: TMarkdownOptions): string {
-  return render(markdown, PLAIN, baseUrl);
+/** For machines (the webhook's description_text): the names exactly as stored, without the word joiners. */
+const PLAIN_DATA: TMedium = { ...PLAIN, text: withoutWordJoiners };
+
+/**
+ * The description as plain text: no markdown syntax left, links as "text (absolute URL)". For people (a mail's
+ * text part) literal URLs and addresses in the text keep a word joiner, so mail readers do not link them; `forData`
+ * leaves them out, for receivers that process the text.
+ */
+export function renderMarkdownAsText(markdown: string, { baseUrl, forData = false }: TMarkdownOptions & { forData?: boolean }): string {
+  return render(markdown, forData ? PLAIN_DATA : PLAIN, baseUrl);
 }
 
 // ---------------------------------------------------------------------------

@@ -252,7 +252,7 @@ export function renderWebhookPayload(event: TRenderEvent, ctx: TEventContext, s:
     created: new Date(event.createdAt).toISOString(),
     title: event.title,
     description: event.description,
-    description_text: renderMarkdownAsText(event.description, s),
+    description_text: renderMarkdownAsText(event.description, { baseUrl: s.baseUrl, forData: true }),
     source: eventLabel(event),
     url: links.event,
     url_ui: links.event,
