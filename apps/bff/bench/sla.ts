@@ -26,6 +26,7 @@ import { parseEnv } from '../src/env';
 import { addDays, calendarDateIn } from '../src/lib/calendar-date';
 import { createInProcessBus, createPostgresBus } from '../src/notifications/bus';
 import { runSlaNotices } from '../src/sla/job';
+import { BENCH_SECRET_KEY } from './server-process';
 
 type TSizes = { productTypes: number; productsPerType: number; findings: number; members: number; globalUsers: number };
 const FULL: TSizes = { productTypes: 10, productsPerType: 100, findings: 100_000, members: 200, globalUsers: 20 };
@@ -103,7 +104,8 @@ export async function runSlaBench(options: TSlaBenchOptions): Promise<void> {
   let db: Database;
   let deps: Deps;
   let cleanup: () => Promise<void>;
-  const env = parseEnv({ NODE_ENV: 'production' }, { SEED_DEMO: false, WORKER_ENABLED: false });
+  // PostgreSQL deployments must share a SECRET_KEY (createDeps refuses to start without one); nothing stored is kept.
+  const env = parseEnv({ NODE_ENV: 'production', SECRET_KEY: BENCH_SECRET_KEY }, { SEED_DEMO: false, WORKER_ENABLED: false });
   if (pgUrl) {
     const handle = await openPostgresDatabase(pgUrl, { max: 4 });
     const bus = await createPostgresBus(pgUrl);

@@ -116,24 +116,40 @@ describe('text from elsewhere in Slack and Teams', () => {
     engagement: null,
   };
 
-  it('Slack: mrkdwn text objects are verbatim, with no link, mention or formatting from the text', () => {
+  it('Slack: mrkdwn text objects are verbatim; names, title and disclaimer make no link, mention or formatting', () => {
     const slack = renderSlack(hostile, names, { ...settings, disclaimer: '_read me_ <!here>' });
     const mrkdwnTexts = JSON.stringify(slack.blocks).match(/"type":"mrkdwn","text":"(?:[^"\\]|\\.)*","verbatim":true/g) ?? [];
     expect(mrkdwnTexts.length).toBeGreaterThanOrEqual(4);
     const json = JSON.stringify(slack.blocks);
     expect(json).not.toContain('"verbatim":false');
-    for (const raw of ['<!channel>', '<!here>', '<@U123>', '<https://evil.example|click>', '*bold*', '_it_', '`code`', '*Shop*']) {
+    for (const raw of ['<!channel>', '<!here>', '<@U123>', '<https://evil.example|click>', '|click>', '*bold*', '*Shop*', '_read me_']) {
       expect(json).not.toContain(raw);
     }
     expect(json).toContain('&lt;!channel&gt;');
+    expect(json).toContain('&lt;!here&gt;');
     expect(slack.blocks[0]).toMatchObject({ text: { type: 'plain_text', text: 'Scan done # heading [y](https://evil.example)' } });
     expect(slack.text).not.toContain('\n');
   });
 
-  it('Teams: no link, list, emphasis or date function forms from the text; the title is one line', () => {
+  it('Slack: the description is CommonMark, so its own emphasis, code, list and http(s) link are shown as such', () => {
+    const slack = renderSlack(hostile, names, settings);
+    const section = slack.blocks[1] as { type: string; text: { text: string } };
+    expect(section.type).toBe('section');
+    expect(section.text.text).toBe(
+      '_bold_ _it_ \u223Cstrike\u223C `code` &lt;!channel&gt; https:\u2060//evil.example|click <https://evil.example/|z>\n\n' +
+        '\u2022 item\n  {{DATE(2026-01-01T00:00:00Z)}}',
+    );
+  });
+
+  it('Teams: no link, list, emphasis or date function forms from names, title or disclaimer; the title is one line', () => {
     const { message } = renderTeams(hostile, names, { ...settings, disclaimer: '**read me** [d](https://evil.example)' });
     const card = message.attachments[0]!.content as { body: { text?: string; facts?: { title: string; value: string }[] }[] };
-    const texts = card.body.flatMap((b) => [b.text ?? '', ...(b.facts ?? []).map((f) => f.value)]).join('\n');
+    const description = card.body[2]?.text ?? '';
+    const texts = card.body
+      .filter((b) => b.text !== description)
+      .flatMap((b) => [b.text ?? '', ...(b.facts ?? []).map((f) => f.value)])
+      .join('\n');
+    expect(texts).toContain('read me');
     expect(texts).not.toMatch(/\]\(/);
     expect(texts).not.toContain('**');
     expect(texts).not.toMatch(/(^|[^\w])[*_][^\s]/);
@@ -141,6 +157,13 @@ describe('text from elsewhere in Slack and Teams', () => {
     expect(texts).not.toMatch(/^[-+] /m);
     expect(texts).not.toContain('https://evil.example');
     expect(card.body[1]?.text).not.toContain('\n');
+    // The description's own markdown: emphasis and its http(s) link kept, its date function and autolink made inert.
+    expect(description).toContain('_bold_ _it_');
+    expect(description.match(/\]\(/g)).toEqual(['](']);
+    expect(description).toContain('[z](https://evil.example/)');
+    expect(description).not.toContain('{{');
+    expect(description).not.toContain('https://evil.example|click');
+    expect(description).toMatch(/^- item /m);
   });
 });
 
@@ -153,6 +176,7 @@ describe('renderWebhookPayload', () => {
       created: '2026-03-01T12:00:00.000Z',
       title: event.title,
       description: event.description,
+      description_text: 'First line <script>alert(1)</script>\n\nSecond paragraph',
       url_ui: 'https://tocsin.example.com/products/3?tab=findings',
       url_api: 'https://tocsin.example.com/api/engagements/7',
       product_type: { id: 1, name: 'Web <apps>', url: 'https://tocsin.example.com/product-types/1' },

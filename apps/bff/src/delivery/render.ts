@@ -3,14 +3,25 @@
  * (subject, text, html), Slack Block Kit, a Teams Adaptive Card message and the webhook JSON payload.
  * Pure functions of the event, its context names and the system settings; the claim stores the result in
  * deliveries.content before the first send, so a retry sends exactly what the first attempt sent.
- * Every user-provided string is escaped for its medium.
+ * Every user-provided string is escaped for its medium. Descriptions are CommonMark: they are written out per
+ * medium by markdown-medium.ts (the webhook payload carries them as they are, and as plain text).
  */
 import { findEventInfo } from '@tocsin/contract/catalogue';
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
 import type { events } from '../db/schema';
-import { escapeSlackMrkdwn, escapeTeamsText, toInlineText, toPlainMultilineText, truncateText } from '../lib/text';
+import { escapeSlackMrkdwn, escapeTeamsText, toInlineText, truncateText } from '../lib/text';
 import { EVENT_PAYLOAD_BLOCKS, type TEventPayload } from '../notifications/event-payload';
+import {
+  escapeHtml,
+  renderMarkdownAsHtml,
+  renderMarkdownAsSlack,
+  renderMarkdownAsTeams,
+  renderMarkdownAsText,
+  toAbsoluteUrl,
+} from './markdown-medium';
+
+export { escapeHtml, toAbsoluteUrl };
 
 export type TRenderEvent = Pick<
   typeof events.$inferSelect,
@@ -41,7 +52,10 @@ export type TWebhookPayload = {
   delivery_id: string;
   created: string;
   title: string;
+  /** CommonMark, as the SPA renders it (links may be paths on this site). */
   description: string;
+  /** The description as plain text: no markdown syntax, links as "text (absolute URL)". */
+  description_text: string;
   source: string;
   url: string;
   url_ui: string;
@@ -55,12 +69,6 @@ export type TWebhookPayload = {
 
 // ---------------------------------------------------------------------------
 // Links
-
-/** An absolute link: paths are joined to the public base URL, absolute http(s) URLs kept as they are. */
-export function toAbsoluteUrl(baseUrl: string, url: string): string {
-  if (/^https?:\/\//i.test(url)) return url;
-  return `${baseUrl}${url.startsWith('/') ? '' : '/'}${url}`;
-}
 
 const UI_PATHS = {
   productType: (id: number) => `/product-types/${id}`,
@@ -116,22 +124,8 @@ const eventLabel = (event: TRenderEvent) => event.source || findEventInfo(event.
 // ---------------------------------------------------------------------------
 // Mail
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
-}
-
 /** Header values (and names placed inline) stay on one line whatever they contain. */
 const oneLine = toInlineText;
-
-function htmlParagraphs(text: string): string {
-  return text
-    .split(/\n{2,}/)
-    .map((p) => p.trim())
-    .filter((p) => p.length > 0)
-    .map((p) => `<p style="margin:0 0 12px">${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
-    .join('\n');
-}
 
 export function renderMail(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings): TMailContent {
   const links = buildLinks(event, ctx, s);
@@ -139,7 +133,8 @@ export function renderMail(event: TRenderEvent, ctx: TEventContext, s: TRenderSe
   const facts = contextFacts(ctx);
 
   const textLines = [oneLine(event.title), ''];
-  if (event.description) textLines.push(toPlainMultilineText(event.description), '');
+  const descriptionText = event.description ? renderMarkdownAsText(event.description, s) : '';
+  if (descriptionText) textLines.push(descriptionText, '');
   for (const f of facts) textLines.push(`${f.label}: ${oneLine(f.value)}`);
   if (facts.length > 0) textLines.push('');
   textLines.push(`Event: ${eventLabel(event)}`, `Open it in ${s.teamName}: ${links.event}`, '');
@@ -159,7 +154,7 @@ export function renderMail(event: TRenderEvent, ctx: TEventContext, s: TRenderSe
 <html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1a1a1a;line-height:1.45">
 <h2 style="margin:0 0 12px;font-size:18px">${escapeHtml(event.title)}</h2>
-${htmlParagraphs(event.description)}
+${event.description ? renderMarkdownAsHtml(event.description, s) : ''}
 ${factRows ? `<table style="border-collapse:collapse;margin:0 0 12px">\n${factRows}\n</table>` : ''}
 <p style="margin:0 0 12px;color:#555">Event: ${escapeHtml(eventLabel(event))}</p>
 <p style="margin:0 0 16px"><a href="${escapeHtml(links.event)}" style="display:inline-block;padding:8px 14px;background:#1f4fd1;color:#fff;border-radius:4px;text-decoration:none">Open in ${escapeHtml(s.teamName)}</a></p>
@@ -183,7 +178,8 @@ export function renderSlack(event: TRenderEvent, ctx: TEventContext, s: TRenderS
   const team = oneLine(s.teamName);
   // plain_text objects are never formatted: the title only needs to be one line.
   const blocks: unknown[] = [{ type: 'header', text: { type: 'plain_text', text: cut(oneLine(event.title), 150), emoji: false } }];
-  if (event.description) blocks.push({ type: 'section', text: mrkdwn(cut(escapeSlackMrkdwn(event.description), 3000)) });
+  const description = event.description ? renderMarkdownAsSlack(event.description, { baseUrl: s.baseUrl, max: 3000 }) : '';
+  if (description) blocks.push({ type: 'section', text: mrkdwn(description) });
   const facts = contextFacts(ctx);
   const contextElements = facts.map((f) => {
     const link = links[f.key];
@@ -216,7 +212,8 @@ export function renderTeams(event: TRenderEvent, ctx: TEventContext, s: TRenderS
     { type: 'TextBlock', text: escapeTeamsText(`${team} notification`), size: 'Small', isSubtle: true, wrap: true },
     { type: 'TextBlock', text: escapeTeamsText(oneLine(event.title)), size: 'Large', weight: 'Bolder', wrap: true },
   ];
-  if (event.description) body.push({ type: 'TextBlock', text: escapeTeamsText(event.description), wrap: true });
+  const description = event.description ? renderMarkdownAsTeams(event.description, s) : '';
+  if (description) body.push({ type: 'TextBlock', text: description, wrap: true });
   // Fact titles are ours; fact values are names people wrote.
   const facts = contextFacts(ctx).map((f) => ({ title: f.label, value: escapeTeamsText(oneLine(f.value)) }));
   facts.push({ title: 'Event', value: escapeTeamsText(oneLine(eventLabel(event))) });
@@ -255,6 +252,7 @@ export function renderWebhookPayload(event: TRenderEvent, ctx: TEventContext, s:
     created: new Date(event.createdAt).toISOString(),
     title: event.title,
     description: event.description,
+    description_text: renderMarkdownAsText(event.description, { baseUrl: s.baseUrl, forData: true }),
     source: eventLabel(event),
     url: links.event,
     url_ui: links.event,

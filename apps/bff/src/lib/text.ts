@@ -15,7 +15,7 @@ export { toInlineText, toPlainMultilineText, truncateText };
 // Autolinks
 
 /** U+2060 WORD JOINER: invisible, not white space, not punctuation, and it never allows a line break. */
-const WORD_JOINER = '\u2060';
+export const WORD_JOINER = '\u2060';
 
 /**
  * Breaks the spellings that renderers turn into links by themselves: `scheme://`, `www.` and
@@ -23,7 +23,7 @@ const WORD_JOINER = '\u2060';
  * escapes are resolved (remarkjs/remark-gfm#33), and cmark-gfm ignores escapes inside them
  * (github/cmark-gfm#388). A word joiner survives every renderer, reads the same, and links nothing.
  */
-function breakAutolinks(text: string): string {
+export function breakAutolinks(text: string): string {
   return text
     .replace(/:(?=\/\/)/g, `:${WORD_JOINER}`)
     .replace(/(www)(?=\.)/gi, `$1${WORD_JOINER}`)

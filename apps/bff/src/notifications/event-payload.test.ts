@@ -73,6 +73,7 @@ describe('addEventPayloadBlocks', () => {
           'created',
           'delivery_id',
           'description',
+          'description_text',
           'engagement',
           'event',
           'product',

@@ -13,7 +13,7 @@ import { eq, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../../app-context';
 import { findRows } from '../../db/rows';
 import { webhooks } from '../../db/schema';
-import { toInlineText, truncateText } from '../../lib/text';
+import { escapeMarkdown, toInlineText, truncateText } from '../../lib/text';
 import { classifyOutboundFailure } from '../outbound';
 import { classifyHttpAnswer, permanent, type TSendOutcome, USER_AGENT } from '../outcome';
 import { releaseWaitingForWebhook } from '../queue';
@@ -133,7 +133,8 @@ export async function pingWebhook(deps: Deps, endpoint: TWebhookEndpoint): Promi
     delivery_id: deliveryUuid,
     created: new Date(deps.now()).toISOString(),
     title: `Ping from ${settings.teamName}`,
-    description: `${settings.teamName} checks that this endpoint accepts its webhook notifications.`,
+    description: `${escapeMarkdown(settings.teamName)} checks that this endpoint accepts its webhook notifications.`,
+    description_text: `${settings.teamName} checks that this endpoint accepts its webhook notifications.`,
     url: base,
     url_ui: base,
     url_api: `${base}/api/openapi.json`,
