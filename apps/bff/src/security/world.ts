@@ -153,7 +153,7 @@ export async function createWorld(env: Partial<Env> = {}) {
       periods: SLA_PERIODS,
     }),
   );
-  const integrationToken = await ok<{ token: { id: number } }>(
+  const integrationToken = await ok<{ token: { id: number }; key: string }>(
     root.post('/api/users/integration-tokens', { name: 'CI', owner_id: users.superuser.id }),
   );
   const jobs = await ok<{ items?: { name: string }[] } | { name: string }[]>(root.get('/api/jobs'));
@@ -163,10 +163,12 @@ export async function createWorld(env: Partial<Env> = {}) {
 
   // Each logged-in role owns a personal token and an alert of its own (the stranger cannot hear about the product).
   const tokens = {} as Record<TLoggedInRole, number>;
+  const tokenKeys = {} as Record<TLoggedInRole, string>;
   const alertIds = {} as Record<TLoggedInRole, number>;
   for (const role of Object.keys(clients) as TLoggedInRole[]) {
-    const created = await ok<{ token: { id: number } }>(clients[role].post('/api/me/tokens', { name: `${role} laptop` }));
+    const created = await ok<{ token: { id: number }; key: string }>(clients[role].post('/api/me/tokens', { name: `${role} laptop` }));
     tokens[role] = created.token.id;
+    tokenKeys[role] = created.key;
     const alert = await insertRow(deps.db, alerts, {
       userId: users[role].id,
       title: `Hello ${role}`,
@@ -209,6 +211,8 @@ export async function createWorld(env: Partial<Env> = {}) {
       tokens,
       alerts: alertIds,
     },
+    /** Keys shown once at creation: no later answer may contain them. */
+    keys: { tokens: tokenKeys, integrationToken: integrationToken.key },
     /** Send a request as a role (anonymous sends no credentials). */
     send(role: TRoleName, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
       if (role === 'anonymous') return sendJson(app, method, path, body, headers);
