@@ -65,7 +65,7 @@ export async function ok<T = Record<string, unknown>>(res: Response | Promise<Re
   const r = await res;
   const text = await r.text();
   if (r.status >= 300) throw new Error(`seeding request failed with ${r.status}: ${text}`);
-  return JSON.parse(text) as T;
+  return (text === '' ? {} : JSON.parse(text)) as T;
 }
 
 export async function createWorld(env: Partial<Env> = {}) {
