@@ -102,6 +102,9 @@ async function readParts(
   let fileWritten: Promise<void> = Promise.resolve();
   parser.on('file', (name, stream, info) => {
     if (name !== 'file') {
+      // Drained and dropped; busboy still passes a truncated form's error to this stream, and an 'error' nobody
+      // listens to is an uncaught exception that ends the process.
+      stream.on('error', () => undefined);
       stream.resume();
       fail(badRequest(`Unexpected file part "${name}": send the scan in a part named "file".`, { path: name }));
       return;
