@@ -16,7 +16,8 @@
  *
  * `body` and `params` build a valid request from the seeded world, so an allowed role gets a 2xx and a refused
  * one is refused for who it is, not for what it sent. `once`: the call changes the object so that a second
- * allowed caller could not repeat it; each allowed role then gets a world of its own.
+ * allowed caller could not repeat it; each allowed role then gets a world of its own. `isolated`: the call would
+ * spoil the world the other operations share (it ends sessions or deletes a seeded object), so it gets its own.
  */
 import { TEST_PASSWORD } from '../test-utils';
 import { SLA_PERIODS, type TLoggedInRole, type TRoleName, type TWorld } from './world';
@@ -36,6 +37,8 @@ export type TExpectation = {
   /** The body is multipart (the scan upload): `body` gives its fields, the file is the generic fixture. */
   multipart?: boolean;
   once?: boolean;
+  /** The call spoils the shared world for the operations after it (ends sessions, deletes seeded objects). */
+  isolated?: boolean;
 };
 
 const PUBLIC: TAccess = { kind: 'public' };
@@ -57,12 +60,16 @@ export const EXPECTATIONS: Record<string, TExpectation> = {
     access: PUBLIC,
     body: (_w, role) => ({ username: role === 'anonymous' ? 'stranger' : role === 'superuser' ? 'root' : role, password: TEST_PASSWORD }),
   },
-  'POST /api/auth/logout': { access: PUBLIC },
+  'POST /api/auth/logout': { isolated: true, access: PUBLIC },
   'GET /api/auth/me': { access: SELF },
 
   'GET /api/me': { access: SELF },
   'PATCH /api/me': { access: SELF, body: () => ({ first_name: 'Renamed' }) },
-  'POST /api/me/password': { access: SELF, body: () => ({ current_password: TEST_PASSWORD, new_password: 'another-password-456' }) },
+  'POST /api/me/password': {
+    isolated: true,
+    access: SELF,
+    body: () => ({ current_password: TEST_PASSWORD, new_password: 'another-password-456' }),
+  },
   'GET /api/me/tokens': { access: SELF },
   'POST /api/me/tokens': { access: SELF, body: (_w, role) => ({ name: `${role} desktop` }) },
   'DELETE /api/me/tokens/{id}': { access: SELF, params: (w, role) => ({ id: own(w.ids.tokens, role) }) },
@@ -75,7 +82,7 @@ export const EXPECTATIONS: Record<string, TExpectation> = {
   },
   'GET /api/users/integration-tokens': { access: SUPERUSER },
   'POST /api/users/integration-tokens': { access: SUPERUSER, body: (w) => ({ name: 'Scanner', owner_id: w.users.superuser.id }) },
-  'DELETE /api/users/integration-tokens/{id}': { access: SUPERUSER, params: (w) => ({ id: w.ids.integrationToken }) },
+  'DELETE /api/users/integration-tokens/{id}': { isolated: true, access: SUPERUSER, params: (w) => ({ id: w.ids.integrationToken }) },
   'GET /api/users/{id}': { access: SUPERUSER, params: (w) => ({ id: w.users.victim.id }) },
   'PATCH /api/users/{id}': { access: SUPERUSER, params: (w) => ({ id: w.users.victim.id }), body: () => ({ first_name: 'Victor' }) },
   'GET /api/users/{id}/memberships': { access: SUPERUSER, params: (w) => ({ id: w.users.victim.id }) },
@@ -86,11 +93,11 @@ export const EXPECTATIONS: Record<string, TExpectation> = {
   },
 
   'GET /api/alerts': { access: SELF },
-  'DELETE /api/alerts': { access: SELF },
+  'DELETE /api/alerts': { isolated: true, access: SELF },
   'GET /api/alerts/summary': { access: SELF },
   'GET /api/alerts/stream': { access: SELF },
   'POST /api/alerts/seen': { access: SELF, body: (w, role) => ({ through_id: own(w.ids.alerts, role) }) },
-  'POST /api/alerts/remove': { access: SELF, body: (w, role) => ({ ids: [own(w.ids.alerts, role)] }) },
+  'POST /api/alerts/remove': { isolated: true, access: SELF, body: (w, role) => ({ ids: [own(w.ids.alerts, role)] }) },
   'POST /api/alerts/restore': { access: SELF, body: (w, role) => ({ ids: [own(w.ids.alerts, role)] }) },
   'GET /api/alerts/{id}': { access: SELF, params: (w, role) => ({ id: own(w.ids.alerts, role) }) },
 
@@ -128,7 +135,7 @@ export const EXPECTATIONS: Record<string, TExpectation> = {
   'POST /api/webhooks': { access: SELF, body: (w, role) => ({ name: `Hook of ${role}`, url: `${w.receiver.url}/${role}` }) },
   // The seeded webhook is a system webhook: only superusers know it exists.
   'PATCH /api/webhooks/{id}': { access: SUPERUSER_HIDDEN, body: () => ({ name: 'SIEM (renamed)' }) },
-  'DELETE /api/webhooks/{id}': { access: SUPERUSER_HIDDEN },
+  'DELETE /api/webhooks/{id}': { isolated: true, access: SUPERUSER_HIDDEN },
   'POST /api/webhooks/{id}/deactivate': { access: SUPERUSER_HIDDEN },
   'POST /api/webhooks/{id}/activate': { access: SUPERUSER_HIDDEN },
   'POST /api/webhooks/{id}/test': { access: SUPERUSER_HIDDEN },
@@ -194,7 +201,7 @@ export const EXPECTATIONS: Record<string, TExpectation> = {
   'POST /api/sla-configurations': { access: SUPERUSER, body: (_w, role) => ({ name: `SLA of ${role}`, periods: SLA_PERIODS }) },
   'GET /api/sla-configurations/{id}': { access: SELF },
   'PUT /api/sla-configurations/{id}': { access: SUPERUSER, body: () => ({ name: 'Stricter', periods: SLA_PERIODS }) },
-  'DELETE /api/sla-configurations/{id}': { access: SUPERUSER },
+  'DELETE /api/sla-configurations/{id}': { isolated: true, access: SUPERUSER },
   'GET /api/system-settings/findings': { access: SUPERUSER },
   'PUT /api/system-settings/findings': { access: SUPERUSER, body: () => ({ sla_backoff: true }) },
   'GET /api/risk-acceptances/{id}': { access: VIEW },

@@ -3,7 +3,8 @@
  * and as a user without access: arbitrary JSON, the operation's valid body with one field turned into something
  * else (wrong types, huge strings, control and bidi-override characters), unknown and `__proto__` keys, broken
  * JSON and other content types. Whatever comes in, the answer is never a 5xx, and a 4xx is the one error shape
- * `{ error: { code, message } }` with a message a person can read.
+ * `{ error: { code, message } }` with a message a person can read. Anonymous callers get 401 from every route but
+ * the public ones, whatever they send: authentication comes before validation.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,27 +102,32 @@ afterAll(async () => {
 });
 
 /** A fresh session per request: a fuzzed logout or password change must not blind the runs after it. */
-async function send(op: TOperation, role: 'superuser' | 'stranger', body: TRequestBody) {
+async function send(op: TOperation, role: TFuzzRole, body: TRequestBody) {
   const exp = EXPECTATIONS[op.key];
   const path = fillPath(op.path, w, exp?.params?.(w, role));
-  const { cookieValue, csrfToken } = await createSession(w.deps, w.users[role].id);
-  return w.app.request(`http://localhost${path}`, {
-    method: op.method,
-    headers: { cookie: `${SESSION_COOKIE}=${cookieValue}`, [CSRF_HEADER]: csrfToken, 'content-type': body.contentType },
-    body: body.text,
-  });
+  const headers: Record<string, string> = { 'content-type': body.contentType };
+  if (role !== 'anonymous') {
+    const { cookieValue, csrfToken } = await createSession(w.deps, w.users[role].id);
+    headers.cookie = `${SESSION_COOKIE}=${cookieValue}`;
+    headers[CSRF_HEADER] = csrfToken;
+  }
+  return w.app.request(`http://localhost${path}`, { method: op.method, headers, body: body.text });
 }
 
-describe.each(['superuser', 'stranger'] as const)('fuzzing every write operation as %s', (role) => {
+type TFuzzRole = 'superuser' | 'stranger' | 'anonymous';
+
+describe.each(['superuser', 'stranger', 'anonymous'] as const)('fuzzing every write operation as %s', (role) => {
   it.each(WRITES.map((op) => [op.key, op] as const))('%s: never a 5xx, every 4xx in the one error shape', async (_key, op) => {
     const exp = EXPECTATIONS[op.key];
-    const valid = exp?.body && !exp.multipart ? (exp.body(w, role) as Record<string, unknown>) : null;
+    const valid = exp?.body && !exp.multipart ? (exp.body(w, role === 'anonymous' ? 'stranger' : role) as Record<string, unknown>) : null;
     await fc.assert(
       fc.asyncProperty(bodies(valid && typeof valid === 'object' ? valid : null), async (body) => {
         const res = await send(op, role, body);
         const text = await res.text();
         const what = `${op.key} as ${role} with ${body.contentType} ${body.text.slice(0, 200)} → ${res.status} ${text.slice(0, 300)}`;
         expect(res.status, what).toBeLessThan(500);
+        // Authentication comes before validation: an anonymous caller learns nothing about a route's body.
+        if (role === 'anonymous' && exp?.access.kind !== 'public') expect(res.status, what).toBe(401);
         if (res.status >= 400) {
           const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
           expect(typeof parsed.error?.code, what).toBe('string');

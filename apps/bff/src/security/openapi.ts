@@ -67,24 +67,25 @@ export async function sendOperation(
   op: TOperation,
   role: TRoleName,
   exp: Pick<TExpectation, 'body' | 'params' | 'multipart'>,
-): Promise<{ status: number; text: string; contentType: string }> {
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; contentType: string; headers: Headers }> {
   const path = fillPath(op.path, w, exp.params?.(w, role));
   let res: Response;
   if (exp.multipart) {
     const form = new FormData();
     for (const [name, value] of Object.entries((exp.body?.(w, role) ?? {}) as Record<string, unknown>)) form.append(name, String(value));
     form.append('file', new Blob([readFileSync(`${FIXTURES}generic.json`)]), 'generic.json');
-    const headers: Record<string, string> =
+    const auth: Record<string, string> =
       role === 'anonymous' ? {} : { cookie: `${SESSION_COOKIE}=${w.clients[role].cookie}`, [CSRF_HEADER]: w.clients[role].csrfToken };
-    res = await w.app.request(`http://localhost${path}`, { method: op.method, body: form, headers });
+    res = await w.app.request(`http://localhost${path}`, { method: op.method, body: form, headers: { ...auth, ...headers } });
   } else {
-    res = await w.send(role, op.method, path, exp.body?.(w, role));
+    res = await w.send(role, op.method, path, exp.body?.(w, role), headers);
   }
   const contentType = res.headers.get('content-type') ?? '';
   if (contentType.startsWith('text/event-stream')) {
     // A live stream never ends by itself: the status and headers are the answer.
     await res.body?.cancel();
-    return { status: res.status, text: '', contentType };
+    return { status: res.status, text: '', contentType, headers: res.headers };
   }
-  return { status: res.status, text: await res.text(), contentType };
+  return { status: res.status, text: await res.text(), contentType, headers: res.headers };
 }
