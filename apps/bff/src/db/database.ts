@@ -53,11 +53,21 @@ export type Database = {
   close(): Promise<void>;
 };
 
-/** Booleans become 0/1 (both schemas store flags as integers) and undefined becomes NULL. */
+/**
+ * PostgreSQL text cannot hold U+0000 (the statement fails; SQLite stores it), so it is dropped on both dialects and
+ * both store the same text. What people send is refused before it gets here (lib/router.ts); this keeps text from
+ * elsewhere (a scan file, a receiver's answer, a search term) from failing a transaction on PostgreSQL.
+ */
+const withoutNul = (value: string) => (value.includes('\u0000') ? value.replaceAll('\u0000', '') : value);
+
+/** Booleans become 0/1 (both schemas store flags as integers), undefined becomes NULL, and text loses U+0000. */
 export function normalizeParam(value: unknown): unknown {
   if (value === undefined) return null;
   if (value === true) return 1;
   if (value === false) return 0;
+  if (typeof value === 'string') return withoutNul(value);
+  // Arrays bound as one parameter (the PostgreSQL hot paths' unnest).
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? withoutNul(v) : v));
   return value;
 }
 

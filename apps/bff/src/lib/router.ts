@@ -10,6 +10,23 @@ const isJsonMediaType = (contentType: string | undefined) =>
   contentType !== undefined && /^application\/([\w.-]+\+)?json$/i.test(contentType.split(';')[0]?.trim() ?? '');
 
 /**
+ * Where a JSON value holds U+0000, in a string or a key ("(body)" for the whole body), or null. No field takes it,
+ * and PostgreSQL cannot store it: refused here for every route at once, with the field named.
+ */
+export function findNulCharacter(value: unknown, path = ''): string | null {
+  const here = path || '(body)';
+  if (typeof value === 'string') return value.includes('\u0000') ? here : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return here;
+    const found = findNulCharacter(item, itemPath);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
  * Runs before a route's body validator (after authentication): a body that is not JSON is 415 with a message
  * that says what to send, and malformed JSON is 400 `invalid_json` naming where it breaks — rather than the
  * validator's generic answers or a list of "required" fields for a body it could not read.
@@ -24,8 +41,9 @@ function jsonBodyGate(isRequired: boolean): MiddlewareHandler<AppEnv> {
     if (!isJsonMediaType(contentType)) throw new HttpError(415, 'unsupported_media_type', UNSUPPORTED_MEDIA_TYPE_MESSAGE);
     // Cached by Hono: the validator parses the same text again.
     const text = await c.req.text();
+    let parsed: unknown;
     try {
-      JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (error) {
       const { position, line, column, reason } = findJsonProblem(text, error);
       throw new HttpError(
@@ -34,6 +52,11 @@ function jsonBodyGate(isRequired: boolean): MiddlewareHandler<AppEnv> {
         `The request body is not valid JSON at line ${line}, column ${column} (position ${position}): ${reason}.`,
         { position, line, column },
       );
+    }
+    const nulAt = findNulCharacter(parsed);
+    if (nulAt !== null) {
+      const message = 'Remove the NUL character (U+0000): no text field accepts it';
+      throw new HttpError(400, 'validation_failed', `${nulAt}: ${message}.`, [{ path: nulAt, message }]);
     }
     await next();
   };

@@ -341,7 +341,10 @@ async function resolveApiContext(deps: Deps, auth: Auth, body: TCreateEventInput
     }
     return { kind: 'product_type', id: body.product_type_id, label: `product type ${body.product_type_id}` };
   }
-  if (!caller.isSuperuser && !auth.token?.canRaiseContextFree) {
+  // An integration token holds the permission it was given, whoever owns it: a superuser's own integration token
+  // made without it must not raise installation-wide events just because it acts as that superuser.
+  const mayRaiseContextFree = auth.token?.kind === 'integration' ? auth.token.canRaiseContextFree : caller.isSuperuser;
+  if (!mayRaiseContextFree) {
     throw forbidden(
       'An event without product_id, product_type_id or engagement_id concerns the whole installation: only superusers, ' +
         'and integration tokens a superuser made with that permission, may raise one. Name the product it is about.',
