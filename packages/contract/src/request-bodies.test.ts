@@ -16,7 +16,18 @@ import * as products from './products';
 import * as systemSettings from './system-settings';
 import * as webhooks from './webhooks';
 
-const MODULES = { alerts, auth, events, findings, findingsApi, notificationAdmin, notificationSettings, products, systemSettings, webhooks };
+const MODULES = {
+  alerts,
+  auth,
+  events,
+  findings,
+  findingsApi,
+  notificationAdmin,
+  notificationSettings,
+  products,
+  systemSettings,
+  webhooks,
+};
 
 /** A minimal valid body for each request-body schema. */
 const VALID_BODIES: Record<string, { schema: z.ZodType; body: Record<string, unknown> }> = {

@@ -80,7 +80,7 @@ const ROWS: TRow[] = [
     { is_received: false, sources: ['system'], blocked_by: 'inactive' },
   ],
   [
-    'mentions: the system record joins the user\'s own channels (mail too)',
+    "mentions: the system record joins the user's own channels (mail too)",
     base({ events: ['user_mentioned'], system: new Map([['user_mentioned', M | T]]) }),
     'mail',
     { is_received: true, sources: ['system'], blocked_by: null },

@@ -40,10 +40,13 @@ function findSources(event: TEventName, channel: TChannel, input: TEffectiveInpu
   const sources: TEffectiveSource[] = [];
   const systemMask = input.system.get(event) ?? 0;
   // The system alert reaches everyone with access; for the trump events all the system's channels join the user's own.
-  const isFromSystem = SYSTEM_TRUMP_EVENTS.has(event) ? (systemMask & bit(channel)) !== 0 : channel === 'alert' && (systemMask & bit('alert')) !== 0;
+  const isFromSystem = SYSTEM_TRUMP_EVENTS.has(event)
+    ? (systemMask & bit(channel)) !== 0
+    : channel === 'alert' && (systemMask & bit('alert')) !== 0;
   if (isFromSystem) sources.push('system');
   if (((input.personal.get(event) ?? 0) & bit(channel)) !== 0) sources.push('personal');
-  if (input.product && findEventInfo(event).isProductEvent && ((input.product.get(event) ?? 0) & bit(channel)) !== 0) sources.push('product');
+  if (input.product && findEventInfo(event).isProductEvent && ((input.product.get(event) ?? 0) & bit(channel)) !== 0)
+    sources.push('product');
   return sources;
 }
 
