@@ -13,9 +13,9 @@ export type TEffectiveSource = z.infer<typeof ZEffectiveSource>;
 /**
  * Why a channel that some record selects does not reach the user:
  * channel_off — switched off in System Settings; no_access — the user may not view the product;
- * inactive — the account is deactivated; service — a service user hears nothing.
+ * inactive — the account is deactivated.
  */
-export const ZEffectiveBlock = z.enum(['channel_off', 'no_access', 'inactive', 'service']);
+export const ZEffectiveBlock = z.enum(['channel_off', 'no_access', 'inactive']);
 export type TEffectiveBlock = z.infer<typeof ZEffectiveBlock>;
 
 export const ZEffectiveCell = z.object({
