@@ -2,6 +2,7 @@
  * Admin-managed notification preferences: a superuser edits another user's settings and the user sees who did it;
  * the template applied to chosen people with its preview; the personal matrix marking what the system already sends.
  */
+import { expectNoSeriousA11yViolations } from './a11y';
 import { DEMO_ADMIN, expect, loginAs, test } from './fixtures';
 
 test('the personal matrix marks what the system record already sends, and says when products are out of reach', async ({
@@ -26,6 +27,7 @@ test('the personal matrix marks what the system record already sends, and says w
   // Jira Update is not in the system record: the member's own box, editable.
   await expect(page.getByRole('checkbox', { name: 'Jira Update: Alert', exact: true })).toBeEnabled();
   await expect(page.getByText('events about products will not reach you')).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page, 'personal matrix with inherited cells');
 
   const outsider = await makeUser();
   await page.getByRole('button', { name: 'Log out' }).click();
@@ -53,7 +55,7 @@ test('a superuser edits another user’s settings; the user sees who changed wha
   await expect(personal.getByRole('status')).toHaveText(`Saved. ${user.username} will see that you changed their settings.`);
 
   // The effective view and the history follow.
-  const effective = page.getByRole('region', { name: `What ${user.username} receives` });
+  const effective = page.getByRole('region', { name: `What ${user.username} receives`, exact: true });
   await expect(
     effective
       .getByRole('row', { name: /^Jira Update/ })
@@ -69,6 +71,7 @@ test('a superuser edits another user’s settings; the user sees who changed wha
   const history = page.getByRole('region', { name: 'Changes made by others' });
   await expect(history).toContainText('Changed by admin on');
   await expect(history).toContainText('Jira Update: removed Alert');
+  await expectNoSeriousA11yViolations(page, 'user notification settings tab');
 
   await page.getByRole('button', { name: 'Log out' }).click();
   await loginAs(page, user.username, user.password);
@@ -76,6 +79,7 @@ test('a superuser edits another user’s settings; the user sees who changed wha
   await expect(page.getByText(/^Changed by admin on .+\.$/)).toBeVisible();
   await page.getByText(/Changes made to your settings by others \(1\)/).click();
   await expect(page.getByText('Jira Update: removed Alert')).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'my notifications with changes by others');
   await expect(page.getByRole('checkbox', { name: 'Jira Update: Alert', exact: true })).not.toBeChecked();
 });
 
@@ -106,10 +110,12 @@ test('the template is applied to chosen people after a preview and a confirmatio
   await expect(apply.getByText(/^4 event × channel settings would change$/)).toBeVisible();
   await apply.getByText('Who would change').click();
   await expect(apply.getByText(`${first.username}: 2 settings`)).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'notification template with a preview');
 
   await apply.getByRole('button', { name: 'Apply template…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Apply the template?' });
   await expect(dialog).toContainText('Merge into the personal settings of 2 people: 4 settings change, all at once.');
+  await expectNoSeriousA11yViolations(page, 'apply template dialog');
   await dialog.getByRole('button', { name: 'Merge settings' }).click();
   await expect(dialog).toBeHidden();
   await expect(apply.getByRole('status').filter({ hasText: 'Template applied' })).toHaveText(

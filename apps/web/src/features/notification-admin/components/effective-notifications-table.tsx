@@ -26,7 +26,9 @@ export function EffectiveNotificationsTable({ effective, caption }: { effective:
           Switched off in System Settings (nothing is sent there): {effective.channels_off.map((c) => CHANNEL_LABELS[c]).join(', ')}.
         </p>
       )}
-      <div className="table-wrap">
+      {/* Wider than a phone: the frame scrolls, so it takes focus to scroll with the keyboard. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1). */}
+      <section className="table-wrap" aria-label={caption} tabIndex={0}>
         <table className="table">
           <caption className="visually-hidden">{caption}</caption>
           <thead>
@@ -60,7 +62,7 @@ export function EffectiveNotificationsTable({ effective, caption }: { effective:
             })}
           </tbody>
         </table>
-      </div>
+      </section>
     </div>
   );
 }
