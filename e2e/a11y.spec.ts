@@ -148,7 +148,8 @@ test('users, a user, and a non-superuser refused', async ({ page, makeUser }) =>
 test('notifications and the unsaved-changes dialog', async ({ page }) => {
   await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
   await page.goto('/notifications');
-  const box = page.getByRole('checkbox', { name: 'Test Added: Alert', exact: true });
+  // Not in the demo's system record: an editable box (Test Added is inherited from the system, so not editable).
+  const box = page.getByRole('checkbox', { name: 'Jira Update: Alert', exact: true });
   await expect(box).toBeVisible();
   await expectNoSeriousA11yViolations(page, 'notifications');
   await box.setChecked(!(await box.isChecked()));

@@ -8,9 +8,16 @@ import { DEMO_ADMIN, expect, loginAs, test, uniqueName } from './fixtures';
 const productCell = (scope: Page | Locator, event: string, channel: string) =>
   scope.getByRole('checkbox', { name: `${event}: ${channel}`, exact: true });
 
-test('product notifications start empty, save and persist', async ({ page, makeProduct, makeUser }) => {
+test('product notifications start empty, mark what already arrives, save and persist', async ({ page, makeProduct, makeUser }) => {
   const product = await makeProduct();
   const user = await makeUser({ products: [{ id: product.productId, role: 'Reader' }] });
+  // The template gave the new user an alert for every event; drop the product events the system record does not
+  // send, so the product page has editable boxes as well as inherited ones (every event is sent: a missing one is cleared).
+  const current = await user.api.get('/api/notifications/settings/personal');
+  const personal = await user.api.put('/api/notifications/settings/personal', {
+    settings: { ...current.body.settings, jira_update: [], stale_engagement: [], upcoming_engagement: [], auto_close_engagement: [] },
+  });
+  expect(personal.status, JSON.stringify(personal.body)).toBe(200);
   await loginAs(page, user.username, user.password);
   await page.goto(`/products/${product.productId}`);
   await expect(page.getByRole('heading', { level: 1, name: product.name })).toBeVisible();
@@ -21,15 +28,23 @@ test('product notifications start empty, save and persist', async ({ page, makeP
   expect(record.status).toBe(200);
   expect(record.body.columns).not.toContain('msteams');
   expect(record.body.events).not.toContain('product_added');
+  expect(Object.values(record.body.settings).flat()).toEqual([]);
 
-  // Only product events, no Teams, and nothing selected yet.
-  await expect(productCell(section, 'Scan Added', 'Alert')).not.toBeChecked();
+  // Only product events, no Teams. The demo's system record sends Scan Added alerts to everyone with access:
+  // checked, marked, and not editable here.
+  const inherited = section.getByRole('checkbox', { name: 'Scan Added: Alert (from System settings)', exact: true });
+  await expect(inherited).toBeChecked();
+  await expect(inherited).toBeDisabled();
   await expect(productCell(section, 'Product Added', 'Alert')).toHaveCount(0);
   await expect(productCell(section, 'Scan Added', 'Microsoft Teams')).toHaveCount(0);
-  await expect(section.getByRole('checkbox', { checked: true })).toHaveCount(0);
+  await expect(productCell(section, 'Jira Update', 'Alert')).not.toBeChecked();
+  // Every checked box is an inherited one: the product record itself is empty.
+  const checked = section.getByRole('checkbox', { checked: true });
+  await expect(checked.first()).toBeVisible();
+  for (const box of await checked.all()) await expect(box).toBeDisabled();
 
-  await productCell(section, 'Scan Added', 'Alert').check();
-  await productCell(section, 'Engagement Added', 'Alert').check();
+  await productCell(section, 'Jira Update', 'Alert').check();
+  await productCell(section, 'Stale Engagement', 'Alert').check();
   await section.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(section.getByRole('status').filter({ hasText: 'Notification settings updated.' })).toHaveText(
     'Notification settings updated.',
@@ -37,11 +52,12 @@ test('product notifications start empty, save and persist', async ({ page, makeP
 
   await page.reload();
   const reloaded = page.getByRole('region', { name: 'Notifications' });
-  await expect(productCell(reloaded, 'Scan Added', 'Alert')).toBeChecked();
-  await expect(productCell(reloaded, 'Engagement Added', 'Alert')).toBeChecked();
-  await expect(productCell(reloaded, 'Stale Engagement', 'Alert')).not.toBeChecked();
+  await expect(productCell(reloaded, 'Jira Update', 'Alert')).toBeChecked();
+  await expect(productCell(reloaded, 'Stale Engagement', 'Alert')).toBeChecked();
+  await expect(productCell(reloaded, 'Upcoming Engagement', 'Alert')).not.toBeChecked();
   const saved = await user.api.get(`/api/products/${product.productId}/notifications`);
-  expect(saved.body.settings.scan_added).toContain('alert');
+  expect(saved.body.settings.jira_update).toContain('alert');
+  expect(saved.body.settings.scan_added).toEqual([]);
 });
 
 test('a product the user cannot see is not found', async ({ page, makeProduct, makeUser }) => {

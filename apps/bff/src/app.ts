@@ -18,6 +18,7 @@ import { findingRoutes, productFindingRoutes } from './findings/routes';
 import { importRoutes, productTestRoutes, testRoutes } from './imports/routes';
 import { errorResponse, HttpError, unauthorized } from './lib/errors';
 import { engagementNoteRoutes, findingNoteRoutes, noteRoutes } from './notes/routes';
+import { templateApplyRoutes, userNotificationAdminRoutes } from './notification-admin/routes';
 import { findingReviewRoutes, reviewRoutes } from './reviews/routes';
 import { engagementRiskAcceptanceRoutes, productRiskAcceptanceRoutes, riskAcceptanceRoutes } from './risk-acceptances/routes';
 import { alertRoutes } from './routes/alerts';
@@ -136,6 +137,8 @@ export function createApp(deps: Deps) {
   app.route('/api', healthRoutes);
   app.route('/api/auth', authRoutes);
   app.route('/api/me', meRoutes);
+  // Before the users router: its superuser gate would refuse /api/users/me/… to everyone else.
+  app.route('/api/users', userNotificationAdminRoutes);
   app.route('/api/users', userRoutes);
   app.route('/api/alerts', alertRoutes);
   app.route('/api/events', eventRoutes);
@@ -143,6 +146,7 @@ export function createApp(deps: Deps) {
   app.route('/api/products', productRoutes);
   app.route('/api/products', productNotificationRoutes);
   app.route('/api/notifications/settings', notificationSettingsRoutes);
+  app.route('/api/notifications/template', templateApplyRoutes);
   app.route('/api/engagements', engagementRoutes);
   app.route('/api/system-settings', systemSettingsRoutes);
   app.route('/api/webhooks', webhooksRoutes);

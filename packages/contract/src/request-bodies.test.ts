@@ -10,12 +10,24 @@ import * as auth from './auth';
 import * as events from './events';
 import * as findings from './findings';
 import * as findingsApi from './findings-api';
+import * as notificationAdmin from './notification-admin';
 import * as notificationSettings from './notification-settings';
 import * as products from './products';
 import * as systemSettings from './system-settings';
 import * as webhooks from './webhooks';
 
-const MODULES = { alerts, auth, events, findings, findingsApi, notificationSettings, products, systemSettings, webhooks };
+const MODULES = {
+  alerts,
+  auth,
+  events,
+  findings,
+  findingsApi,
+  notificationAdmin,
+  notificationSettings,
+  products,
+  systemSettings,
+  webhooks,
+};
 
 /** A minimal valid body for each request-body schema. */
 const VALID_BODIES: Record<string, { schema: z.ZodType; body: Record<string, unknown> }> = {
@@ -49,6 +61,7 @@ const VALID_BODIES: Record<string, { schema: z.ZodType; body: Record<string, unk
   ZCreateTokenBody: { schema: auth.ZCreateTokenBody, body: { name: 'CI pipeline' } },
   ZCreateIntegrationTokenBody: { schema: auth.ZCreateIntegrationTokenBody, body: { name: 'GitLab CI', owner_id: 1 } },
   ZCreateEventBody: { schema: events.ZCreateEventBody, body: { event: 'scan_added', title: 'ZAP scan imported' } },
+  ZApplyTemplateBody: { schema: notificationAdmin.ZApplyTemplateBody, body: { mode: 'merge', users: 'all' } },
   ZSaveSettingsBody: { schema: notificationSettings.ZSaveSettingsBody, body: { settings: { scan_added: ['alert'] } } },
   ZCreateProductTypeBody: { schema: products.ZCreateProductTypeBody, body: { name: 'Web' } },
   ZCreateProductBody: { schema: products.ZCreateProductBody, body: { name: 'Shop', product_type_id: 1 } },

@@ -764,3 +764,31 @@ export const sentNotices = sqliteTable(
   },
   (t) => [index('sent_notices_created').on(t.createdAt)],
 );
+
+/**
+ * Changes to a user's personal (or per-product) notification settings made by someone else: a superuser editing
+ * them, or the template applied to existing users. One row per event whose channels changed, with the channel
+ * bitmasks before and after; rows written by one action share `changeSetId`. Shown to the user.
+ */
+export const notificationSettingChanges = sqliteTable(
+  'notification_setting_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeSetId: text('change_set_id').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The superuser who made the change; null once that account is deleted. */
+    changedById: integer('changed_by_id').references(() => users.id, { onDelete: 'set null' }),
+    /** admin (edited by a superuser) or template (applied to existing users). */
+    source: text('source').notNull(),
+    /** personal or product. */
+    scope: text('scope').notNull(),
+    productId: integer('product_id').references(() => products.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    channelsBefore: integer('channels_before').notNull(),
+    channelsAfter: integer('channels_after').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('notification_setting_changes_user').on(t.userId, t.createdAt)],
+);

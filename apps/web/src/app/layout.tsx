@@ -155,6 +155,9 @@ function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperus
                 <li>
                   <NavLink to={paths.systemSettings.getHref()}>System Settings</NavLink>
                 </li>
+                <li>
+                  <NavLink to={paths.notificationTemplate.getHref()}>Notification Template</NavLink>
+                </li>
               </>
             )}
             <li>

@@ -21,6 +21,7 @@ const router = createBrowserRouter([
       { path: paths.alerts.path, lazy: () => import('./routes/alerts') },
       { path: paths.alerts.detail.path, lazy: () => import('./routes/alert') },
       { path: paths.notifications.path, lazy: () => import('./routes/notifications') },
+      { path: paths.notificationTemplate.path, lazy: () => import('./routes/notification-template') },
       { path: paths.products.path, lazy: () => import('./routes/products') },
       { path: paths.products.detail.path, lazy: () => import('./routes/product') },
       { path: paths.productTypes.path, lazy: () => import('./routes/product-types') },

@@ -29,6 +29,7 @@ export const paths = {
     /** A superuser can land on one scope (System Settings links to the System matrix); others always see their own. */
     getHref: (scope?: 'system' | 'personal' | 'template') => (scope ? `/notifications?scope=${scope}` : '/notifications'),
   },
+  notificationTemplate: { path: '/notification-template', getHref: () => '/notification-template' },
   products: {
     path: '/products',
     getHref: () => '/products',
@@ -43,6 +44,10 @@ export const paths = {
     path: '/users',
     getHref: () => '/users',
     detail: { path: '/users/:id', getHref: (id: number | string) => `/users/${encodeURIComponent(String(id))}` },
+    /** The superuser's view of a user's notification settings (a tab of the user page). */
+    notifications: {
+      getHref: (id: number | string) => `/users/${encodeURIComponent(String(id))}?tab=notifications`,
+    },
   },
   profile: { path: '/profile', getHref: () => '/profile' },
   systemSettings: { path: '/system-settings', getHref: () => '/system-settings' },

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { SETTINGS_SCOPES, type TSettingsScope } from '@tocsin/contract/catalogue';
 import { useSearchParams } from 'react-router-dom';
+import { MyNotificationChanges } from '../../features/notification-admin/components/my-notification-changes';
 import { NotificationSettings } from '../../features/notifications/components/notification-settings';
 import { getSystemSettingsQueryOptions } from '../../features/system-settings/api/get-system-settings';
 import { useDocumentTitle } from '../../hooks/use-document-title';
@@ -22,6 +23,7 @@ export function Component() {
   return (
     <section>
       <h1>Notifications</h1>
+      <MyNotificationChanges />
       <NotificationSettings isSuperuser={user.is_superuser} initialScope={initialScope} onSaved={onSaved} />
     </section>
   );

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TSaveSettingsBody, TSettingsRecord } from '@tocsin/contract/notification-settings';
 import { api } from '../../../lib/api-client';
+import { getEffectiveNotificationsQueryOptions } from './get-effective-notifications';
 import { getProductNotificationsQueryOptions } from './get-product-notifications';
 
 export const updateProductNotifications = ({ productId, body }: { productId: number; body: TSaveSettingsBody }): Promise<TSettingsRecord> =>
@@ -13,6 +14,7 @@ export const useUpdateProductNotifications = () => {
     onSuccess: (record, { productId }) => {
       const { queryKey } = getProductNotificationsQueryOptions(productId);
       queryClient.setQueryData(queryKey, record);
+      void queryClient.invalidateQueries({ queryKey: getEffectiveNotificationsQueryOptions(productId).queryKey });
       return queryClient.invalidateQueries({ queryKey });
     },
   });

@@ -40,3 +40,22 @@ describe('NotificationMatrix', () => {
     expect(render([])).toContain('No notification channel is available here.');
   });
 });
+
+describe('NotificationMatrix with inherited cells', () => {
+  it('shows an inherited cell checked, not editable, and says where it comes from', () => {
+    const html = renderToStaticMarkup(
+      <NotificationMatrix
+        caption="Personal notifications"
+        events={record.events}
+        columns={['alert']}
+        selection={createSelection({ ...record, columns: ['alert'] })}
+        inherited={{ scan_added: { alert: 'from System settings' } }}
+        onChange={() => {}}
+      />,
+    );
+    expect(html).toMatch(/aria-label="Scan Added: Alert \(from System settings\)"[^>]* disabled=""[^>]* checked=""/);
+    expect(html).toContain('from System settings</span>');
+    // The other row stays editable and unchecked.
+    expect(html).toMatch(/aria-label="Product Added: Alert"(?! checked)(?! disabled)/);
+  });
+});

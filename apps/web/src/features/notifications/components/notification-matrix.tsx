@@ -4,6 +4,7 @@
  */
 import { CHANNEL_LABELS, findEventInfo, type TChannel } from '@tocsin/contract/catalogue';
 import { useEffect, useRef } from 'react';
+import type { TInheritedCells } from '../utils/inherited';
 import { getColumnState, isSelected, setCell, setColumn, type TColumnState, type TMatrixSelection } from '../utils/matrix';
 
 type TNotificationMatrixProps = {
@@ -13,9 +14,19 @@ type TNotificationMatrixProps = {
   selection: TMatrixSelection;
   onChange: (selection: TMatrixSelection) => void;
   isDisabled?: boolean;
+  /** Cells the user already receives from another record: shown checked, marked with why, and not editable here. */
+  inherited?: TInheritedCells;
 };
 
-export function NotificationMatrix({ caption, events, columns, selection, onChange, isDisabled = false }: TNotificationMatrixProps) {
+export function NotificationMatrix({
+  caption,
+  events,
+  columns,
+  selection,
+  onChange,
+  isDisabled = false,
+  inherited = {},
+}: TNotificationMatrixProps) {
   if (columns.length === 0) {
     return <p>No notification channel is available here. A superuser can enable channels in System Settings.</p>;
   }
@@ -26,19 +37,23 @@ export function NotificationMatrix({ caption, events, columns, selection, onChan
         <thead>
           <tr>
             <th scope="col">Event</th>
-            {columns.map((channel) => (
-              <th scope="col" key={channel}>
-                <span className="notification-matrix-column">
-                  {CHANNEL_LABELS[channel]}
-                  <ColumnCheckbox
-                    label={`Select all: ${CHANNEL_LABELS[channel]}`}
-                    state={getColumnState(selection, events, channel)}
-                    isDisabled={isDisabled || events.length === 0}
-                    onChange={(checked) => onChange(setColumn(selection, events, channel, checked))}
-                  />
-                </span>
-              </th>
-            ))}
+            {columns.map((channel) => {
+              // "Select all" acts on the cells this matrix may change, not on inherited ones.
+              const editable = events.filter((event) => !inherited[event]?.[channel]);
+              return (
+                <th scope="col" key={channel}>
+                  <span className="notification-matrix-column">
+                    {CHANNEL_LABELS[channel]}
+                    <ColumnCheckbox
+                      label={`Select all: ${CHANNEL_LABELS[channel]}`}
+                      state={getColumnState(selection, editable, channel)}
+                      isDisabled={isDisabled || editable.length === 0}
+                      onChange={(checked) => onChange(setColumn(selection, editable, channel, checked))}
+                    />
+                  </span>
+                </th>
+              );
+            })}
           </tr>
         </thead>
         <tbody>
@@ -57,20 +72,36 @@ export function NotificationMatrix({ caption, events, columns, selection, onChan
                     </span>
                   )}
                 </th>
-                {columns.map((channel) => (
-                  <td key={channel} className="notification-matrix-cell">
-                    {/* The label around the box makes the whole cell a touch target. */}
-                    <label className="checkbox-target">
-                      <input
-                        type="checkbox"
-                        aria-label={`${label}: ${CHANNEL_LABELS[channel]}`}
-                        checked={isSelected(selection, event, channel)}
-                        disabled={isDisabled}
-                        onChange={(e) => onChange(setCell(selection, event, channel, e.currentTarget.checked))}
-                      />
-                    </label>
-                  </td>
-                ))}
+                {columns.map((channel) => {
+                  const from = inherited[event]?.[channel];
+                  if (from) {
+                    // Already received through another record: checked, and the reason in words (name and visible text).
+                    return (
+                      <td key={channel} className="notification-matrix-cell notification-matrix-inherited">
+                        <label className="checkbox-target">
+                          <input type="checkbox" aria-label={`${label}: ${CHANNEL_LABELS[channel]} (${from})`} checked disabled readOnly />
+                        </label>
+                        <span className="inherited-mark" aria-hidden="true">
+                          {from}
+                        </span>
+                      </td>
+                    );
+                  }
+                  return (
+                    <td key={channel} className="notification-matrix-cell">
+                      {/* The label around the box makes the whole cell a touch target. */}
+                      <label className="checkbox-target">
+                        <input
+                          type="checkbox"
+                          aria-label={`${label}: ${CHANNEL_LABELS[channel]}`}
+                          checked={isSelected(selection, event, channel)}
+                          disabled={isDisabled}
+                          onChange={(e) => onChange(setCell(selection, event, channel, e.currentTarget.checked))}
+                        />
+                      </label>
+                    </td>
+                  );
+                })}
               </tr>
             );
           })}

@@ -11,8 +11,10 @@ import { ErrorMessage } from '../../../components/messages';
 import { paths } from '../../../config/paths';
 import { getErrorMessage } from '../../../lib/api-client';
 import { UNSAVED_CHANGES_MESSAGE } from '../../../lib/unsaved-changes';
+import { useEffectiveNotifications } from '../api/get-effective-notifications';
 import { useNotificationSettings } from '../api/get-notification-settings';
 import { useUpdateNotificationSettings } from '../api/update-notification-settings';
+import { findInheritedCells, reachesNoProduct } from '../utils/inherited';
 import { SettingsEditor } from './settings-editor';
 
 const SCOPE_LABELS: Record<TSettingsScope, string> = { system: 'System', personal: 'Personal', template: 'Template' };
@@ -46,6 +48,9 @@ export function NotificationSettings({
   const [isDirty, setIsDirty] = useState(false);
   const settings = useNotificationSettings(scope);
   const update = useUpdateNotificationSettings();
+  // The personal matrix shows what the system record already sends me (checked, marked, not editable here).
+  const effective = useEffectiveNotifications(undefined, { isEnabled: scope === 'personal' });
+  const inherited = scope === 'personal' && effective.data ? findInheritedCells(effective.data, 'personal') : undefined;
   const onDirtyChange = useCallback((dirty: boolean) => setIsDirty(dirty), []);
   // The System scope names the channels switched off, which have no column here, with the way to switch them on.
   const switchedOff = scope === 'system' && settings.data ? describeSwitchedOff(settings.data) : null;
@@ -98,8 +103,20 @@ export function NotificationSettings({
           <Link to={paths.systemSettings.getHref()}>Switch channels on in System Settings</Link>.
         </p>
       )}
+      {scope === 'personal' && effective.data && reachesNoProduct(effective.data) && (
+        <p className="message message-warning">
+          You cannot see any product or product type yet, so events about products will not reach you, whatever is ticked here. Mentions and
+          review requests still do. Ask a superuser for access.
+        </p>
+      )}
+      {scope === 'personal' && inherited && Object.keys(inherited).length > 0 && (
+        <p className="muted">
+          Boxes marked “from System settings” reach you already; they are set by a superuser and cannot be turned off here.
+        </p>
+      )}
       {settings.data && (
         <SettingsEditor
+          inherited={inherited}
           // A fresh editor per scope: the draft of one scope never leaks into another.
           key={scope}
           record={settings.data}

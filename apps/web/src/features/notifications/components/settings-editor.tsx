@@ -8,6 +8,7 @@ import { FormError, SubmitButton } from '../../../components/form/fields';
 import { SuccessMessage } from '../../../components/messages';
 import { useReportUnsavedChanges } from '../../../hooks/use-unsaved-changes';
 import { getErrorMessage } from '../../../lib/api-client';
+import type { TInheritedCells } from '../utils/inherited';
 import { buildSaveBody, createSelection, isSelectionDirty, type TMatrixSelection } from '../utils/matrix';
 import { NotificationMatrix } from './notification-matrix';
 
@@ -18,9 +19,11 @@ type TSettingsEditorProps = {
   save: (body: TSaveSettingsBody) => Promise<TSettingsRecord>;
   isSaving: boolean;
   onDirtyChange?: (isDirty: boolean) => void;
+  /** Cells already received through another record (shown checked and marked, not editable here). */
+  inherited?: TInheritedCells;
 };
 
-export function SettingsEditor({ record, caption, successMessage, save, isSaving, onDirtyChange }: TSettingsEditorProps) {
+export function SettingsEditor({ record, caption, successMessage, save, isSaving, onDirtyChange, inherited }: TSettingsEditorProps) {
   const [selection, setSelection] = useState<TMatrixSelection>(() => createSelection(record));
   const [result, setResult] = useState<{ kind: 'saved' } | { kind: 'error'; message: string } | null>(null);
   const isDirty = isSelectionDirty(record, selection);
@@ -51,6 +54,7 @@ export function SettingsEditor({ record, caption, successMessage, save, isSaving
         columns={record.columns}
         selection={selection}
         isDisabled={isSaving}
+        inherited={inherited}
         onChange={(next) => {
           setSelection(next);
           setResult(null);
