@@ -9,7 +9,7 @@
  * each, db.hot.insertAlertBatch / insertDeliveryBatch). Routing itself is recipients.ts, as for one event.
  * dispatch-batch.test.ts checks, on a table of cases, that this writes exactly the rows dispatchEvent writes.
  */
-import { ALERT_LIMITS, CHANNEL_BITS, findEventInfo, isCatalogueEvent, type TEventName } from '@tocsin/contract/catalogue';
+import { CHANNEL_BITS } from '@tocsin/contract/catalogue';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, withDb } from '../app-context';
 import type { Database } from '../db/database';
