@@ -7,8 +7,7 @@
  */
 import { z } from 'zod';
 import { CHANNELS, EVENT_NAMES, type TChannel } from './catalogue';
-import { ZTag } from './findings';
-import { SEVERITIES, type TSeverity, ZSeverity } from './findings';
+import { SEVERITIES, type TSeverity, ZSeverity, ZTag } from './findings';
 import { isEmailAddress } from './mailbox';
 import { isUrlText, ZHeaderValue, ZName, ZPlainLine, ZSecretText } from './plain-text';
 import { isAllowedTeamsUrl, parseHttpUrl } from './system-settings';
@@ -52,7 +51,10 @@ export const ZRuleConditions = z.strictObject({
     .nullable()
     .default(null),
   /** The scanner (test type), such as "Semgrep"; compared without regard to case. */
-  tool: ZPlainLine.max(100).nullable().default(null).transform((v) => (v === '' ? null : v)),
+  tool: ZPlainLine.max(100)
+    .nullable()
+    .default(null)
+    .transform((v) => (v === '' ? null : v)),
   /** Only events that bring new or reactivated findings (then `min_findings` counts those alone). */
   only_new: z.boolean().default(false),
 });
