@@ -124,7 +124,7 @@ async function checkDestinationIds(db: Database, ids: readonly number[]): Promis
   }
 }
 
-type TSaveRule = {
+export type TSaveRule = {
   scope: TRuleScope;
   ownerId: number | null;
   name: string;
@@ -135,7 +135,7 @@ type TSaveRule = {
   conditions: TRuleConditions;
 };
 
-async function writeRule(deps: Deps, id: number | null, rule: TSaveRule): Promise<number> {
+export async function writeRule(deps: Deps, id: number | null, rule: TSaveRule): Promise<number> {
   const now = deps.now();
   const cols = toRuleColumns(rule.conditions);
   return deps.db.transaction(async (tx) => {
