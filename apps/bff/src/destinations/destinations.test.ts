@@ -25,6 +25,8 @@ let reader: TTestClient;
 let payments: { id: number };
 let shop: { id: number };
 
+const messageOf = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message;
+
 const json = async <T = Record<string, unknown>>(res: Response, status: number): Promise<T> => {
   const body = await res.text();
   expect(res.status, body).toBe(status);
@@ -164,7 +166,7 @@ describe('destinations per product', () => {
 
     const refused = await reader.get(`/api/deliveries?destination_id=${hookDest.id}`);
     expect(refused.status).toBe(403);
-    expect((await refused.json()).error.message).toContain('superusers');
+    expect((await messageOf(refused))).toContain('superusers');
     // Their own log shows none of the destination's rows.
     const own = await json<{ total: number }>(await reader.get('/api/deliveries'), 200);
     expect(own.total).toBe(0);
@@ -231,16 +233,16 @@ describe('destinations per product', () => {
   it('refuses bad input with messages a person can act on, and non-superusers with 403', async () => {
     const bad = await admin.post('/api/destinations', { kind: 'mail', name: 'Team', addresses: ['not-an-address'] });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toContain('valid email address');
+    expect((await messageOf(bad))).toContain('valid email address');
     const internal = await admin.post('/api/destinations', { kind: 'webhook', name: 'Internal', url: 'http://10.0.0.1/hook' });
     expect(internal.status).toBe(400);
-    expect((await internal.json()).error.message).toContain('url:');
+    expect((await messageOf(internal))).toContain('url:');
     await json(await admin.post('/api/destinations', { kind: 'slack', name: 'Sec', slack_channel: '#sec' }), 201);
     const dup = await admin.post('/api/destinations', { kind: 'slack', name: 'SEC', slack_channel: '#other' });
     expect(dup.status).toBe(409);
     const rule = await admin.post('/api/system-rules', { name: 'x', events: ['sla_breach'], destination_ids: [999] });
     expect(rule.status).toBe(400);
-    expect((await rule.json()).error.message).toContain('no destination 999');
+    expect((await messageOf(rule))).toContain('no destination 999');
 
     for (const res of [
       await reader.get('/api/destinations'),
