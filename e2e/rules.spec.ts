@@ -3,8 +3,12 @@
  * would have matched (with examples); a superuser adds a webhook destination, routes events on products tagged
  * "payments" to it with a system rule, sends a test, and follows its delivery log.
  */
+import { expectNoSeriousA11yViolations } from './a11y';
 import { DEMO_ADMIN, expect, loginAs, test, uniqueName } from './fixtures';
 import { startReceiver } from './receiver';
+
+// Axe runs take a few seconds each.
+test.describe.configure({ timeout: 90_000 });
 
 test('the rules editor previews the matching events before saving', async ({ page, admin, makeProduct }) => {
   const tag = uniqueName('pay').toLowerCase();
@@ -30,6 +34,7 @@ test('the rules editor previews the matching events before saving', async ({ pag
   for (const title of titles) await expect(examples).toContainText(title);
   await expect(examples).toContainText(productName);
   await expect(examples).not.toContainText(untagged);
+  await expectNoSeriousA11yViolations(page, 'rules editor with a preview');
 
   // A stricter condition updates the preview at once.
   await form.getByLabel('Finding severity at least').selectOption('Critical');
@@ -80,6 +85,7 @@ test('a system rule sends events on tagged products to a webhook destination, wi
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: destinationName }) });
     await expect(row).toContainText('Nothing sent yet');
     expect(await page.content()).not.toContain('e2e-destination-secret');
+    await expectNoSeriousA11yViolations(page, 'destinations page');
 
     await row.getByRole('button', { name: `Send test to ${destinationName}` }).click();
     await expect(row.getByRole('status')).toContainText('accepted the ping');
