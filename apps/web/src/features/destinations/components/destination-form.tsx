@@ -15,7 +15,7 @@ import { ErrorMessage, SuccessMessage } from '../../../components/messages';
 import { getErrorMessage } from '../../../lib/api-client';
 import { useSaveDestination } from '../api/save-destination';
 
-type TValues = {
+export type TDestinationValues = {
   kind: TDestinationKind;
   name: string;
   slackChannel: string;
@@ -26,7 +26,7 @@ type TValues = {
   signingSecret: string;
 };
 
-const toValues = (d?: TDestination): TValues => ({
+const toValues = (d?: TDestination): TDestinationValues => ({
   kind: d?.kind ?? 'slack',
   name: d?.name ?? '',
   slackChannel: d?.slack_channel ?? '',
@@ -38,7 +38,7 @@ const toValues = (d?: TDestination): TValues => ({
 });
 
 /** The body the API takes; empty write-only fields are left out (kept). */
-export function toBody(v: TValues): unknown {
+export function toBody(v: TDestinationValues): unknown {
   switch (v.kind) {
     case 'slack':
       return { kind: 'slack', name: v.name, slack_channel: v.slackChannel };
@@ -69,11 +69,11 @@ export function DestinationForm({ destination, onDone }: { destination?: TDestin
   const id = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const isEdit = destination !== undefined;
-  const [v, setValues] = useState<TValues>(() => toValues(destination));
+  const [v, setValues] = useState<TDestinationValues>(() => toValues(destination));
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const save = useSaveDestination();
-  const set = <K extends keyof TValues>(key: K, value: TValues[K]) => {
+  const set = <K extends keyof TDestinationValues>(key: K, value: TDestinationValues[K]) => {
     setValues((old) => ({ ...old, [key]: value }));
     setProblem(null);
     setSaved(null);
@@ -102,7 +102,7 @@ export function DestinationForm({ destination, onDone }: { destination?: TDestin
     );
   };
 
-  const field = (key: keyof TValues, label: string, opts: { type?: string; hint?: string; autoComplete?: string } = {}) => (
+  const field = (key: keyof TDestinationValues, label: string, opts: { type?: string; hint?: string; autoComplete?: string } = {}) => (
     <div className="field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
       <input

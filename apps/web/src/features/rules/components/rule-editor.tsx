@@ -24,7 +24,7 @@ import { useSaveRule } from '../api/save-rule';
 
 export type TOption = { id: number; name: string };
 
-type TValues = {
+export type TRuleValues = {
   name: string;
   enabled: boolean;
   events: TEventName[];
@@ -40,7 +40,7 @@ type TValues = {
   onlyNew: boolean;
 };
 
-function toValues(rule?: TRule): TValues {
+function toValues(rule?: TRule): TRuleValues {
   const c = rule?.conditions;
   return {
     name: rule?.name ?? '',
@@ -60,7 +60,7 @@ function toValues(rule?: TRule): TValues {
 }
 
 /** The conditions as the API takes them; empty fields are "any". */
-export function toConditions(v: TValues): TRuleConditionsInput {
+export function toConditions(v: TRuleValues): TRuleConditionsInput {
   const tags = v.tags
     .split(',')
     .map((t) => t.trim().toLowerCase())
@@ -136,11 +136,11 @@ export function RuleEditor({
   const id = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const isEdit = rule !== undefined;
-  const [values, setValues] = useState<TValues>(() => toValues(rule));
+  const [values, setValues] = useState<TRuleValues>(() => toValues(rule));
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const save = useSaveRule(scope);
-  const set = <K extends keyof TValues>(key: K, value: TValues[K]) => {
+  const set = <K extends keyof TRuleValues>(key: K, value: TRuleValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
     setSaved(null);
     setProblem(null);
