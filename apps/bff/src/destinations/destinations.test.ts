@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resealStoredSecrets } from '../delivery/secrets';
 import { getSystemSettings } from '../delivery/settings';
 import { updateSystemSettings } from '../delivery/test-peers/fixtures';
 import { startHttpReceiver, type THttpReceiver } from '../delivery/test-peers/http-receiver';
@@ -166,7 +167,7 @@ describe('destinations per product', () => {
 
     const refused = await reader.get(`/api/deliveries?destination_id=${hookDest.id}`);
     expect(refused.status).toBe(403);
-    expect((await messageOf(refused))).toContain('superusers');
+    expect(await messageOf(refused)).toContain('superusers');
     // Their own log shows none of the destination's rows.
     const own = await json<{ total: number }>(await reader.get('/api/deliveries'), 200);
     expect(own.total).toBe(0);
@@ -230,19 +231,34 @@ describe('destinations per product', () => {
     expect(moved.header_value_set).toBe(false);
   });
 
+  it('seals a destination’s secrets left in plain text at start, but never a webhook destination’s URL', async () => {
+    const { deps } = world;
+    await deps.db.run(sql`insert into destinations (name, kind, url, header_value) values
+      ('Legacy Teams', 'msteams', 'https://example.test/flow?sig=plain-sig', null),
+      ('Legacy hook', 'webhook', 'https://example.test/hook', 'plain-header')`);
+    expect((await resealStoredSecrets(deps)).resealed).toBe(2);
+    const rows = await deps.db.all<{ kind: string; url: string; headerValue: string | null }>(
+      sql`select kind, url, header_value as "headerValue" from destinations order by id`,
+    );
+    expect(deps.secretBox.isCurrent(rows[0]!.url)).toBe(true);
+    expect(deps.secretBox.open(rows[0]!.url)).toBe('https://example.test/flow?sig=plain-sig');
+    expect(rows[1]!.url).toBe('https://example.test/hook');
+    expect(deps.secretBox.open(rows[1]!.headerValue!)).toBe('plain-header');
+  });
+
   it('refuses bad input with messages a person can act on, and non-superusers with 403', async () => {
     const bad = await admin.post('/api/destinations', { kind: 'mail', name: 'Team', addresses: ['not-an-address'] });
     expect(bad.status).toBe(400);
-    expect((await messageOf(bad))).toContain('valid email address');
+    expect(await messageOf(bad)).toContain('valid email address');
     const internal = await admin.post('/api/destinations', { kind: 'webhook', name: 'Internal', url: 'http://10.0.0.1/hook' });
     expect(internal.status).toBe(400);
-    expect((await messageOf(internal))).toContain('url:');
+    expect(await messageOf(internal)).toContain('url:');
     await json(await admin.post('/api/destinations', { kind: 'slack', name: 'Sec', slack_channel: '#sec' }), 201);
     const dup = await admin.post('/api/destinations', { kind: 'slack', name: 'SEC', slack_channel: '#other' });
     expect(dup.status).toBe(409);
     const rule = await admin.post('/api/system-rules', { name: 'x', events: ['sla_breach'], destination_ids: [999] });
     expect(rule.status).toBe(400);
-    expect((await messageOf(rule))).toContain('no destination 999');
+    expect(await messageOf(rule)).toContain('no destination 999');
 
     for (const res of [
       await reader.get('/api/destinations'),

@@ -91,7 +91,7 @@ describe('personal rules', () => {
   it('refuses bad input with messages that name the field, and products the caller cannot see', async () => {
     const noEvents = await alice.post('/api/rules', { ...criticalOnPayments, events: [] });
     expect(noEvents.status).toBe(400);
-    expect((await messageOf(noEvents))).toContain('choose at least one event');
+    expect(await messageOf(noEvents)).toContain('choose at least one event');
     const teams = await alice.post('/api/rules', { ...criticalOnPayments, channels: ['msteams'] });
     expect(teams.status).toBe(400);
     const tooMany = await alice.post('/api/rules', {
@@ -99,10 +99,10 @@ describe('personal rules', () => {
       conditions: { min_findings: { count: 101, severity: 'High' } },
     });
     expect(tooMany.status).toBe(400);
-    expect((await messageOf(tooMany))).toContain('at most 100');
+    expect(await messageOf(tooMany)).toContain('at most 100');
     const hidden = await alice.post('/api/rules', { ...criticalOnPayments, conditions: { product_ids: [vpn.id] } });
     expect(hidden.status).toBe(400);
-    expect((await messageOf(hidden))).toBe(
+    expect(await messageOf(hidden)).toBe(
       `conditions.product_ids: there is no product ${vpn.id} that you can see. Remove it from the rule.`,
     );
   });
