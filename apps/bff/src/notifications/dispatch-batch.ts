@@ -162,7 +162,10 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
     const enabled = await findEnabledChannels(db);
     const systemRecords = await findSystemMasks(db, [...new Set(todo.map((i) => prepared[i]!.routedAs))]);
     const candidatesByRouting = new Map<string, TRoutingCandidate[]>();
-    const withRules = await findEventsWithRules(db);
+    const withRules = await findEventsWithRules(
+      db,
+      todo.map((i) => prepared[i]!.routedAs),
+    );
     const facts = await computeEventFacts(
       db,
       todo.map((i, n) => ({ ...contexts[n]!, payload: prepared[i]!.input.payload })),

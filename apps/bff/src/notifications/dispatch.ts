@@ -267,7 +267,7 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
     );
     const systemMask = (systemRow?.channels ?? 0) & enabledChannelsMask(enabledChannels, alertOnly);
 
-    const withRules = await findEventsWithRules(db);
+    const withRules = await findEventsWithRules(db, [routedAs]);
     const candidates = await findCandidates(
       db,
       routedAs,

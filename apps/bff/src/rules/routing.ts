@@ -13,13 +13,22 @@ import { matchingRulesSql, type TEventFacts } from './conditions';
 
 export type TEventsWithRules = { personal: ReadonlySet<string>; system: ReadonlySet<string> };
 
-/** The events some enabled rule is about, per scope: events without one skip the rules' SQL altogether. */
-export async function findEventsWithRules(db: Database): Promise<TEventsWithRules> {
-  const rows = await db.all<{ scope: string; event: string }>(sql`select distinct r.scope, re.event
-    from rule_events re join rules r on r.id = re.rule_id where r.enabled = 1`);
+/**
+ * Of `events`, those some enabled rule is about, per scope: events without one skip the rules' SQL altogether.
+ * Each answer is an EXISTS, which stops at the first rule however many there are.
+ */
+export async function findEventsWithRules(db: Database, events: readonly string[]): Promise<TEventsWithRules> {
   const personal = new Set<string>();
   const system = new Set<string>();
-  for (const row of rows) (row.scope === 'system' ? system : personal).add(row.event);
+  const exists = (event: string, scope: string) => sql`case when exists (select 1 from rule_events re join rules r on r.id = re.rule_id
+      where re.event = ${event} and r.scope = ${scope} and r.enabled = 1) then 1 else 0 end`;
+  for (const event of new Set(events)) {
+    const row = await db.get<{ personal: number; system: number }>(
+      sql`select ${exists(event, 'personal')} as personal, ${exists(event, 'system')} as system`,
+    );
+    if (row?.personal === 1) personal.add(event);
+    if (row?.system === 1) system.add(event);
+  }
   return { personal, system };
 }
 
