@@ -5,6 +5,7 @@
  *   hanging     webhook deliveries/s with one hanging receiver of 20
  *   streams     one event fanned out to 2,000 open live streams, with another user polling the bell meanwhile
  *   sla         the daily SLA job over 100,000 open findings in 1,000 products (bench/sla.ts)
+ *   rules       fan-out to 10,000 users with 5 personal rules each against the insert floor (bench/rules.ts)
  * Flags: --only <part>[,<part>…], --db sqlite|postgres|both (default both), --small (10× less, a quick check),
  * --cpu-prof[=<dir>] (a CPU profile of every server process the deliveries parts start).
  * On PostgreSQL the bench starts its own throw-away server (scripts/pg-cluster.mjs) unless BENCH_DATABASE_URL
@@ -18,17 +19,18 @@ import { runDeliveriesBench } from './deliveries';
 import { runFoundationBench } from './foundation';
 import { startPgServer, type TPgServer } from './postgres-server';
 import { createReport, describeLoad, describeMachine, printSummary, type TDbName } from './report';
+import { runRulesBench } from './rules';
 import { runSlaBench } from './sla';
 import { runStreamsBench } from './streams';
 
-const PARTS = ['foundation', 'deliveries', 'hanging', 'streams', 'sla'] as const;
+const PARTS = ['foundation', 'deliveries', 'hanging', 'streams', 'sla', 'rules'] as const;
 type TPart = (typeof PARTS)[number];
 const DBS = ['sqlite', 'postgres', 'both'] as const;
 
 type TArgs = { parts: TPart[]; dbs: TDbName[]; small: boolean; cpuProfileDir: string | null };
 
 const USAGE =
-  'Usage: pnpm bench [-- --only foundation|deliveries|hanging|streams|sla[,…]] [--db sqlite|postgres|both] [--small] [--cpu-prof[=<dir>]]';
+  'Usage: pnpm bench [-- --only foundation|deliveries|hanging|streams|sla|rules[,…]] [--db sqlite|postgres|both] [--small] [--cpu-prof[=<dir>]]';
 
 /** A wrong flag: said in one line with the usage, without a stack trace. */
 class UsageError extends Error {}
@@ -105,6 +107,9 @@ async function main(): Promise<number> {
         const target = db === 'postgres' && pg ? await pg.createDatabase('sla') : null;
         await runSlaBench({ small: args.small, allDue: false, noAlerts: false, pgUrl: target?.url });
       }
+    }
+    if (args.parts.includes('rules')) {
+      for (const db of args.dbs) await runRulesBench({ ...common, db });
     }
   } catch (err) {
     failure = err;

@@ -12,6 +12,7 @@ import type { AppEnv, Deps } from './app-context';
 import { loadAuth } from './auth/middleware';
 import type { TStore } from './db/open';
 import { loadInstallationSecretBox } from './delivery/secrets';
+import { destinationRoutes } from './destinations/routes';
 import { engagementRoutes } from './engagements/routes';
 import type { Env } from './env';
 import { findingRoutes, productFindingRoutes } from './findings/routes';
@@ -34,6 +35,7 @@ import { productRoutes } from './routes/products';
 import { systemSettingsRoutes } from './routes/system-settings';
 import { userRoutes } from './routes/users';
 import { webhooksRoutes } from './routes/webhooks';
+import { ruleRoutes, systemRuleRoutes } from './rules/routes';
 import { jobRoutes } from './scheduler/routes';
 import { findingNoticeSettingsRoutes, productSlaRoutes, slaConfigurationRoutes } from './sla/routes';
 
@@ -169,6 +171,9 @@ export function createApp(deps: Deps) {
   app.route('/api/sla-configurations', slaConfigurationRoutes);
   app.route('/api/system-settings/findings', findingNoticeSettingsRoutes);
   app.route('/api/risk-acceptances', riskAcceptanceRoutes);
+  app.route('/api/rules', ruleRoutes);
+  app.route('/api/system-rules', systemRuleRoutes);
+  app.route('/api/destinations', destinationRoutes);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

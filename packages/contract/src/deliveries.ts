@@ -31,6 +31,8 @@ export const ZDelivery = z.object({
   destination: z.string(),
   user_id: z.number().int().nullable(),
   webhook_id: z.number().int().nullable(),
+  /** target_kind destination: the named destination a system rule sent it to (superusers only see these). */
+  destination_id: z.number().int().nullable(),
   status: ZDeliveryStatus,
   attempts: z.number().int(),
   /**
@@ -78,6 +80,8 @@ export const ZDeliveriesQuery = z.object({
   event: z.string().trim().max(64).optional(),
   since: ZIsoTime.optional(),
   until: ZIsoTime.optional(),
+  /** One named destination's deliveries (superusers). */
+  destination_id: z.coerce.number().int().positive().optional(),
   page: z.coerce.number().int().min(1).default(1),
   page_size: z.coerce.number().int().min(1).max(100).default(25),
 });

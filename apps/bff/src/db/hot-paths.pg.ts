@@ -18,13 +18,14 @@ export const pgHotPaths: THotPaths = {
 
   insertDeliveries(db, eventId, now, rows) {
     if (rows.length === 0) return Promise.resolve(0);
-    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, status, attempts,
-        next_attempt_at, created_at, updated_at)
-      select r.uuid, ${eventId}::bigint, r.channel, r.kind, r.user_id, r.webhook_id, 'queued', 0, ${now}::bigint, ${now}::bigint,
-        ${now}::bigint
+    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, destination_id, status,
+        attempts, next_attempt_at, created_at, updated_at)
+      select r.uuid, ${eventId}::bigint, r.channel, r.kind, r.user_id, r.webhook_id, r.destination_id, 'queued', 0, ${now}::bigint,
+        ${now}::bigint, ${now}::bigint
       from unnest(${param(rows.map((x) => x[0]))}::text[], ${param(rows.map((x) => x[1]))}::text[],
                   ${param(rows.map((x) => x[2]))}::text[], ${param(rows.map((x) => x[3]))}::int[],
-                  ${param(rows.map((x) => x[4]))}::int[]) as r(uuid, channel, kind, user_id, webhook_id)`);
+                  ${param(rows.map((x) => x[4]))}::int[], ${param(rows.map((x) => x[5] ?? null))}::int[])
+        as r(uuid, channel, kind, user_id, webhook_id, destination_id)`);
   },
 
   insertAlertBatch(db, alerts) {
@@ -51,13 +52,15 @@ export const pgHotPaths: THotPaths = {
 
   insertDeliveryBatch(db, now, rows) {
     if (rows.length === 0) return Promise.resolve(0);
-    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, status, attempts,
-        next_attempt_at, created_at, updated_at)
-      select r.uuid, r.event_id, r.channel, r.kind, r.user_id, r.webhook_id, 'queued', 0, ${now}::bigint, ${now}::bigint, ${now}::bigint
+    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, destination_id, status,
+        attempts, next_attempt_at, created_at, updated_at)
+      select r.uuid, r.event_id, r.channel, r.kind, r.user_id, r.webhook_id, r.destination_id, 'queued', 0, ${now}::bigint,
+        ${now}::bigint, ${now}::bigint
       from unnest(${param(rows.map((x) => x[0]))}::bigint[], ${param(rows.map((x) => x[1]))}::text[],
                   ${param(rows.map((x) => x[2]))}::text[], ${param(rows.map((x) => x[3]))}::text[],
-                  ${param(rows.map((x) => x[4]))}::int[], ${param(rows.map((x) => x[5]))}::int[])
-        with ordinality as r(event_id, uuid, channel, kind, user_id, webhook_id, ord)
+                  ${param(rows.map((x) => x[4]))}::int[], ${param(rows.map((x) => x[5]))}::int[],
+                  ${param(rows.map((x) => x[6] ?? null))}::int[])
+        with ordinality as r(event_id, uuid, channel, kind, user_id, webhook_id, destination_id, ord)
       order by r.ord`);
   },
 

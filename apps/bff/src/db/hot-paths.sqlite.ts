@@ -15,9 +15,10 @@ export const sqliteHotPaths: THotPaths = {
 
   insertDeliveries(db, eventId, now, rows) {
     if (rows.length === 0) return Promise.resolve(0);
-    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, status, attempts,
-        next_attempt_at, created_at, updated_at)
-      select j.value ->> 0, ${eventId}, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, 'queued', 0, ${now}, ${now}, ${now}
+    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, destination_id, status,
+        attempts, next_attempt_at, created_at, updated_at)
+      select j.value ->> 0, ${eventId}, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, 'queued', 0, ${now},
+        ${now}, ${now}
       from json_each(${JSON.stringify(rows)}) j`);
   },
 
@@ -31,9 +32,10 @@ export const sqliteHotPaths: THotPaths = {
 
   insertDeliveryBatch(db, now, rows) {
     if (rows.length === 0) return Promise.resolve(0);
-    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, status, attempts,
-        next_attempt_at, created_at, updated_at)
-      select j.value ->> 1, j.value ->> 0, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, 'queued', 0, ${now}, ${now}, ${now}
+    return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, destination_id, status,
+        attempts, next_attempt_at, created_at, updated_at)
+      select j.value ->> 1, j.value ->> 0, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, 'queued', 0, ${now},
+        ${now}, ${now}
       from json_each(${JSON.stringify(rows)}) j order by j.key`);
   },
 

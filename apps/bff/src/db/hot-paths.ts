@@ -21,9 +21,16 @@ export type TAlertInsert = {
   createdAt: number;
 };
 
-/** One delivery row of a fan-out: [uuid, channel, target kind, user id, webhook id]. */
-export type TDeliveryInsert = [uuid: string, channel: string, targetKind: string, userId: number | null, webhookId: number | null];
-/** A delivery row with its event: [event id, uuid, channel, target kind, user id, webhook id]. */
+/** One delivery row of a fan-out: [uuid, channel, target kind, user id, webhook id, destination id (rules/)]. */
+export type TDeliveryInsert = [
+  uuid: string,
+  channel: string,
+  targetKind: string,
+  userId: number | null,
+  webhookId: number | null,
+  destinationId?: number | null,
+];
+/** A delivery row with its event: [event id, uuid, channel, target kind, user id, webhook id, destination id]. */
 export type TEventDeliveryInsert = [eventId: number, ...TDeliveryInsert];
 
 export type TClaimRequest = {

@@ -313,6 +313,7 @@ export const deliveries = pgTable(
     targetKind: text('target_kind').notNull(),
     userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
     webhookId: integer('webhook_id').references(() => webhooks.id, { onDelete: 'cascade' }),
+    destinationId: integer('destination_id').references(() => destinations.id, { onDelete: 'cascade' }),
     status: text('status').notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ms('next_attempt_at').notNull().default(now),
@@ -337,6 +338,7 @@ export const deliveries = pgTable(
     index('deliveries_event').on(t.eventId),
     index('deliveries_user').on(t.userId),
     index('deliveries_created').on(t.createdAt),
+    index('deliveries_destination').on(t.destinationId),
   ],
 );
 
@@ -729,3 +731,93 @@ export const notificationSettingChanges = pgTable(
   },
   (t) => [index('notification_setting_changes_user').on(t.userId, t.createdAt)],
 );
+
+/** Routing rules (rules/); see schema.ts. */
+export const rules = pgTable(
+  'rules',
+  {
+    id: id(),
+    scope: text('scope').notNull(),
+    ownerId: integer('owner_id').references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    enabled: flag('enabled').notNull().default(1),
+    channels: integer('channels').notNull().default(0),
+    conditions: text('conditions').notNull(),
+    hasProductTypes: flag('has_product_types').notNull().default(0),
+    hasProducts: flag('has_products').notNull().default(0),
+    hasTags: flag('has_tags').notNull().default(0),
+    minSeverity: integer('min_severity'),
+    minCount: integer('min_count'),
+    countSeverity: integer('count_severity'),
+    tool: text('tool'),
+    onlyNew: flag('only_new').notNull().default(0),
+    createdAt: ms('created_at').notNull().default(now),
+    updatedAt: ms('updated_at').notNull().default(now),
+  },
+  (t) => [index('rules_owner').on(t.ownerId), index('rules_scope').on(t.scope)],
+);
+
+export const ruleEvents = pgTable(
+  'rule_events',
+  {
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => rules.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.event] }), index('rule_events_event').on(t.event, t.ruleId)],
+);
+
+export const ruleScopes = pgTable(
+  'rule_scopes',
+  {
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => rules.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.kind, t.value] })],
+);
+
+export const destinations = pgTable(
+  'destinations',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    slackChannel: text('slack_channel'),
+    addresses: text('addresses'),
+    url: text('url'),
+    headerName: text('header_name'),
+    headerValue: text('header_value'),
+    signingSecret: text('signing_secret'),
+    lastSuccessAt: ms('last_success_at'),
+    lastFailureAt: ms('last_failure_at'),
+    lastError: text('last_error'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    createdAt: ms('created_at').notNull().default(now),
+    updatedAt: ms('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('destinations_name_nocase').on(sql`lower(${t.name})`)],
+);
+
+export const ruleDestinations = pgTable(
+  'rule_destinations',
+  {
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => rules.id, { onDelete: 'cascade' }),
+    destinationId: integer('destination_id')
+      .notNull()
+      .references(() => destinations.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.destinationId] }), index('rule_destinations_destination').on(t.destinationId)],
+);
+
+export const eventFacts = pgTable('event_facts', {
+  eventId: bigint('event_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => events.id, { onDelete: 'cascade' }),
+  facts: text('facts').notNull(),
+});

@@ -360,6 +360,8 @@ export const deliveries = sqliteTable(
     targetKind: text('target_kind').notNull(),
     userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
     webhookId: integer('webhook_id').references(() => webhooks.id, { onDelete: 'cascade' }),
+    /** targetKind 'destination': the named destination a system rule routed the event to (rules/). */
+    destinationId: integer('destination_id').references(() => destinations.id, { onDelete: 'cascade' }),
     status: text('status').notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull().default(now),
@@ -385,6 +387,7 @@ export const deliveries = sqliteTable(
     index('deliveries_event').on(t.eventId),
     index('deliveries_user').on(t.userId),
     index('deliveries_created').on(t.createdAt),
+    index('deliveries_destination').on(t.destinationId),
   ],
 );
 
@@ -792,3 +795,114 @@ export const notificationSettingChanges = sqliteTable(
   },
   (t) => [index('notification_setting_changes_user').on(t.userId, t.createdAt)],
 );
+
+/**
+ * Routing rules (rules/): a personal rule (owner_id) adds channels for matching events on top of its owner's
+ * personal record; a system rule (owner_id null) sends matching events to named destinations. `conditions` is
+ * the rule as the API took it (JSON); the columns after it are the same conditions in the form the fan-out's
+ * SQL reads (rules/conditions.ts writes both).
+ */
+export const rules = sqliteTable(
+  'rules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** personal | system */
+    scope: text('scope').notNull(),
+    ownerId: integer('owner_id').references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    /** Personal rules: the channels added (CHANNEL_BITS). */
+    channels: integer('channels').notNull().default(0),
+    conditions: text('conditions').notNull(),
+    hasProductTypes: integer('has_product_types', { mode: 'boolean' }).notNull().default(false),
+    hasProducts: integer('has_products', { mode: 'boolean' }).notNull().default(false),
+    hasTags: integer('has_tags', { mode: 'boolean' }).notNull().default(false),
+    /** Severity rank (Info 1 … Critical 5) or null. */
+    minSeverity: integer('min_severity'),
+    minCount: integer('min_count'),
+    countSeverity: integer('count_severity'),
+    /** Lower-case tool name or null. */
+    tool: text('tool'),
+    onlyNew: integer('only_new', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('rules_owner').on(t.ownerId), index('rules_scope').on(t.scope)],
+);
+
+/** The events a rule is about, one row each: the fan-out finds a rule by its event through this index. */
+export const ruleEvents = sqliteTable(
+  'rule_events',
+  {
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => rules.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.event] }), index('rule_events_event').on(t.event, t.ruleId)],
+);
+
+/** A rule's sets: kind product_type | product (value: the id as text) | tag (value: the tag). */
+export const ruleScopes = sqliteTable(
+  'rule_scopes',
+  {
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => rules.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.kind, t.value] })],
+);
+
+/** Named destinations (superusers): a Slack channel, a Teams Workflows URL, an email list or a webhook endpoint. */
+export const destinations = sqliteTable(
+  'destinations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** slack | msteams | mail | webhook */
+    kind: text('kind').notNull(),
+    slackChannel: text('slack_channel'),
+    /** mail: JSON array of addresses. */
+    addresses: text('addresses'),
+    /** webhook: the endpoint; msteams: the Workflows URL, sealed (it carries its credential). */
+    url: text('url'),
+    headerName: text('header_name'),
+    /** Sealed. */
+    headerValue: text('header_value'),
+    /** Sealed. */
+    signingSecret: text('signing_secret'),
+    lastSuccessAt: integer('last_success_at'),
+    lastFailureAt: integer('last_failure_at'),
+    lastError: text('last_error'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('destinations_name_nocase').on(sql`lower(${t.name})`)],
+);
+
+export const ruleDestinations = sqliteTable(
+  'rule_destinations',
+  {
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => rules.id, { onDelete: 'cascade' }),
+    destinationId: integer('destination_id')
+      .notNull()
+      .references(() => destinations.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.destinationId] }), index('rule_destinations_destination').on(t.destinationId)],
+);
+
+/**
+ * What rule conditions read of an event, computed once when it is dispatched (rules/facts.ts): product tags
+ * at that moment, severities, counts, tool, new findings. The rules preview reads it back.
+ */
+export const eventFacts = sqliteTable('event_facts', {
+  eventId: integer('event_id')
+    .primaryKey()
+    .references(() => events.id, { onDelete: 'cascade' }),
+  facts: text('facts').notNull(),
+});

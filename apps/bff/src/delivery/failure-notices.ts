@@ -19,7 +19,14 @@ export const FAILURE_NOTICE_INTERVAL_MS = 3_600_000;
 export const DELIVERY_LOG_PATH = '/deliveries';
 
 /** `mail:system`, `slack:user:12`, `webhook:3`: one key per destination, whatever the event. */
-export function toDestinationKey(row: { channel: string; targetKind: string; userId: number | null; webhookId: number | null }): string {
+export function toDestinationKey(row: {
+  channel: string;
+  targetKind: string;
+  userId: number | null;
+  webhookId: number | null;
+  destinationId?: number | null;
+}): string {
+  if (row.targetKind === 'destination') return `destination:${row.destinationId ?? 'none'}`;
   if (row.targetKind === 'webhook' || row.channel === 'webhooks') return `webhook:${row.webhookId ?? 'none'}`;
   if (row.targetKind === 'user') return `${row.channel}:user:${row.userId ?? 'none'}`;
   return `${row.channel}:system`;

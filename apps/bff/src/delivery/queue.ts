@@ -36,6 +36,8 @@ export type TClaimedDelivery = {
   targetKind: string;
   userId: number | null;
   webhookId: number | null;
+  /** targetKind 'destination': the named destination (rules/, destinations/). */
+  destinationId?: number | null;
   /** Attempts made before this one. */
   attempts: number;
   /** The lease this claim holds; outcome writes check it so a claimer that lost its lease changes nothing. */
@@ -133,7 +135,7 @@ export async function claim(deps: Deps, request: TClaimRequest): Promise<TClaime
 
 async function findClaimedRows(db: Database, ids: readonly number[]): Promise<TClaimRow[]> {
   return db.all<TClaimRow>(sql`select d.id, d.uuid, d.event_id as "eventId", d.channel, d.target_kind as "targetKind",
-      d.user_id as "userId", d.webhook_id as "webhookId", d.attempts, d.lease_until as "leaseUntil", d.content,
+      d.user_id as "userId", d.webhook_id as "webhookId", d.destination_id as "destinationId", d.attempts, d.lease_until as "leaseUntil", d.content,
       e.name as "eventName", e.title as "eventTitle"
     from deliveries d join events e on e.id = d.event_id
     where ${db.fragments.inIds(sql`d.id`, ids)}

@@ -53,7 +53,11 @@ const SECRET_COLUMNS = [
   { table: 'system_settings', column: 'msteams_url', label: 'the Teams Workflows webhook URL' },
   { table: 'webhooks', column: 'header_value', label: 'a webhook header value' },
   { table: 'webhooks', column: 'signing_secret', label: 'a webhook signing secret' },
-] as const;
+  { table: 'destinations', column: 'header_value', label: 'a destination header value' },
+  { table: 'destinations', column: 'signing_secret', label: 'a destination signing secret' },
+  // Only a Teams destination's URL is a secret; a webhook destination's URL is stored as written.
+  { table: 'destinations', column: 'url', label: 'a destination Teams Workflows URL', where: "kind = 'msteams'" },
+] as const satisfies readonly { table: string; column: string; label: string; where?: string }[];
 
 export type TResealReport = { resealed: number; unreadable: string[] };
 
@@ -65,11 +69,13 @@ export type TResealReport = { resealed: number; unreadable: string[] };
  */
 export async function resealStoredSecrets(deps: Deps): Promise<TResealReport> {
   const report: TResealReport = { resealed: 0, unreadable: [] };
-  for (const { table, column, label } of SECRET_COLUMNS) {
+  for (const entry of SECRET_COLUMNS) {
+    const { table, column, label } = entry;
     const t = sql.identifier(table);
     const c = sql.identifier(column);
+    const only = 'where' in entry ? sql` and ${sql.raw(entry.where)}` : sql``;
     const rows = await deps.db.all<{ id: number; value: string }>(
-      sql`select id, ${c} as value from ${t} where ${c} is not null and ${c} != ''`,
+      sql`select id, ${c} as value from ${t} where ${c} is not null and ${c} != ''${only}`,
     );
     for (const row of rows) {
       if (deps.secretBox.isCurrent(row.value)) continue;

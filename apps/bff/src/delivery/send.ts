@@ -5,6 +5,7 @@
  */
 import { CHANNEL_LABELS } from '@tocsin/contract/catalogue';
 import type { Deps } from '../app-context';
+import { findDestinationSecrets, recordDestinationOutcome } from '../destinations/targets';
 import { redactSecrets, toSafeSnippet } from '../lib/text';
 import { computeRetryDelayMs } from './backoff';
 import { findWebhookTarget, type TChannelAdapter, type TDefer, type TSendContext } from './channels/adapter';
@@ -26,6 +27,7 @@ async function findSecretsOf(deps: Deps, claimed: TClaimedDelivery, settings: TS
     const hook = await findWebhookTarget(deps, claimed.webhookId);
     if (hook) secrets.push(openSecret(deps, hook.headerValue).value, openSecret(deps, hook.signingSecret).value);
   }
+  if (claimed.targetKind === 'destination') secrets.push(...(await findDestinationSecrets(deps, claimed.destinationId)));
   return secrets.filter((s) => s !== '');
 }
 
@@ -55,7 +57,12 @@ export async function processDelivery(deps: Deps, claimed: TClaimedDelivery, ctx
 
   const finishedAt = deps.now();
   const attempt = { startedAt, finishedAt, ok: outcome.ok, responseCode: outcome.responseCode ?? null, error: null, errorSummary: null };
-  if (outcome.ok) return (await recordAttempt(deps, claimed, attempt, { status: 'sent' })) ? 'sent' : 'lost';
+  const destinationId = claimed.targetKind === 'destination' ? (claimed.destinationId ?? null) : null;
+  if (outcome.ok) {
+    const stored = await recordAttempt(deps, claimed, attempt, { status: 'sent' });
+    if (stored && destinationId !== null) await recordDestinationOutcome(deps, destinationId, { ok: true }, finishedAt);
+    return stored ? 'sent' : 'lost';
+  }
 
   // Redacted again here, with every secret this row could meet, before anything is kept: the adapters
   // redact what they know, and this catches whatever they did not.
@@ -71,6 +78,7 @@ export async function processDelivery(deps: Deps, claimed: TClaimedDelivery, ctx
     errorSummary = `${gaveUp} ${errorSummary}`;
   }
   const failedAttempt = { ...attempt, error, errorSummary };
+  if (destinationId !== null) await recordDestinationOutcome(deps, destinationId, { ok: false, summary: errorSummary }, finishedAt);
   if (isFinal) {
     const stored = await recordAttempt(deps, claimed, failedAttempt, { status: 'failed' });
     if (stored && adapter) {

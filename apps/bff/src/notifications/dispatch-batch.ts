@@ -15,6 +15,8 @@ import { type Deps, withDb } from '../app-context';
 import type { Database } from '../db/database';
 import type { TAlertInsert, TDeliveryInsert, TEventDeliveryInsert } from '../db/hot-paths';
 import { notFound } from '../lib/errors';
+import { computeEventFacts, storeEventFacts } from '../rules/facts';
+import { buildDestinationDeliveries, findEventsWithRules } from '../rules/routing';
 import {
   buildDeliveries,
   findCandidates,
@@ -160,6 +162,14 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
     const enabled = await findEnabledChannels(db);
     const systemRecords = await findSystemMasks(db, [...new Set(todo.map((i) => prepared[i]!.routedAs))]);
     const candidatesByRouting = new Map<string, TRoutingCandidate[]>();
+    const withRules = await findEventsWithRules(
+      db,
+      todo.map((i) => prepared[i]!.routedAs),
+    );
+    const facts = await computeEventFacts(
+      db,
+      todo.map((i, n) => ({ ...contexts[n]!, payload: prepared[i]!.input.payload })),
+    );
 
     const planned: TPlanned[] = [];
     for (const [n, i] of todo.entries()) {
@@ -171,10 +181,12 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
       }
       const systemMask = (systemRecords.get(p.routedAs) ?? 0) & enabledChannelsMask(enabled, p.alertOnly);
       const systemHasAlert = (systemMask & CHANNEL_BITS.alert) !== 0;
-      const routingKey = JSON.stringify([p.routedAs, context.productId, context.productTypeId, p.recipients, systemHasAlert]);
+      // Personal rules read the event's facts: events of one routing then share candidates only with equal facts.
+      const ruleFacts = withRules.personal.has(p.routedAs) ? facts[n]! : null;
+      const routingKey = JSON.stringify([p.routedAs, context.productId, context.productTypeId, p.recipients, systemHasAlert, ruleFacts]);
       let candidates = candidatesByRouting.get(routingKey);
       if (!candidates) {
-        candidates = await findCandidates(db, p.routedAs, context, p.recipients, systemHasAlert);
+        candidates = await findCandidates(db, p.routedAs, context, p.recipients, systemHasAlert, ruleFacts);
         candidatesByRouting.set(routingKey, candidates);
       }
       const routed = routeEvent({
@@ -188,10 +200,20 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
       });
       const alerted: number[] = [];
       for (const [userId, mask] of routed.users) if (mask & CHANNEL_BITS.alert) alerted.push(userId);
-      planned.push({ prepared: p, context, alerted, deliveries: await buildDeliveries(db, routed.users, routed.systemMask) });
+      const deliveries = await buildDeliveries(db, routed.users, routed.systemMask);
+      if (p.recipients === null && !p.alertOnly && withRules.system.has(p.routedAs)) {
+        deliveries.push(...(await buildDestinationDeliveries(db, p.routedAs, facts[n]!, enabled)));
+      }
+      planned.push({ prepared: p, context, alerted, deliveries });
     }
 
     const eventIds = await insertEvents(db, planned, now);
+    const stored = eventIds.flatMap((id, n) => (id === null || id === undefined ? [] : [[id, facts[n]!] as const]));
+    await storeEventFacts(
+      db,
+      stored.map(([id]) => id),
+      stored.map(([, f]) => f),
+    );
     const alertBatch: { alert: TAlertInsert; userIds: number[] }[] = [];
     const deliveryRows: TEventDeliveryInsert[] = [];
     planned.forEach((plan, n) => {

@@ -16,6 +16,9 @@ import { type Database, isTruthy } from '../db/database';
 import type { TDeliveryInsert } from '../db/hot-paths';
 import { getPublicBaseUrl } from '../delivery/settings';
 import { badRequest, forbidden, HttpError, notFound } from '../lib/errors';
+import type { TEventFacts } from '../rules/conditions';
+import { computeEventFacts, storeEventFacts } from '../rules/facts';
+import { buildDestinationDeliveries, findEventsWithRules, personalRuleMaskJoin } from '../rules/routing';
 import type { TEventPayload } from './event-payload';
 import { enabledChannelsMask, routeEvent, type TRoutingCandidate } from './recipients';
 import { findEnabledChannels } from './settings';
@@ -91,6 +94,7 @@ type TCandidateRow = {
   canView: number | boolean;
   personalMask: number;
   productMask: number;
+  ruleMask: number;
 };
 
 /**
@@ -104,6 +108,8 @@ export async function findCandidates(
   context: TContext,
   recipients: number[] | null,
   systemHasAlert: boolean,
+  /** The event's facts when some personal rule is about its event (rules/): their channels join the masks. */
+  ruleFacts: TEventFacts | null = null,
 ): Promise<TRoutingCandidate[]> {
   const { productId, productTypeId } = context;
   const hasContext = productId !== null || productTypeId !== null;
@@ -114,7 +120,8 @@ export async function findCandidates(
         ? viewsProductTypeSql(sql`u.id`, sql`${productTypeId}`)
         : sql`1 = 0`;
   const canView = sql`(u.is_superuser = 1 or u.global_role is not null or ${viewsContext})`;
-  const ownMasks = sql`(coalesce(np.channels, 0) | coalesce(npp.channels, 0))`;
+  const ruleMask = ruleFacts === null ? sql`0` : sql`coalesce(rm.mask, 0)`;
+  const ownMasks = sql`(coalesce(np.channels, 0) | coalesce(npp.channels, 0) | ${ruleMask})`;
 
   let filter: SQL;
   // The RBAC verdict as a column; where the filter below already requires it, the constant 1 saves evaluating it twice.
@@ -131,12 +138,13 @@ export async function findCandidates(
   const rows = await db.all<TCandidateRow>(sql`
     select u.id as "userId", u.is_superuser as "isSuperuser", u.is_active as "isActive",
       ${canViewColumn} as "canView",
-      coalesce(np.channels, 0) as "personalMask", coalesce(npp.channels, 0) as "productMask"
+      coalesce(np.channels, 0) as "personalMask", coalesce(npp.channels, 0) as "productMask", ${ruleMask} as "ruleMask"
     from users u
     left join notification_settings np
       on np.scope = 'personal' and np.user_key = u.id and np.product_key = 0 and np.event = ${routedAs}
     left join notification_settings npp
       on npp.scope = 'product' and npp.user_key = u.id and npp.product_key = ${productId ?? -1} and npp.event = ${routedAs}
+    ${ruleFacts === null ? sql`` : personalRuleMaskJoin(sql`u.id`, routedAs, ruleFacts)}
     where u.is_active = 1 and ${filter}`);
   return rows.map((r) => ({
     userId: r.userId,
@@ -145,6 +153,7 @@ export async function findCandidates(
     canView: isTruthy(r.canView),
     personalMask: r.personalMask,
     productMask: r.productMask,
+    ruleMask: Number(r.ruleMask),
   }));
 }
 
@@ -244,6 +253,8 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
       return duplicateResult(winner);
     }
     const eventId = inserted.id;
+    const [facts] = await computeEventFacts(db, [{ ...context, payload: input.payload }]);
+    await storeEventFacts(db, [eventId], [facts!]);
 
     // An empty recipients list sends nothing: no query needed.
     if (recipients !== null && recipients.length === 0) {
@@ -256,7 +267,15 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
     );
     const systemMask = (systemRow?.channels ?? 0) & enabledChannelsMask(enabledChannels, alertOnly);
 
-    const candidates = await findCandidates(db, routedAs, context, recipients, (systemMask & CHANNEL_BITS.alert) !== 0);
+    const withRules = await findEventsWithRules(db, [routedAs]);
+    const candidates = await findCandidates(
+      db,
+      routedAs,
+      context,
+      recipients,
+      (systemMask & CHANNEL_BITS.alert) !== 0,
+      withRules.personal.has(routedAs) ? facts! : null,
+    );
     const routed = routeEvent({
       routedAs,
       hasContext: context.productId !== null || context.productTypeId !== null,
@@ -275,6 +294,10 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
       alerted,
     );
     const deliveries = await buildDeliveries(db, routed.users, routed.systemMask);
+    // System rules send to their destinations; like the system destinations, only for a broadcast.
+    if (recipients === null && !alertOnly && withRules.system.has(routedAs)) {
+      deliveries.push(...(await buildDestinationDeliveries(db, routedAs, facts!, enabledChannels)));
+    }
     const deliveriesCreated = await db.hot.insertDeliveries(db, eventId, now, deliveries);
     await db.run(sql`update events set alerts_created = ${alertsCreated}, deliveries_created = ${deliveriesCreated} where id = ${eventId}`);
     if (deliveriesCreated > 0) await deps.bus.publish(db, { type: 'deliveries-queued' });

@@ -207,6 +207,24 @@ const cases: TCase[] = [
     systemMask: 0,
   },
   {
+    name: 'personal rules add their channels to the personal record (union)',
+    input: { candidates: [user(1, { personalMask: m('alert'), ruleMask: m('mail', 'slack') })] },
+    users: { 1: m('alert', 'mail', 'slack') },
+    systemMask: 0,
+  },
+  {
+    name: 'a personal rule never reaches a user who may not view the context',
+    input: { candidates: [user(1, { canView: false, ruleMask: m('alert', 'mail') })] },
+    users: {},
+    systemMask: 0,
+  },
+  {
+    name: 'a personal rule cannot add Teams',
+    input: { candidates: [user(1, { ruleMask: m('msteams', 'alert') })] },
+    users: { 1: m('alert') },
+    systemMask: 0,
+  },
+  {
     name: 'users whose merged channels are empty are left out',
     input: { candidates: [user(1), user(2, { personalMask: m('alert') })] },
     users: { 2: m('alert') },

@@ -15,6 +15,8 @@ export type TRoutingCandidate = {
   personalMask: number;
   /** The user's record for the event's product (bitmask); 0 when the event has no product. */
   productMask: number;
+  /** The channels the user's own rules whose conditions the event meets add (rules/; bitmask); absent = 0. */
+  ruleMask?: number;
 };
 
 export type TRoutingInput = {
@@ -67,7 +69,7 @@ export function routeEvent(input: TRoutingInput): TRoutingResult {
     const extra = SYSTEM_TRUMP_EVENTS.has(input.routedAs) ? input.systemMask : 0;
     for (const c of input.candidates) {
       if (!wanted.has(c.userId) || !mayHear(c)) continue;
-      const mask = (c.personalMask | extra) & personalAllowed;
+      const mask = (c.personalMask | (c.ruleMask ?? 0) | extra) & personalAllowed;
       if (mask !== 0) users.set(c.userId, (users.get(c.userId) ?? 0) | mask);
     }
     return { users, systemMask: 0 };
@@ -79,7 +81,7 @@ export function routeEvent(input: TRoutingInput): TRoutingResult {
     // Without a product or product type there is nothing to check access against, so only superusers hear.
     if (!input.hasContext && !c.isSuperuser) continue;
     const productMask = input.hasContext ? c.productMask : 0;
-    const mask = (c.personalMask | productMask | systemAlert) & personalAllowed;
+    const mask = (c.personalMask | (c.ruleMask ?? 0) | productMask | systemAlert) & personalAllowed;
     if (mask !== 0) users.set(c.userId, (users.get(c.userId) ?? 0) | mask);
   }
   return { users, systemMask: input.systemMask & EXTERNAL_MASK & allowed };

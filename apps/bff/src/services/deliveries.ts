@@ -25,7 +25,7 @@ import { describeHttpStatus } from '../delivery/outcome';
 import { retryDeliveryNow } from '../delivery/queue';
 import { openSecret } from '../delivery/secrets';
 import { getSystemSettings, settingsSecretsOf, type TSystemSettings } from '../delivery/settings';
-import { conflict, notFound } from '../lib/errors';
+import { conflict, forbidden, notFound } from '../lib/errors';
 import { redactSecrets } from '../lib/text';
 import { toIso, toIsoOrNull } from '../lib/time';
 
@@ -45,6 +45,11 @@ type JoinedRow = {
   webhookName: string | null;
   webhookHeaderValue: string | null;
   webhookSigningSecret: string | null;
+  destinationName: string | null;
+  destinationKind: string | null;
+  destinationUrl: string | null;
+  destinationHeaderValue: string | null;
+  destinationSigningSecret: string | null;
 };
 
 /**
@@ -67,17 +72,40 @@ async function findJoined(deps: Deps, where: SQL | undefined, page?: { limit: nu
   const rows = await deps.db.all<Record<string, unknown> & TJoinedColumns>(sql`select ${columnsOf(deliveries)},
       e.name as "eventName", e.title as "eventTitle", u.username as "username", u.email as "userEmail",
       u.slack_email as "userSlackEmail", w.name as "webhookName",
-      w.header_value as "webhookHeaderValue", w.signing_secret as "webhookSigningSecret"
+      w.header_value as "webhookHeaderValue", w.signing_secret as "webhookSigningSecret",
+      dst.name as "destinationName", dst.kind as "destinationKind", dst.url as "destinationUrl",
+      dst.header_value as "destinationHeaderValue", dst.signing_secret as "destinationSigningSecret"
     from deliveries
       left join events e on e.id = deliveries.event_id
       left join users u on u.id = deliveries.user_id
       left join webhooks w on w.id = deliveries.webhook_id
+      left join destinations dst on dst.id = deliveries.destination_id
     ${where ? sql`where ${where}` : sql``}
     order by deliveries.id desc
     ${page ? sql`limit ${page.limit} offset ${page.offset}` : sql``}`);
   return rows.map(
-    ({ eventName, eventTitle, username, userEmail, userSlackEmail, webhookName, webhookHeaderValue, webhookSigningSecret, ...row }) => ({
+    ({
+      eventName,
+      eventTitle,
+      username,
+      userEmail,
+      userSlackEmail,
+      webhookName,
+      webhookHeaderValue,
+      webhookSigningSecret,
+      destinationName,
+      destinationKind,
+      destinationUrl,
+      destinationHeaderValue,
+      destinationSigningSecret,
+      ...row
+    }) => ({
       delivery: decodeRow(deliveries, row),
+      destinationName,
+      destinationKind,
+      destinationUrl,
+      destinationHeaderValue,
+      destinationSigningSecret,
       eventName,
       eventTitle,
       username,
@@ -94,6 +122,7 @@ async function findJoined(deps: Deps, where: SQL | undefined, page?: { limit: nu
 /** Where a delivery goes, in words, from today's settings (the system address may have changed since). */
 function describeDestination(row: JoinedRow, settings: SystemSettingsRow): string {
   const d = row.delivery;
+  if (d.destinationId !== null) return `Destination ${row.destinationName ?? `#${d.destinationId}`}`;
   if (d.webhookId !== null) return `Webhook ${row.webhookName ?? `#${d.webhookId}`}`;
   if (d.userId !== null) {
     const who = row.username ?? `user #${d.userId}`;
@@ -118,6 +147,9 @@ function secretsOf(deps: Deps, row: JoinedRow, settings: SystemSettingsRow): str
   return [
     openSecret(deps, row.webhookHeaderValue).value,
     openSecret(deps, row.webhookSigningSecret).value,
+    openSecret(deps, row.destinationHeaderValue).value,
+    openSecret(deps, row.destinationSigningSecret).value,
+    ...(row.destinationKind === 'msteams' ? teamsSecretsOf(openSecret(deps, row.destinationUrl).value) : []),
     ...settingsSecretsOf(settings),
     ...teamsSecretsOf(settings.msteamsUrl),
   ].filter((s) => s !== '');
@@ -165,6 +197,7 @@ function toDeliveryDto(deps: Deps, caller: UserRow, row: JoinedRow, settings: Sy
     destination: describeDestination(row, settings),
     user_id: d.userId,
     webhook_id: d.webhookId,
+    destination_id: d.destinationId,
     status: d.status as TDeliveryStatus,
     attempts: d.attempts,
     last_error: errorFor(caller, d.lastError, d.lastErrorSummary, d.responseCode, secrets),
@@ -180,7 +213,10 @@ function toDeliveryDto(deps: Deps, caller: UserRow, row: JoinedRow, settings: Sy
 export async function listDeliveries(deps: Deps, caller: UserRow, query: TDeliveriesQuery): Promise<TDeliveryPage> {
   const page = query.page;
   const pageSize = query.page_size;
+  if (query.destination_id !== undefined && !caller.isSuperuser)
+    throw forbidden('Only superusers can read the deliveries of a destination.');
   const where = and(
+    query.destination_id !== undefined ? eq(deliveries.destinationId, query.destination_id) : undefined,
     visibleTo(caller),
     query.status ? eq(deliveries.status, query.status) : undefined,
     query.channel ? eq(deliveries.channel, query.channel) : undefined,

@@ -147,6 +147,9 @@ function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperus
             <li>
               <NavLink to={paths.notifications.getHref()}>Notifications</NavLink>
             </li>
+            <li>
+              <NavLink to={paths.rules.getHref()}>Rules</NavLink>
+            </li>
             {isSuperuser && (
               <>
                 <li>
@@ -157,6 +160,9 @@ function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperus
                 </li>
                 <li>
                   <NavLink to={paths.notificationTemplate.getHref()}>Notification Template</NavLink>
+                </li>
+                <li>
+                  <NavLink to={paths.destinations.getHref()}>Destinations</NavLink>
                 </li>
               </>
             )}

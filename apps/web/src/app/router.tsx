@@ -32,6 +32,8 @@ const router = createBrowserRouter([
       { path: paths.systemSettings.path, lazy: () => import('./routes/system-settings') },
       { path: paths.webhooks.path, lazy: () => import('./routes/webhooks') },
       { path: paths.deliveries.path, lazy: () => import('./routes/deliveries') },
+      { path: paths.rules.path, lazy: () => import('./routes/rules') },
+      { path: paths.destinations.path, lazy: () => import('./routes/destinations') },
       { path: paths.deliveries.detail.path, lazy: () => import('./routes/delivery') },
       { path: '*', lazy: () => import('./routes/not-found') },
     ],

@@ -52,9 +52,11 @@ export const paths = {
   profile: { path: '/profile', getHref: () => '/profile' },
   systemSettings: { path: '/system-settings', getHref: () => '/system-settings' },
   webhooks: { path: '/webhooks', getHref: () => '/webhooks' },
+  rules: { path: '/rules', getHref: () => '/rules' },
+  destinations: { path: '/destinations', getHref: () => '/destinations' },
   deliveries: {
     path: '/deliveries',
-    getHref: () => '/deliveries',
+    getHref: (destinationId?: number) => (destinationId === undefined ? '/deliveries' : `/deliveries?destination_id=${destinationId}`),
     detail: { path: '/deliveries/:id', getHref: (id: number | string) => `/deliveries/${encodeURIComponent(String(id))}` },
   },
 } as const;

@@ -15,7 +15,7 @@ import type { TDeliveryContent, TEventContext, TRenderEvent, TRenderSettings } f
 import type { TSystemSettings } from '../settings';
 
 /** The fields of a delivery row that say where it goes. */
-export type TDeliveryAddress = Pick<TClaimedDelivery, 'channel' | 'targetKind' | 'userId' | 'webhookId'>;
+export type TDeliveryAddress = Pick<TClaimedDelivery, 'channel' | 'targetKind' | 'userId' | 'webhookId' | 'destinationId'>;
 
 /** Where a row cannot go is a permanent failure with the reason in words. */
 export type TResolvedTarget<TTarget> = { ok: true; target: TTarget } | { ok: false; outcome: TSendOutcome };

@@ -7,6 +7,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Deps } from '../../app-context';
+import { describeDestinationRow, resolveDestinationTarget } from '../../destinations/targets';
 import { toMailFrom } from '../../lib/mail-from';
 import { getOutboundPolicy, OutboundRefusedError, resolveSmtpTarget, type TSmtpTarget } from '../outbound';
 import { classifyFetchError, permanent, requestSignal, type TSecrets, type TSendOutcome, toAnswerSnippet, transient } from '../outcome';
@@ -214,6 +215,10 @@ export const mailChannel: TChannelAdapter<{ to: string }, TMailContent> = {
   render: (event, context, settings) => renderMail(event, context, settings),
 
   async resolveTarget(deps, row, settings) {
+    if (row.targetKind === 'destination') {
+      const destination = await resolveDestinationTarget(deps, row, 'mail');
+      return destination.ok ? { ok: true, target: { to: destination.target.to } } : destination;
+    }
     if (row.targetKind === 'system') {
       const to = settings.mailTo.trim();
       if (!to) return { ok: false, outcome: permanent(`${NO_SYSTEM_ADDRESS}, so this was not sent.`) };
@@ -242,6 +247,7 @@ export const mailChannel: TChannelAdapter<{ to: string }, TMailContent> = {
 
   async describeDestination(deps, row, settings) {
     if (row.targetKind === 'system') return `the system email address${settings.mailTo ? ` (${settings.mailTo})` : ''}`;
+    if (row.targetKind === 'destination') return describeDestinationRow(deps, row);
     if (row.targetKind !== 'user') return describeOtherDestination(deps, row);
     const user = await findUserTarget(deps, row.userId);
     return `${user?.username ?? `user ${row.userId}`}'s email${user ? ` (${user.email})` : ''}`;

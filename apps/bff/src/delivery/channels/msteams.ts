@@ -6,6 +6,7 @@
  */
 
 import type { Deps } from '../../app-context';
+import { describeDestinationRow, resolveDestinationTarget } from '../../destinations/targets';
 import { redactSecrets } from '../../lib/text';
 import { classifyOutboundFailure } from '../outbound';
 import { classifyHttpAnswer, permanent, type TSecrets, type TSendOutcome, toAnswerSnippet, transient } from '../outcome';
@@ -34,6 +35,11 @@ export function teamsSecretsOf(url: string): string[] {
     // not a URL: the whole text is the only form
   }
   return secrets;
+}
+
+/** The settings with another Workflows URL (a destination's): the same post, to that flow. */
+export function withTeamsUrl(settings: TSystemSettings, url: string): TSystemSettings {
+  return { ...settings, msteamsUrl: url, unreadableSecrets: settings.unreadableSecrets.filter((s) => s !== 'msteamsUrl') };
 }
 
 const PERSONAL_TEAMS = 'Microsoft Teams only has a shared channel: personal Teams notifications are never sent.';
@@ -81,18 +87,25 @@ function redactOutcome(outcome: TSendOutcome, secrets: TSecrets): TSendOutcome {
 }
 
 /** Teams has one shared channel, configured in System Settings: no personal destinations. */
-export const msteamsChannel: TChannelAdapter<null, TTeamsContent> = {
+export const msteamsChannel: TChannelAdapter<null | { url: string }, TTeamsContent> = {
   channel: 'msteams',
   notice: { words: 'Microsoft Teams', source: 'Microsoft Teams Notification', icon: 'msteams' },
 
   render: (event, context, settings) => renderTeams(event, context, settings),
 
-  async resolveTarget(_deps, row) {
+  async resolveTarget(deps, row) {
+    if (row.targetKind === 'destination') {
+      const destination = await resolveDestinationTarget(deps, row, 'msteams');
+      return destination.ok ? { ok: true, target: { url: destination.target.url } } : destination;
+    }
     if (row.targetKind !== 'system') return { ok: false, outcome: permanent(PERSONAL_TEAMS) };
     return { ok: true, target: null };
   },
 
-  send: (deps, { content }, ctx) => postTeamsMessage(deps, ctx.settings, content.message, { signal: ctx.signal }),
+  send: (deps, { target, content }, ctx) =>
+    postTeamsMessage(deps, target === null ? ctx.settings : withTeamsUrl(ctx.settings, target.url), content.message, {
+      signal: ctx.signal,
+    }),
 
   async sendTest(deps, { settings, event, context, render }) {
     const outcome = await postTeamsMessage(deps, settings, renderTeams(event, context, render).message, {});
@@ -104,6 +117,7 @@ export const msteamsChannel: TChannelAdapter<null, TTeamsContent> = {
   },
 
   async describeDestination(deps, row) {
+    if (row.targetKind === 'destination') return describeDestinationRow(deps, row);
     return row.targetKind === 'system' ? 'the Microsoft Teams channel' : describeOtherDestination(deps, row);
   },
 

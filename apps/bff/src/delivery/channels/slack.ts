@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Deps } from '../../app-context';
 import { updateRows } from '../../db/rows';
 import { users } from '../../db/schema';
+import { describeDestinationRow, resolveDestinationTarget } from '../../destinations/targets';
 import { classifyOutboundFailure, type TOutboundResponse } from '../outbound';
 import { classifyHttpAnswer, parseRetryAfter, permanent, type TSendOutcome, toAnswerSnippet, transient } from '../outcome';
 import { renderSlack, type TSlackContent } from '../render';
@@ -239,7 +240,10 @@ export async function sendSlackToUser(
 }
 
 /** A system notification goes to the configured channel under the bot name, a personal one to the user's DM. */
-export const slackChannel: TChannelAdapter<{ kind: 'system' } | { kind: 'user'; user: TUserTarget }, TSlackContent> = {
+export const slackChannel: TChannelAdapter<
+  { kind: 'system' } | { kind: 'user'; user: TUserTarget } | { kind: 'destination'; channel: string },
+  TSlackContent
+> = {
   channel: 'slack',
   notice: { words: 'Slack', source: 'Slack Notification', icon: 'slack' },
 
@@ -247,6 +251,10 @@ export const slackChannel: TChannelAdapter<{ kind: 'system' } | { kind: 'user'; 
 
   async resolveTarget(deps, row) {
     if (row.targetKind === 'system') return { ok: true, target: { kind: 'system' } };
+    if (row.targetKind === 'destination') {
+      const destination = await resolveDestinationTarget(deps, row, 'slack');
+      return destination.ok ? { ok: true, target: { kind: 'destination', channel: destination.target.channel } } : destination;
+    }
     if (row.targetKind !== 'user')
       return { ok: false, outcome: permanent(`A Slack delivery cannot go to a "${row.targetKind}" destination.`) };
     const user = await resolveActiveUser(deps, row.userId);
@@ -255,6 +263,13 @@ export const slackChannel: TChannelAdapter<{ kind: 'system' } | { kind: 'user'; 
 
   send(deps, { target, content }, ctx) {
     if (target.kind === 'system') return sendSlackToSystemChannel(deps, ctx.settings, content, ctx.signal);
+    // A destination's channel, through the system Slack app (its token and bot name).
+    if (target.kind === 'destination') {
+      return postSlackMessage(deps, ctx.settings, target.channel, content, {
+        username: ctx.settings.slackUsername.trim() || undefined,
+        signal: ctx.signal,
+      });
+    }
     return sendSlackToUser(deps, ctx.settings, target.user, content, ctx.signal);
   },
 
@@ -269,6 +284,7 @@ export const slackChannel: TChannelAdapter<{ kind: 'system' } | { kind: 'user'; 
 
   async describeDestination(deps, row, settings) {
     if (row.targetKind === 'system') return `the system Slack channel${settings.slackChannel ? ` (${settings.slackChannel})` : ''}`;
+    if (row.targetKind === 'destination') return describeDestinationRow(deps, row);
     if (row.targetKind !== 'user') return describeOtherDestination(deps, row);
     const user = await findUserTarget(deps, row.userId);
     return `${user?.username ?? `user ${row.userId}`}'s Slack DM${user?.slackEmail ? ` (${user.slackEmail})` : ''}`;

@@ -13,6 +13,7 @@ import { eq, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../../app-context';
 import { findRows } from '../../db/rows';
 import { webhooks } from '../../db/schema';
+import { describeDestinationRow, resolveDestinationTarget } from '../../destinations/targets';
 import { escapeMarkdown, toInlineText, truncateText } from '../../lib/text';
 import { classifyOutboundFailure } from '../outbound';
 import { classifyHttpAnswer, permanent, type TSendOutcome, USER_AGENT } from '../outcome';
@@ -192,7 +193,7 @@ const timeoutMsOf = (settings: { webhooksTimeoutSeconds: number }) => Math.max(1
  * may go now: a resting endpoint puts its rows back untouched, a recovering one gets one probe at a time, and
  * every answer is recorded on it.
  */
-export const webhookChannel: TChannelAdapter<TWebhookTarget, TWebhookContent> = {
+export const webhookChannel: TChannelAdapter<TWebhookTarget | { destination: TWebhookEndpoint }, TWebhookContent> = {
   channel: 'webhooks',
   notice: { words: 'Webhook', source: 'Webhook Notification', icon: 'webhooks' },
 
@@ -203,13 +204,28 @@ export const webhookChannel: TChannelAdapter<TWebhookTarget, TWebhookContent> = 
   }),
 
   async resolveTarget(deps, row) {
+    if (row.targetKind === 'destination') {
+      const destination = await resolveDestinationTarget(deps, row, 'webhook');
+      return destination.ok ? { ok: true, target: { destination: destination.target.endpoint } } : destination;
+    }
     if (row.webhookId === null) return { ok: false, outcome: permanent('This webhook delivery names no endpoint.') };
     const hook = await findWebhookTarget(deps, row.webhookId);
     if (!hook) return { ok: false, outcome: permanent(`Webhook ${row.webhookId} no longer exists.`) };
     return { ok: true, target: hook };
   },
 
-  async send(deps, { delivery, target: hook, content }, ctx) {
+  async send(deps, { delivery, target, content }, ctx) {
+    // A destination's endpoint: its health is the destination's (destinations/), not the webhooks' state machine.
+    if ('destination' in target) {
+      return postWebhook(deps, target.destination, {
+        event: content.event,
+        deliveryUuid: delivery.uuid,
+        body: JSON.stringify(content.body),
+        timeoutMs: timeoutMsOf(ctx.settings),
+        signal: ctx.signal,
+      });
+    }
+    const hook = target;
     const now = deps.now();
     const availability = checkWebhookAvailability(healthOf(hook), now);
     if (availability.kind === 'refuse') {
@@ -299,6 +315,7 @@ export const webhookChannel: TChannelAdapter<TWebhookTarget, TWebhookContent> = 
   },
 
   async describeDestination(deps, row) {
+    if (row.targetKind === 'destination') return describeDestinationRow(deps, row);
     return describeWebhook(row.webhookId === null ? undefined : await findWebhookTarget(deps, row.webhookId), row.webhookId);
   },
 

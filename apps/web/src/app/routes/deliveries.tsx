@@ -13,6 +13,11 @@ import { useDocumentTitle } from '../../hooks/use-document-title';
 import { getErrorMessage } from '../../lib/api-client';
 import { useUser } from '../../lib/auth';
 
+const parseDestinationId = (value: string | null) => {
+  const id = Number(value);
+  return value !== null && Number.isInteger(id) && id > 0 ? id : undefined;
+};
+
 /** Filters live in the URL, so a filtered log can be reloaded and shared. Unknown values are ignored. */
 function readFilters(params: URLSearchParams): TDeliveryFilters {
   const status = params.get('status');
@@ -22,6 +27,7 @@ function readFilters(params: URLSearchParams): TDeliveryFilters {
     status: (DELIVERY_STATUSES as readonly string[]).includes(status ?? '') ? (status as TDeliveryStatus) : undefined,
     channel: (EXTERNAL_CHANNELS as readonly string[]).includes(channel ?? '') ? (channel as TExternalChannel) : undefined,
     event: params.get('event') || undefined,
+    destination_id: parseDestinationId(params.get('destination_id')),
     since: params.get('since') || undefined,
     until: params.get('until') || undefined,
     page: Number.isInteger(page) && page > 1 ? page : undefined,
@@ -47,6 +53,18 @@ export function Component() {
       </p>
       {stats.isError && <ErrorMessage>{getErrorMessage(stats.error)}</ErrorMessage>}
       {stats.data && <DeliveryStatsChart stats={stats.data} />}
+      {filters.destination_id !== undefined && (
+        <p>
+          Showing the deliveries of destination #{filters.destination_id}.{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => setFilters({ ...filters, destination_id: undefined, page: undefined })}
+          >
+            Show all deliveries
+          </button>
+        </p>
+      )}
       <DeliveryFilters filters={filters} onChange={setFilters} />
       {deliveries.isPending && <p role="status">Loading deliveries…</p>}
       {deliveries.isError && <ErrorMessage>{getErrorMessage(deliveries.error)}</ErrorMessage>}

@@ -10,6 +10,8 @@ export type TDeliveryFilters = {
   /** ISO times. */
   since?: string;
   until?: string;
+  /** One named destination's deliveries (superusers; linked from the Destinations page). */
+  destination_id?: number;
   page?: number;
 };
 
