@@ -34,6 +34,16 @@ export const paths = {
     getHref: () => '/products',
     detail: { path: '/products/:id', getHref: (id: number | string) => `/products/${encodeURIComponent(String(id))}` },
   },
+  tests: { detail: { path: '/tests/:id', getHref: (id: number | string) => `/tests/${encodeURIComponent(String(id))}` } },
+  findings: {
+    detail: {
+      path: '/findings/:id',
+      getHref: (id: number | string, noteId?: number) =>
+        `/findings/${encodeURIComponent(String(id))}${noteId === undefined ? '' : `#note-${noteId}`}`,
+    },
+  },
+  slaConfigurations: { path: '/sla-configurations', getHref: () => '/sla-configurations' },
+  jobs: { path: '/jobs', getHref: () => '/jobs' },
   productTypes: {
     path: '/product-types',
     getHref: () => '/product-types',

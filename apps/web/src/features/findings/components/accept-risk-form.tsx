@@ -1,0 +1,110 @@
+/**
+ * "Accept risk" for the findings chosen in the product's list (Writers and up): owner, decision, details,
+ * expiry and what happens on expiry. The BFF refuses the whole set with one reason per problem (details),
+ * which lands on the field it names or under the form.
+ */
+import { zodResolver } from '@hookform/resolvers/zod';
+import type { TUserOption } from '@tocsin/contract/auth';
+import { RISK_DECISION_LABELS, RISK_DECISIONS, type TCreateRiskAcceptanceBody, ZCreateRiskAcceptanceBody } from '@tocsin/contract/findings';
+import { useEffect, useId } from 'react';
+import { useForm } from 'react-hook-form';
+import { CheckboxField, FormError, SelectField, SubmitButton, TextAreaField, TextField } from '../../../components/form/fields';
+import { Form } from '../../../components/form/form';
+import { toNullableString, toOptionalId, toOptionalString } from '../../../lib/form-values';
+import { useCreateRiskAcceptance } from '../api/create-risk-acceptance';
+
+export function AcceptRiskForm({
+  productId,
+  findingIds,
+  owners,
+  onAccepted,
+}: {
+  productId: number;
+  findingIds: readonly number[];
+  owners: readonly TUserOption[];
+  onAccepted: () => void;
+}) {
+  const id = useId();
+  const create = useCreateRiskAcceptance();
+  const form = useForm<TCreateRiskAcceptanceBody>({
+    resolver: zodResolver(ZCreateRiskAcceptanceBody) as never,
+    defaultValues: {
+      name: '',
+      finding_ids: [...findingIds],
+      owner_id: 0,
+      decision: 'accept',
+      decision_details: undefined,
+      expires_on: null,
+      reactivate_expired: true,
+      restart_sla_expired: false,
+    },
+  });
+  const { setValue } = form;
+  useEffect(() => setValue('finding_ids', [...findingIds]), [findingIds, setValue]);
+  const findingsError = form.formState.errors.finding_ids?.message;
+
+  return (
+    <Form
+      form={form}
+      error={create.error}
+      className="card stack"
+      aria-labelledby={`${id}-heading`}
+      onSubmit={(body) =>
+        create.mutate(
+          { productId, body },
+          {
+            onSuccess: () => {
+              form.reset({ ...form.getValues(), name: '', decision_details: undefined });
+              onAccepted();
+            },
+          },
+        )
+      }
+    >
+      <h3 id={`${id}-heading`}>Accept risk</h3>
+      <p aria-live="polite">
+        {findingIds.length === 0
+          ? 'Select open findings in the list above.'
+          : `${findingIds.length} ${findingIds.length === 1 ? 'finding' : 'findings'} selected.`}
+      </p>
+      {findingsError && <p className="field-error">{findingsError}</p>}
+      <TextField name="name" label="Name" maxLength={300} />
+      <SelectField name="owner_id" label="Owner" registerOptions={{ setValueAs: toOptionalId }}>
+        <option value="">Choose the owner</option>
+        {owners.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.username}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField name="decision" label="Decision">
+        {RISK_DECISIONS.map((d) => (
+          <option key={d} value={d}>
+            {RISK_DECISION_LABELS[d]}
+          </option>
+        ))}
+      </SelectField>
+      <TextAreaField name="decision_details" label="Decision details" rows={3} registerOptions={{ setValueAs: toOptionalString }} />
+      <TextField
+        name="expires_on"
+        label="Expiry date"
+        type="date"
+        registerOptions={{ setValueAs: toNullableString }}
+        hint="Leave empty for an acceptance that never expires."
+      />
+      <CheckboxField name="reactivate_expired" label="Reactivate findings on expiry" />
+      <CheckboxField name="restart_sla_expired" label="Restart the SLA on expiry" />
+      <div className="form-actions">
+        <SubmitButton isPending={create.isPending} pendingLabel="Accepting…" disabled={findingIds.length === 0}>
+          Accept risk
+        </SubmitButton>
+      </div>
+      <FormError />
+      {create.isSuccess && (
+        <p className="message message-success" role="status">
+          Risk accepted: {create.data.name} ({create.data.findings.length} {create.data.findings.length === 1 ? 'finding' : 'findings'}).
+        </p>
+      )}
+    </Form>
+  );
+}
