@@ -10,7 +10,7 @@ import { ProductFindings } from '../../features/findings/components/product-find
 import { RiskAcceptancesList } from '../../features/findings/components/risk-acceptances-list';
 import { TestsTable } from '../../features/findings/components/tests-table';
 import { ProductNotifications } from '../../features/notifications/components/product-notifications';
-import { useProduct } from '../../features/products/api/get-product';
+import { getProductQueryOptions, useProduct } from '../../features/products/api/get-product';
 import { CreateEngagementForm } from '../../features/products/components/create-engagement-form';
 import { EngagementsTable } from '../../features/products/components/engagements-table';
 import { ProductDetails } from '../../features/products/components/product-details';
@@ -75,7 +75,13 @@ function ProductPage({ productId }: { productId: number }) {
         {tests.isError && <ErrorMessage>{getErrorMessage(tests.error)}</ErrorMessage>}
         {tests.isSuccess && <TestsTable tests={tests.data} />}
       </section>
-      {canWrite && <ImportScanForm target={{ kind: 'product', productId, engagements: product.data.engagements }} />}
+      {canWrite && (
+        <ImportScanForm
+          target={{ kind: 'product', productId, engagements: product.data.engagements }}
+          // An import may have added an engagement by its name.
+          onImported={() => void queryClient.invalidateQueries({ queryKey: getProductQueryOptions(productId).queryKey })}
+        />
+      )}
 
       <ProductFindings productId={productId} canWrite={canWrite} owners={leads.data ?? []} />
 

@@ -9,14 +9,15 @@ import {
   IMPORT_FORMATS,
   SEVERITIES,
   type TImportScanInput,
+  type TImportScanResult,
   ZImportScanBody,
 } from '@tocsin/contract/findings';
 import type { TEngagement } from '@tocsin/contract/products';
-import { useId } from 'react';
+import { useId, useRef, useState } from 'react';
 import { type Resolver, useForm, useWatch } from 'react-hook-form';
 import { Link } from 'react-router-dom';
 import { zodBodyResolver } from '../../../components/form/body-resolver';
-import { CheckboxField, FormError, SelectField, SubmitButton, TextField } from '../../../components/form/fields';
+import { CheckboxField, Field, FormError, SelectField, SubmitButton, TextField } from '../../../components/form/fields';
 import { Form } from '../../../components/form/form';
 import { paths } from '../../../config/paths';
 import { ApiError } from '../../../lib/api-client';
@@ -25,7 +26,6 @@ import { useImportScan } from '../api/import-scan';
 export type TImportTarget = { kind: 'product'; productId: number; engagements: readonly TEngagement[] } | { kind: 'test'; testId: number };
 
 type TImportValues = {
-  file: FileList | undefined;
   format: string;
   engagement_id: string;
   engagement_name: string;
@@ -49,11 +49,12 @@ export function toImportBody(values: TImportValues, target: TImportTarget): Reco
   return { ...common, product_id: target.productId, engagement_name: values.engagement_name.trim() || undefined };
 }
 
-function importResolver(target: TImportTarget): Resolver<TImportValues, unknown, TImportOutput> {
+// The file stays out of the form's values: a FileList never compares equal, so the form would never be clean again.
+function importResolver(target: TImportTarget, getFile: () => File | undefined): Resolver<TImportValues, unknown, TImportOutput> {
   const bodyResolver = zodBodyResolver(ZImportScanBody, (values: TImportValues) => toImportBody(values, target) as never);
   return async (values, context, options) => {
     const result = await bodyResolver(values, context, options);
-    const file = values.file?.[0];
+    const file = getFile();
     const fileError = !file
       ? 'Choose a scan file'
       : file.size === 0
@@ -85,13 +86,37 @@ const todayIso = () => {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 };
 
-export function ImportScanForm({ target }: { target: TImportTarget }) {
-  const id = useId();
+export function ImportScanForm({ target, onImported }: { target: TImportTarget; onImported?: (result: TImportScanResult) => void }) {
   const importScan = useImportScan();
+  // A fresh form after each import: the file control cannot be emptied by a reset, and would stay dirty.
+  const [round, setRound] = useState(0);
+  return (
+    <ImportScanFormRound
+      key={round}
+      target={target}
+      importScan={importScan}
+      onImported={(result) => {
+        setRound((r) => r + 1);
+        onImported?.(result);
+      }}
+    />
+  );
+}
+
+function ImportScanFormRound({
+  target,
+  importScan,
+  onImported,
+}: {
+  target: TImportTarget;
+  importScan: ReturnType<typeof useImportScan>;
+  onImported: (result: TImportScanResult) => void;
+}) {
+  const id = useId();
+  const fileRef = useRef<HTMLInputElement | null>(null);
   const form = useForm<TImportValues, unknown, TImportOutput>({
-    resolver: importResolver(target),
+    resolver: importResolver(target, () => fileRef.current?.files?.[0]),
     defaultValues: {
-      file: undefined,
       format: '',
       engagement_id: target.kind === 'product' ? String(target.engagements[0]?.id ?? '') : '',
       engagement_name: '',
@@ -112,18 +137,21 @@ export function ImportScanForm({ target }: { target: TImportTarget }) {
       error={importScan.error}
       className="card stack"
       aria-labelledby={`${id}-heading`}
-      onSubmit={({ body, file }) =>
-        importScan.mutate({ body, file }, { onSuccess: () => form.reset({ ...form.getValues(), file: undefined, engagement_name: '' }) })
-      }
+      onSubmit={({ body, file }) => importScan.mutate({ body, file }, { onSuccess: onImported })}
     >
       <h2 id={`${id}-heading`}>{title}</h2>
-      <TextField
-        name="file"
-        label="Scan file"
-        type="file"
-        accept=".sarif,.json,application/json,application/sarif+json"
-        hint="SARIF 2.1.0 or a Generic Findings Import (JSON)."
-      />
+      <Field name="file" label="Scan file" hint="SARIF 2.1.0 or a Generic Findings Import (JSON).">
+        {(control) => (
+          <input
+            {...control}
+            ref={fileRef}
+            type="file"
+            name="file"
+            accept=".sarif,.json,application/json,application/sarif+json"
+            onChange={() => form.clearErrors('file' as never)}
+          />
+        )}
+      </Field>
       <SelectField name="format" label="Format">
         <option value="">Detect from the file</option>
         {IMPORT_FORMATS.map((f) => (
