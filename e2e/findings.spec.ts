@@ -211,6 +211,16 @@ test('accept the risk of selected findings on the product page', async ({ page, 
   await expect(list.getByRole('link', { name: findings[0]!.title }).first()).toBeVisible();
   await expect(page.getByRole('table', { name: 'Findings, most severe first' })).toContainText('Risk accepted');
   await expectNoSeriousA11yViolations(page, 'product page after a risk acceptance');
+
+  // Its own page, where its notices link; and the SLA summary notices' link to the product's findings.
+  await list.getByRole('link', { name: 'Accepted for the release' }).click();
+  await expect(page).toHaveURL(/\/risk-acceptances\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Risk acceptance' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Accepted for the release' })).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'risk acceptance page');
+  await page.goto(`/products/${product.productId}/findings`);
+  await expect(page).toHaveURL(new RegExp(`/products/${product.productId}#findings-heading$`));
+  await expect(page.getByRole('table', { name: 'Findings, most severe first' })).toBeVisible();
 });
 
 test('a broken scan file is refused with where it broke', async ({ page, makeProduct, makeUser }) => {

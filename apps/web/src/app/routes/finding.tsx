@@ -7,6 +7,7 @@ import { NotesSection } from '../../features/findings/components/notes-section';
 import { ReviewsSection } from '../../features/findings/components/reviews-section';
 import { StatusChangeForm } from '../../features/findings/components/status-change-form';
 import { useDocumentTitle } from '../../hooks/use-document-title';
+import { useScrollToHash } from '../../hooks/use-scroll-to-hash';
 import { ApiError, getErrorMessage } from '../../lib/api-client';
 import { useUser } from '../../lib/auth';
 import { parseId } from '../../lib/parse-id';
@@ -21,6 +22,7 @@ function FindingPage({ findingId }: { findingId: number }) {
   const finding = useFinding(findingId);
   const user = useUser();
   useDocumentTitle(finding.data?.title ?? 'Finding');
+  useScrollToHash(finding.isSuccess);
   if (finding.isPending) return <p role="status">Loading the finding…</p>;
   if (finding.isError && finding.error instanceof ApiError && finding.error.status === 404) return <NotFound />;
   if (finding.isError) return <ErrorMessage>{getErrorMessage(finding.error)}</ErrorMessage>;

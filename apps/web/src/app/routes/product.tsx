@@ -17,6 +17,7 @@ import { ProductDetails } from '../../features/products/components/product-detai
 import { ProductSlaSection } from '../../features/sla/components/product-sla-section';
 import { useUserOptions } from '../../features/users/api/get-user-options';
 import { useDocumentTitle } from '../../hooks/use-document-title';
+import { useScrollToHash } from '../../hooks/use-scroll-to-hash';
 import { ApiError, getErrorMessage } from '../../lib/api-client';
 import { useUser } from '../../lib/auth';
 import { parseId } from '../../lib/parse-id';
@@ -36,6 +37,7 @@ function ProductPage({ productId }: { productId: number }) {
   const queryClient = useQueryClient();
   const [params] = useSearchParams();
   useDocumentTitle(product.data?.name ?? 'Product');
+  useScrollToHash(product.isSuccess);
 
   if (product.isPending) return <p role="status">Loading the product…</p>;
   // The BFF answers 404 for a product the caller may not see, so both look the same here.

@@ -102,7 +102,7 @@ export function FindingDetails({ finding }: { finding: TFindingDetail }) {
           <>
             <dt>Risk acceptance</dt>
             <dd>
-              {finding.risk_acceptance.name}
+              <Link to={paths.riskAcceptances.detail.getHref(finding.risk_acceptance.id)}>{finding.risk_acceptance.name}</Link>
               {finding.risk_acceptance.expires_on ? `, expires ${finding.risk_acceptance.expires_on}` : ', does not expire'}
             </dd>
           </>

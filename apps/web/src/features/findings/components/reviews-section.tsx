@@ -150,7 +150,7 @@ function RequestReviewForm({ finding }: { finding: TFindingDetail }) {
 
 export function ReviewsSection({ finding }: { finding: TFindingDetail }) {
   return (
-    <section aria-labelledby="finding-reviews-heading">
+    <section aria-labelledby="finding-reviews-heading" id="reviews">
       <h2 id="finding-reviews-heading">Reviews</h2>
       <ReviewList reviews={finding.reviews} />
       {finding.can_edit && <RequestReviewForm finding={finding} />}
