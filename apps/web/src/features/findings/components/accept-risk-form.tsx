@@ -3,15 +3,17 @@
  * expiry and what happens on expiry. The BFF refuses the whole set with one reason per problem (details),
  * which lands on the field it names or under the form.
  */
-import { zodResolver } from '@hookform/resolvers/zod';
 import type { TUserOption } from '@tocsin/contract/auth';
 import { RISK_DECISION_LABELS, RISK_DECISIONS, type TCreateRiskAcceptanceBody, ZCreateRiskAcceptanceBody } from '@tocsin/contract/findings';
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { useForm } from 'react-hook-form';
+import { zodBodyResolver } from '../../../components/form/body-resolver';
 import { CheckboxField, FormError, SelectField, SubmitButton, TextAreaField, TextField } from '../../../components/form/fields';
 import { Form } from '../../../components/form/form';
 import { toNullableString, toOptionalId, toOptionalString } from '../../../lib/form-values';
 import { useCreateRiskAcceptance } from '../api/create-risk-acceptance';
+
+type TRiskValues = Omit<TCreateRiskAcceptanceBody, 'finding_ids'>;
 
 export function AcceptRiskForm({
   productId,
@@ -26,11 +28,17 @@ export function AcceptRiskForm({
 }) {
   const id = useId();
   const create = useCreateRiskAcceptance();
-  const form = useForm<TCreateRiskAcceptanceBody>({
-    resolver: zodResolver(ZCreateRiskAcceptanceBody) as never,
+  // The chosen findings come from the list above, not from a control: kept out of the form's values so that
+  // choosing them (or the list being cleared after a save) never makes the form look edited.
+  const idsRef = useRef(findingIds);
+  idsRef.current = findingIds;
+  const form = useForm<TRiskValues, unknown, TCreateRiskAcceptanceBody>({
+    resolver: zodBodyResolver(ZCreateRiskAcceptanceBody, (values: TRiskValues) => ({
+      ...values,
+      finding_ids: [...idsRef.current],
+    })) as never,
     defaultValues: {
       name: '',
-      finding_ids: [...findingIds],
       owner_id: 0,
       decision: 'accept',
       decision_details: undefined,
@@ -39,9 +47,11 @@ export function AcceptRiskForm({
       restart_sla_expired: false,
     },
   });
-  const { setValue } = form;
-  useEffect(() => setValue('finding_ids', [...findingIds]), [findingIds, setValue]);
-  const findingsError = form.formState.errors.finding_ids?.message;
+  const { clearErrors } = form;
+  useEffect(() => {
+    if (findingIds.length > 0) clearErrors('finding_ids' as never);
+  }, [findingIds, clearErrors]);
+  const findingsError = (form.formState.errors as { finding_ids?: { message?: string } }).finding_ids?.message;
 
   return (
     <Form
