@@ -103,6 +103,9 @@ test('import a SARIF scan on the product page: the alert arrives live, then the 
   await expect(history.getByRole('row').last()).toContainText('False positive');
   await expect(history.getByRole('row').last()).toContainText(writer.username);
   await expect(page.getByRole('region', { name: 'Notes' })).toContainText('Test fixture, not production code.');
+  // Nothing is left unsaved: the way back to the product is open.
+  await page.getByRole('link', { name: product.name }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/products/${product.productId}$`));
 });
 
 test('a note mentioning another user rings their bell, links to the note, and a review request is marked reviewed', async ({
@@ -169,6 +172,9 @@ test('a note mentioning another user rings their bell, links to the note, and a 
   await request.getByRole('button', { name: 'Request review' }).click();
   await expect(request.getByRole('status')).toHaveText(`Review requested from ${reader.username}.`);
   await expect(reviews.getByRole('listitem').first()).toContainText('Pending');
+  // After the note and the review request nothing is left unsaved: the writer can leave the page.
+  await page.getByRole('link', { name: product.name }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/products/${product.productId}$`));
 
   await readerPage.reload();
   const readerReviews = readerPage.getByRole('region', { name: 'Reviews' });
@@ -293,6 +299,7 @@ test('superusers: SLA configurations, the product SLA switch, and running a job 
   await add.getByLabel('Critical days').fill('3');
   await add.getByRole('button', { name: 'Add configuration' }).click();
   await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Add SLA configuration' }).getByLabel('Name')).toHaveValue('');
   await expectNoSeriousA11yViolations(page, 'SLA configurations');
 
   await page.goto(`/products/${product.productId}`);

@@ -5,7 +5,7 @@
  */
 import type { TUserOption } from '@tocsin/contract/auth';
 import { RISK_DECISION_LABELS, RISK_DECISIONS, type TCreateRiskAcceptanceBody, ZCreateRiskAcceptanceBody } from '@tocsin/contract/findings';
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodBodyResolver } from '../../../components/form/body-resolver';
 import { CheckboxField, FormError, SelectField, SubmitButton, TextAreaField, TextField } from '../../../components/form/fields';
@@ -15,7 +15,30 @@ import { useCreateRiskAcceptance } from '../api/create-risk-acceptance';
 
 type TRiskValues = Omit<TCreateRiskAcceptanceBody, 'finding_ids'>;
 
-export function AcceptRiskForm({
+export function AcceptRiskForm(props: {
+  productId: number;
+  findingIds: readonly number[];
+  owners: readonly TUserOption[];
+  onAccepted: () => void;
+}) {
+  const create = useCreateRiskAcceptance();
+  // A fresh form after each acceptance: nothing of the last one is left to look unsaved.
+  const [round, setRound] = useState(0);
+  return (
+    <AcceptRiskFormRound
+      key={round}
+      {...props}
+      create={create}
+      onAccepted={() => {
+        setRound((r) => r + 1);
+        props.onAccepted();
+      }}
+    />
+  );
+}
+
+function AcceptRiskFormRound({
+  create,
   productId,
   findingIds,
   owners,
@@ -25,9 +48,9 @@ export function AcceptRiskForm({
   findingIds: readonly number[];
   owners: readonly TUserOption[];
   onAccepted: () => void;
+  create: ReturnType<typeof useCreateRiskAcceptance>;
 }) {
   const id = useId();
-  const create = useCreateRiskAcceptance();
   // The chosen findings come from the list above, not from a control: kept out of the form's values so that
   // choosing them (or the list being cleared after a save) never makes the form look edited.
   const idsRef = useRef(findingIds);
@@ -59,17 +82,7 @@ export function AcceptRiskForm({
       error={create.error}
       className="card stack"
       aria-labelledby={`${id}-heading`}
-      onSubmit={(body) =>
-        create.mutate(
-          { productId, body },
-          {
-            onSuccess: () => {
-              form.reset({ ...form.getValues(), name: '', decision_details: undefined });
-              onAccepted();
-            },
-          },
-        )
-      }
+      onSubmit={(body) => create.mutate({ productId, body }, { onSuccess: onAccepted })}
     >
       <h3 id={`${id}-heading`}>Accept risk</h3>
       <p aria-live="polite">

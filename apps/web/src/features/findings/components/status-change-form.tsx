@@ -7,7 +7,7 @@ import {
   ZFindingStatusChangeBody,
 } from '@tocsin/contract/findings';
 import type { TFindingDetail } from '@tocsin/contract/findings-api';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { FormError, SelectField, SubmitButton, TextAreaField } from '../../../components/form/fields';
 import { Form } from '../../../components/form/form';
@@ -16,8 +16,22 @@ import { useChangeFindingStatus } from '../api/change-finding-status';
 import { MentionReport } from './notes-section';
 
 export function StatusChangeForm({ finding }: { finding: TFindingDetail }) {
-  const id = useId();
   const change = useChangeFindingStatus();
+  // A fresh form after each change, offering the statuses the finding can move to now.
+  const [round, setRound] = useState(0);
+  return <StatusChangeFormRound key={round} finding={finding} change={change} onChanged={() => setRound((r) => r + 1)} />;
+}
+
+function StatusChangeFormRound({
+  finding,
+  change,
+  onChanged,
+}: {
+  finding: TFindingDetail;
+  change: ReturnType<typeof useChangeFindingStatus>;
+  onChanged: () => void;
+}) {
+  const id = useId();
   const firstOther = MANUAL_FINDING_STATUSES.find((s) => s !== finding.status) ?? 'active';
   const form = useForm<TFindingStatusChangeBody>({
     resolver: zodResolver(ZFindingStatusChangeBody),
@@ -39,9 +53,7 @@ export function StatusChangeForm({ finding }: { finding: TFindingDetail }) {
       error={change.error}
       className="card stack"
       aria-labelledby={`${id}-heading`}
-      onSubmit={(body) =>
-        change.mutate({ findingId: finding.id, body }, { onSuccess: () => form.reset({ status: body.status, note: undefined }) })
-      }
+      onSubmit={(body) => change.mutate({ findingId: finding.id, body }, { onSuccess: onChanged })}
     >
       <h2 id={`${id}-heading`}>Change status</h2>
       <SelectField name="status" label="New status">

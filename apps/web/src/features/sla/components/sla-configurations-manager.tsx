@@ -59,17 +59,7 @@ function SlaConfigurationForm({ editing, onDone }: { editing: TSlaConfiguration 
       error={save.error}
       className="card stack"
       aria-labelledby={`${id}-heading`}
-      onSubmit={(body) =>
-        save.mutate(
-          { id: editing?.id ?? null, body },
-          {
-            onSuccess: (saved) => {
-              form.reset(toValues(saved));
-              onDone();
-            },
-          },
-        )
-      }
+      onSubmit={(body) => save.mutate({ id: editing?.id ?? null, body }, { onSuccess: onDone })}
     >
       <h2 id={`${id}-heading`}>{title}</h2>
       <TextField name="name" label="Name" maxLength={128} />
@@ -104,6 +94,8 @@ export function SlaConfigurationsManager() {
   const [editing, setEditing] = useState<TSlaConfiguration | null>(null);
   const [deleting, setDeleting] = useState<TSlaConfiguration | null>(null);
   const [saved, setSaved] = useState(false);
+  // A fresh form after each save: the add form empties, the edit form goes back to adding.
+  const [round, setRound] = useState(0);
 
   if (configurations.isPending) return <p role="status">Loading SLA configurations…</p>;
   if (configurations.isError) return <ErrorMessage>{getErrorMessage(configurations.error)}</ErrorMessage>;
@@ -156,11 +148,12 @@ export function SlaConfigurationsManager() {
         </p>
       )}
       <SlaConfigurationForm
-        key={editing?.id ?? 'new'}
+        key={`${editing?.id ?? 'new'}-${round}`}
         editing={editing}
         onDone={() => {
           setEditing(null);
           setSaved(true);
+          setRound((r) => r + 1);
         }}
       />
       <ConfirmDialog
