@@ -19,6 +19,8 @@ export type ApiSession = {
   put<T = any>(url: string, body?: Json): Promise<ApiResult<T>>;
   patch<T = any>(url: string, body?: Json): Promise<ApiResult<T>>;
   delete<T = any>(url: string, body?: Json): Promise<ApiResult<T>>;
+  /** multipart/form-data (a scan import): string fields and files. */
+  postForm<T = any>(url: string, form: Record<string, string | { name: string; mimeType: string; buffer: Buffer }>): Promise<ApiResult<T>>;
 };
 
 export async function apiLogin(username: string, password: string): Promise<ApiSession> {
@@ -43,6 +45,11 @@ export async function apiLogin(username: string, password: string): Promise<ApiS
     put: (url, body) => call('PUT', url, body),
     patch: (url, body) => call('PATCH', url, body),
     delete: (url, body) => call('DELETE', url, body),
+    postForm: async (url, form) => {
+      const r = await context.post(url, { headers: { 'x-csrf-token': session.csrf_token }, multipart: form });
+      const text = await r.text();
+      return { status: r.status(), body: text ? JSON.parse(text) : null };
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZRole } from './auth';
 import { ZCalendarDate } from './calendar-date';
 import { ENGAGEMENT_STATUSES } from './catalogue';
 import { ZDescription, ZName } from './plain-text';
@@ -60,5 +61,9 @@ export const ZCreateEngagementBody = z
   .refine((b) => b.target_end >= b.target_start, { message: 'The end date must not be before the start date', path: ['target_end'] });
 export type TCreateEngagementBody = z.input<typeof ZCreateEngagementBody>;
 
-export const ZProductDetail = ZProduct.extend({ engagements: z.array(ZEngagement) });
+export const ZProductDetail = ZProduct.extend({
+  engagements: z.array(ZEngagement),
+  /** The caller's role on the product (superusers: Owner), so a page offers only what the caller may do. */
+  role: ZRole.nullable(),
+});
 export type TProductDetail = z.infer<typeof ZProductDetail>;

@@ -137,6 +137,11 @@ describe('products', () => {
     };
     expect(detail).toMatchObject({ name: 'Shop', product_type_name: 'Web' });
     expect(detail.engagements).toEqual([expect.objectContaining({ name: 'Pentest', lead_username: 'alice' })]);
+    // The caller's role, so the page offers only what they may do.
+    expect(detail).toMatchObject({ role: 'Writer' });
+    expect(await (await clients.alice.get(`/api/products/${shop.id}`)).json()).toMatchObject({ role: 'Maintainer' });
+    expect(await (await clients.carol.get(`/api/products/${shop.id}`)).json()).toMatchObject({ role: 'Reader' });
+    expect(await (await clients.admin.get(`/api/products/${shop.id}`)).json()).toMatchObject({ role: 'Owner' });
     const hidden = await clients.bob.get(`/api/products/${blog.id}`);
     expect(hidden.status).toBe(404);
     expect(await hidden.text()).not.toContain('Blog');

@@ -12,7 +12,7 @@ import { badRequest, conflict, forbidden, notFound } from '../lib/errors';
 import { toIso } from '../lib/time';
 import { dispatchEvent } from '../notifications/dispatch';
 import { productAddedEvent } from './domain-events';
-import { findProductTypeRole, isRoleAtLeast } from './roles';
+import { findProductRole, findProductTypeRole, isRoleAtLeast } from './roles';
 
 type TProductRow = { id: number; name: string; description: string; productTypeId: number; productTypeName: string; createdAt: number };
 
@@ -51,7 +51,7 @@ export async function getProduct(deps: Deps, user: UserRow, id: number): Promise
 
 export async function getProductDetail(deps: Deps, user: UserRow, id: number): Promise<TProductDetail> {
   const product = await getProduct(deps, user, id);
-  return { ...product, engagements: await listEngagements(deps, user, id) };
+  return { ...product, engagements: await listEngagements(deps, user, id), role: await findProductRole(deps, user, id) };
 }
 
 /**

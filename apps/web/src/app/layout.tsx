@@ -164,6 +164,12 @@ function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperus
                 <li>
                   <NavLink to={paths.destinations.getHref()}>Destinations</NavLink>
                 </li>
+                <li>
+                  <NavLink to={paths.slaConfigurations.getHref()}>SLA Configurations</NavLink>
+                </li>
+                <li>
+                  <NavLink to={paths.jobs.getHref()}>Jobs</NavLink>
+                </li>
               </>
             )}
             <li>

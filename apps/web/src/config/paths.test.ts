@@ -28,5 +28,8 @@ describe('paths', () => {
     expect(paths.alerts.getHref(3)).toBe('/alerts?page=3');
     expect(paths.alerts.getHref(1)).toBe('/alerts');
     expect(paths.alerts.detail.getHref(42)).toBe('/alerts/42');
+    expect(paths.findings.detail.getHref(7)).toBe('/findings/7');
+    expect(paths.findings.detail.getHref(7, 12)).toBe('/findings/7#note-12');
+    expect(paths.tests.detail.getHref(5)).toBe('/tests/5');
   });
 });

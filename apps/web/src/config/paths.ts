@@ -34,7 +34,22 @@ export const paths = {
     path: '/products',
     getHref: () => '/products',
     detail: { path: '/products/:id', getHref: (id: number | string) => `/products/${encodeURIComponent(String(id))}` },
+    /** Where SLA summary notices link; it leads to the findings on the product page. */
+    findings: { path: '/products/:id/findings' },
   },
+  riskAcceptances: {
+    detail: { path: '/risk-acceptances/:id', getHref: (id: number | string) => `/risk-acceptances/${encodeURIComponent(String(id))}` },
+  },
+  tests: { detail: { path: '/tests/:id', getHref: (id: number | string) => `/tests/${encodeURIComponent(String(id))}` } },
+  findings: {
+    detail: {
+      path: '/findings/:id',
+      getHref: (id: number | string, noteId?: number) =>
+        `/findings/${encodeURIComponent(String(id))}${noteId === undefined ? '' : `#note-${noteId}`}`,
+    },
+  },
+  slaConfigurations: { path: '/sla-configurations', getHref: () => '/sla-configurations' },
+  jobs: { path: '/jobs', getHref: () => '/jobs' },
   productTypes: {
     path: '/product-types',
     getHref: () => '/product-types',

@@ -50,6 +50,18 @@ describe('api client', () => {
     expect(readHeaders['X-CSRF-Token']).toBeUndefined();
   });
 
+  it('sends a FormData body as it is, leaving the multipart Content-Type to the browser', async () => {
+    setCsrfToken('tok-123');
+    const calls = mockFetch(() => json(201, { test_id: 4 }));
+    const form = new FormData();
+    form.set('product_id', '3');
+    await expect(api.postForm('/api/imports', form)).resolves.toEqual({ test_id: 4 });
+    const headers = calls[0]?.init.headers as Record<string, string>;
+    expect(headers['Content-Type']).toBeUndefined();
+    expect(headers['X-CSRF-Token']).toBe('tok-123');
+    expect(calls[0]?.init.body).toBe(form);
+  });
+
   it('unwraps the BFF error shape into an ApiError with the server message', async () => {
     mockFetch(() =>
       json(400, { error: { code: 'validation_failed', message: 'ids: Select at least one alert', details: [{ path: 'ids' }] } }),

@@ -63,7 +63,9 @@ export async function toApiError(response: Response): Promise<ApiError> {
 
 export async function request<T>(method: string, url: string, body?: unknown, options: TRequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A FormData body (a file upload) sets its own multipart Content-Type with the boundary.
+  const isForm = typeof FormData !== 'undefined' && body instanceof FormData;
+  if (body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
   if (WRITE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
   let response: Response;
@@ -72,7 +74,7 @@ export async function request<T>(method: string, url: string, body?: unknown, op
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
       signal: options.signal,
     });
   } catch (error) {
@@ -94,6 +96,8 @@ export async function request<T>(method: string, url: string, body?: unknown, op
 export const api = {
   get: <T>(url: string, options?: TRequestOptions) => request<T>('GET', url, undefined, options),
   post: <T>(url: string, body?: unknown, options?: TRequestOptions) => request<T>('POST', url, body, options),
+  /** multipart/form-data, for file uploads. */
+  postForm: <T>(url: string, form: FormData, options?: TRequestOptions) => request<T>('POST', url, form, options),
   put: <T>(url: string, body?: unknown, options?: TRequestOptions) => request<T>('PUT', url, body, options),
   patch: <T>(url: string, body?: unknown, options?: TRequestOptions) => request<T>('PATCH', url, body, options),
   delete: <T>(url: string, body?: unknown, options?: TRequestOptions) => request<T>('DELETE', url, body, options),

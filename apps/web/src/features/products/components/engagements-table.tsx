@@ -1,5 +1,6 @@
 import type { TEngagement } from '@tocsin/contract/products';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { ErrorMessage } from '../../../components/messages';
 import { getErrorMessage } from '../../../lib/api-client';
@@ -38,7 +39,14 @@ export function EngagementsTable({ productId, engagements }: { productId: number
                 <td data-label="Target start">{engagement.target_start}</td>
                 <td data-label="Target end">{engagement.target_end}</td>
                 <td data-label="Status">{engagement.status}</td>
-                <td>
+                <td className="form-actions">
+                  <Link
+                    className="button button-small"
+                    to={`?engagement=${engagement.id}#engagement-notes`}
+                    aria-label={`Notes on ${engagement.name}`}
+                  >
+                    Notes
+                  </Link>
                   {isEngagementOpen(engagement) && (
                     <button
                       type="button"
