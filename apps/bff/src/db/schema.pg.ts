@@ -179,6 +179,8 @@ export const events = pgTable(
     raisedByTokenId: integer('raised_by_token_id'),
     raisedByLabel: text('raised_by_label').notNull().default('Tocsin'),
     idempotencyKey: text('idempotency_key'),
+    /** Coalescing key as sent (POST /api/events dedupe_key) or set by Tocsin's own sources, e.g. `sla:finding:42`. */
+    dedupeKey: text('dedupe_key'),
     alertsCreated: integer('alerts_created').notNull().default(0),
     deliveriesCreated: integer('deliveries_created').notNull().default(0),
     createdAt: ms('created_at').notNull().default(now),
@@ -207,6 +209,13 @@ export const alerts = pgTable(
     url: text('url').notNull(),
     source: text('source').notNull(),
     icon: text('icon').notNull(),
+    /**
+     * Coalescing (coalescing/): the raiser scope and dedupe key (`<creator or 0>:<key>`), how many later events
+     * were folded into this alert ("and N more like this") and when the latest came (null: none yet).
+     */
+    dedupeKey: text('dedupe_key'),
+    coalescedCount: integer('coalesced_count').notNull().default(0),
+    lastSeenAt: ms('last_seen_at'),
     createdAt: ms('created_at').notNull().default(now),
   },
   (t) => [
@@ -214,6 +223,7 @@ export const alerts = pgTable(
     index('alerts_user_event').on(t.userId, t.event, t.id),
     index('alerts_user_product').on(t.userId, t.productId, t.id),
     index('alerts_user_created').on(t.userId, t.createdAt),
+    index('alerts_dedupe').on(t.dedupeKey, t.createdAt),
   ],
 );
 
@@ -232,6 +242,13 @@ export const removedAlerts = pgTable(
     url: text('url').notNull(),
     source: text('source').notNull(),
     icon: text('icon').notNull(),
+    /**
+     * Coalescing (coalescing/): the raiser scope and dedupe key (`<creator or 0>:<key>`), how many later events
+     * were folded into this alert ("and N more like this") and when the latest came (null: none yet).
+     */
+    dedupeKey: text('dedupe_key'),
+    coalescedCount: integer('coalesced_count').notNull().default(0),
+    lastSeenAt: ms('last_seen_at'),
     createdAt: ms('created_at').notNull(),
     removedAt: ms('removed_at').notNull(),
   },
@@ -280,6 +297,10 @@ export const systemSettings = pgTable('system_settings', {
   slaPostBreachDays: integer('sla_post_breach_days').notNull().default(7),
   slaBackoff: flag('sla_backoff').notNull().default(0),
   riskAcceptanceHeadsUpDays: integer('risk_acceptance_heads_up_days').notNull().default(10),
+  /** Events with the same dedupe key within this many seconds update one alert and send once (coalescing/). */
+  coalesceWindowSeconds: integer('coalesce_window_seconds').notNull().default(600),
+  /** Mail, Slack and Teams carry only the title and a link to Tocsin, no finding details. */
+  confidentialMode: flag('confidential_mode').notNull().default(0),
 });
 
 export const webhooks = pgTable(
@@ -325,6 +346,10 @@ export const deliveries = pgTable(
     lastErrorSummary: text('last_error_summary'),
     responseCode: integer('response_code'),
     content: text('content'),
+    /** As alerts.dedupe_key: the coalescing scope and key of the event(s) this row sends. */
+    dedupeKey: text('dedupe_key'),
+    /** Later events folded into this row (coalescing, pacing merges): the message says "and N more like this". */
+    coalescedCount: integer('coalesced_count').notNull().default(0),
     createdAt: ms('created_at').notNull().default(now),
     updatedAt: ms('updated_at').notNull().default(now),
     sentAt: ms('sent_at'),
@@ -337,6 +362,7 @@ export const deliveries = pgTable(
     index('deliveries_event').on(t.eventId),
     index('deliveries_user').on(t.userId),
     index('deliveries_created').on(t.createdAt),
+    index('deliveries_dedupe').on(t.dedupeKey, t.createdAt),
   ],
 );
 

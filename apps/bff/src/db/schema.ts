@@ -201,6 +201,8 @@ export const events = sqliteTable(
     /** "alice", "alice via token 'GitLab CI'" or "Tocsin": kept as written, so it survives a revoked token or removed user. */
     raisedByLabel: text('raised_by_label').notNull().default('Tocsin'),
     idempotencyKey: text('idempotency_key'),
+    /** Coalescing key as sent (POST /api/events dedupe_key) or set by Tocsin's own sources, e.g. `sla:finding:42`. */
+    dedupeKey: text('dedupe_key'),
     alertsCreated: integer('alerts_created').notNull().default(0),
     deliveriesCreated: integer('deliveries_created').notNull().default(0),
     createdAt: integer('created_at').notNull().default(now),
@@ -231,6 +233,13 @@ export const alerts = sqliteTable(
     url: text('url').notNull(),
     source: text('source').notNull(),
     icon: text('icon').notNull(),
+    /**
+     * Coalescing (coalescing/): the raiser scope and dedupe key (`<creator or 0>:<key>`), how many later events
+     * were folded into this alert ("and N more like this") and when the latest came (null: none yet).
+     */
+    dedupeKey: text('dedupe_key'),
+    coalescedCount: integer('coalesced_count').notNull().default(0),
+    lastSeenAt: integer('last_seen_at'),
     createdAt: integer('created_at').notNull().default(now),
   },
   // Newest first per user: ids grow with time, so (user_id, id) serves count, list and pages; the filters by
@@ -240,6 +249,7 @@ export const alerts = sqliteTable(
     index('alerts_user_event').on(t.userId, t.event, t.id),
     index('alerts_user_product').on(t.userId, t.productId, t.id),
     index('alerts_user_created').on(t.userId, t.createdAt),
+    index('alerts_dedupe').on(t.dedupeKey, t.createdAt),
   ],
 );
 
@@ -263,6 +273,13 @@ export const removedAlerts = sqliteTable(
     url: text('url').notNull(),
     source: text('source').notNull(),
     icon: text('icon').notNull(),
+    /**
+     * Coalescing (coalescing/): the raiser scope and dedupe key (`<creator or 0>:<key>`), how many later events
+     * were folded into this alert ("and N more like this") and when the latest came (null: none yet).
+     */
+    dedupeKey: text('dedupe_key'),
+    coalescedCount: integer('coalesced_count').notNull().default(0),
+    lastSeenAt: integer('last_seen_at'),
     createdAt: integer('created_at').notNull(),
     removedAt: integer('removed_at').notNull(),
   },
@@ -319,6 +336,10 @@ export const systemSettings = sqliteTable('system_settings', {
   slaBackoff: integer('sla_backoff', { mode: 'boolean' }).notNull().default(false),
   /** Days before a risk acceptance expires that its heads-up goes out; 0: no heads-up. */
   riskAcceptanceHeadsUpDays: integer('risk_acceptance_heads_up_days').notNull().default(10),
+  /** Events with the same dedupe key within this many seconds update one alert and send once (coalescing/). */
+  coalesceWindowSeconds: integer('coalesce_window_seconds').notNull().default(600),
+  /** Mail, Slack and Teams carry only the title and a link to Tocsin, no finding details. */
+  confidentialMode: integer('confidential_mode', { mode: 'boolean' }).notNull().default(false),
 });
 
 export const webhooks = sqliteTable(
@@ -373,6 +394,10 @@ export const deliveries = sqliteTable(
     responseCode: integer('response_code'),
     /** JSON of the rendered message, filled by the worker on first attempt when null. */
     content: text('content'),
+    /** As alerts.dedupe_key: the coalescing scope and key of the event(s) this row sends. */
+    dedupeKey: text('dedupe_key'),
+    /** Later events folded into this row (coalescing, pacing merges): the message says "and N more like this". */
+    coalescedCount: integer('coalesced_count').notNull().default(0),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
     sentAt: integer('sent_at'),
@@ -385,6 +410,7 @@ export const deliveries = sqliteTable(
     index('deliveries_event').on(t.eventId),
     index('deliveries_user').on(t.userId),
     index('deliveries_created').on(t.createdAt),
+    index('deliveries_dedupe').on(t.dedupeKey, t.createdAt),
   ],
 );
 

@@ -75,7 +75,7 @@ export type TClaimRequest = {
 /** Claim rounds per call: rows over their destination's cap go back, and the next round looks past them. */
 const MAX_CLAIM_ROUNDS = 4;
 
-type TClaimRow = Omit<TClaimedDelivery, 'content'> & { content: string | null };
+type TClaimRow = Omit<TClaimedDelivery, 'content'> & { content: string | null; coalescedCount?: number };
 
 /**
  * Lease up to `limit` due deliveries for this instance, oldest due first, at most `perDestination` in flight per
@@ -134,6 +134,7 @@ export async function claim(deps: Deps, request: TClaimRequest): Promise<TClaime
 async function findClaimedRows(db: Database, ids: readonly number[]): Promise<TClaimRow[]> {
   return db.all<TClaimRow>(sql`select d.id, d.uuid, d.event_id as "eventId", d.channel, d.target_kind as "targetKind",
       d.user_id as "userId", d.webhook_id as "webhookId", d.attempts, d.lease_until as "leaseUntil", d.content,
+      d.coalesced_count as "coalescedCount",
       e.name as "eventName", e.title as "eventTitle"
     from deliveries d join events e on e.id = d.event_id
     where ${db.fragments.inIds(sql`d.id`, ids)}
@@ -161,7 +162,10 @@ async function renderMissingContent(deps: Deps, rows: TClaimRow[], render: TClai
         cached = event ? { event, context: await loadEventContext(deps, event) } : null;
         events.set(row.eventId, cached);
       }
-      content = cached ? render(row.channel, cached.event, cached.context, row.uuid) : null;
+      const count = Number(row.coalescedCount ?? 0);
+      content = cached
+        ? render(row.channel, count > 0 ? { ...cached.event, coalescedCount: count } : cached.event, cached.context, row.uuid)
+        : null;
       if (content) await deps.db.run(sql`update deliveries set content = ${JSON.stringify(content)} where id = ${row.id}`);
     }
     // Nothing to render (unknown channel, event gone): a placeholder the worker fails permanently with a clear reason.

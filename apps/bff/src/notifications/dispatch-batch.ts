@@ -17,6 +17,7 @@ import type { TAlertInsert, TDeliveryInsert, TEventDeliveryInsert } from '../db/
 import { notFound } from '../lib/errors';
 import {
   buildDeliveries,
+  dispatchEvent,
   findCandidates,
   prepareEvent,
   type TContext,
@@ -133,6 +134,15 @@ const EVENT_COLUMNS = sql.raw(`name, routed_as, title, description, url, icon, s
  */
 export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput[]): Promise<TDispatchResult[]> {
   if (inputs.length === 0) return [];
+  // Coalesced events fold into each other in order (a later one updates the alert an earlier one wrote), which the
+  // batch's single insert cannot express: they go through dispatchEvent one by one, in this same transaction.
+  if (inputs.some((i) => i.dedupeKey != null)) {
+    return deps.db.transaction(async (db) => {
+      const results: TDispatchResult[] = [];
+      for (const input of inputs) results.push(await dispatchEvent(withDb(deps, db), input));
+      return results;
+    });
+  }
   return deps.db.transaction(async (db) => {
     const now = deps.now();
     const prepared = inputs.map(prepare);
