@@ -35,6 +35,7 @@ import { userRoutes } from './routes/users';
 import { webhooksRoutes } from './routes/webhooks';
 import { jobRoutes } from './scheduler/routes';
 import { findingNoticeSettingsRoutes, productSlaRoutes, slaConfigurationRoutes } from './sla/routes';
+import { unsubscribeRoutes } from './unsubscribe/routes';
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
 const IMPORTS_PATH = '/api/imports';
@@ -50,6 +51,9 @@ export const PUBLIC_API_ROUTES: readonly { method: string; path: string }[] = [
   { method: 'GET', path: '/api/openapi.json' },
   { method: 'GET', path: '/api/health' },
   { method: 'GET', path: '/api/ready' },
+  // One-click unsubscribe from a mail (RFC 8058): the signed token in the URL is the authority (unsubscribe/).
+  { method: 'GET', path: '/api/unsubscribe' },
+  { method: 'POST', path: '/api/unsubscribe' },
 ];
 
 const isPublicApiRoute = (method: string, path: string) =>
@@ -148,6 +152,7 @@ export function createApp(deps: Deps) {
   app.route('/api/webhooks', webhooksRoutes);
   app.route('/api/deliveries', deliveriesRoutes);
   app.route('/api/jobs', jobRoutes);
+  app.route('/api/unsubscribe', unsubscribeRoutes);
   // Findings and their event sources (one folder per domain).
   app.route(IMPORTS_PATH, importRoutes);
   app.route('/api/tests', testRoutes);

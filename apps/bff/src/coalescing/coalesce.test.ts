@@ -221,19 +221,19 @@ describe('POST /api/events with dedupe_key', () => {
     const body = { event: 'sla_breach', title: 'Overdue', product_id: product.id, dedupe_key: 'jira:SEC-1' };
     const a = await client.post('/api/events', body);
     expect(a.status).toBe(202);
-    expect((await a.json()).alerts_created).toBeGreaterThan(0);
+    expect(((await a.json()) as { alerts_created: number }).alerts_created).toBeGreaterThan(0);
     clock += 2 * MIN;
     const b = await client.post('/api/events', body);
-    expect((await b.json()).alerts_created).toBe(0);
+    expect(((await b.json()) as { alerts_created: number }).alerts_created).toBe(0);
 
     const bad = await client.post('/api/events', { ...body, dedupe_key: 'a\nb' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/dedupe_key/);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/dedupe_key/);
 
     const { loginAs } = await import('../test-utils');
     const session = await loginAs(app, alice.username);
-    const list = await (await session.get('/api/alerts')).json();
-    const coalesced = list.items.find((i: { title: string }) => i.title === 'Overdue');
+    const list = (await (await session.get('/api/alerts')).json()) as { items: { title: string }[] };
+    const coalesced = list.items.find((i) => i.title === 'Overdue');
     expect(coalesced).toMatchObject({
       coalesced_count: 1,
       first_seen: new Date(START).toISOString(),

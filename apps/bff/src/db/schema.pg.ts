@@ -29,6 +29,13 @@ export const users = pgTable(
     slackUserId: text('slack_user_id'),
     slackUserIdEmail: text('slack_user_id_email'),
     isService: flag('is_service').notNull().default(0),
+    /** IANA time zone of the user's digests and quiet hours (issue 10 §4). */
+    timeZone: text('time_zone').notNull().default('UTC'),
+    /** Quiet hours (HH:MM in timeZone; both null: none): personal external deliveries wait until the end. */
+    quietHoursStart: text('quiet_hours_start'),
+    quietHoursEnd: text('quiet_hours_end'),
+    /** Let notices about Critical findings through quiet hours. */
+    quietHoursCriticalPasses: flag('quiet_hours_critical_passes').notNull().default(0),
     createdAt: ms('created_at').notNull().default(now),
   },
   (t) => [uniqueIndex('users_username_nocase').on(sql`lower(${t.username})`)],
@@ -300,6 +307,8 @@ export const systemSettings = pgTable('system_settings', {
   /** Events with the same dedupe key within this many seconds update one alert and send once (coalescing/). */
   coalesceWindowSeconds: integer('coalesce_window_seconds').notNull().default(600),
   /** Mail, Slack and Teams carry only the title and a link to Tocsin, no finding details. */
+  /** Signs List-Unsubscribe tokens (unsubscribe/): random, made on first use, sealed at rest like the other secrets. */
+  unsubscribeKey: text('unsubscribe_key').notNull().default(''),
   confidentialMode: flag('confidential_mode').notNull().default(0),
 });
 
@@ -726,4 +735,43 @@ export const sentNotices = pgTable(
     createdAt: ms('created_at').notNull(),
   },
   (t) => [index('sent_notices_created').on(t.createdAt)],
+);
+
+// ---------------------------------------------------------------------------
+// Digests (digests/): per user and external channel, immediate or a digest; system destinations too (user_id null).
+
+/** mode: immediate | hourly | daily; dailyAt: HH:MM in the user's time zone (system destinations: TIME_ZONE). */
+export const digestSettings = pgTable(
+  'digest_settings',
+  {
+    id: id(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    mode: text('mode').notNull().default('immediate'),
+    dailyAt: text('daily_at').notNull().default('08:00'),
+    userKey: integer('user_key').generatedAlwaysAs(sql`coalesce(user_id, 0)`),
+  },
+  (t) => [uniqueIndex('digest_settings_target').on(t.userKey, t.channel)],
+);
+
+/**
+ * An event waiting for its digest: one row per delivery it would have made. The digest job turns every group
+ * (destination, due time) that is due into one delivery and records it in deliveryId.
+ */
+export const digestItems = pgTable(
+  'digest_items',
+  {
+    id: bigId(),
+    eventId: bigint('event_id', { mode: 'number' })
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    targetKind: text('target_kind').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    webhookId: integer('webhook_id').references(() => webhooks.id, { onDelete: 'cascade' }),
+    dueAt: ms('due_at').notNull(),
+    createdAt: ms('created_at').notNull(),
+    deliveryId: bigint('delivery_id', { mode: 'number' }).references(() => deliveries.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('digest_items_due').on(t.deliveryId, t.dueAt), index('digest_items_event').on(t.eventId)],
 );

@@ -27,6 +27,13 @@ export const users = sqliteTable(
     slackUserIdEmail: text('slack_user_id_email'),
     /** A service account for integrations: it holds integration tokens and cannot log in with a password. */
     isService: integer('is_service', { mode: 'boolean' }).notNull().default(false),
+    /** IANA time zone of the user's digests and quiet hours (issue 10 §4). */
+    timeZone: text('time_zone').notNull().default('UTC'),
+    /** Quiet hours (HH:MM in timeZone; both null: none): personal external deliveries wait until the end. */
+    quietHoursStart: text('quiet_hours_start'),
+    quietHoursEnd: text('quiet_hours_end'),
+    /** Let notices about Critical findings through quiet hours. */
+    quietHoursCriticalPasses: integer('quiet_hours_critical_passes', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [uniqueIndex('users_username_nocase').on(sql`${t.username} collate nocase`)],
@@ -339,6 +346,8 @@ export const systemSettings = sqliteTable('system_settings', {
   /** Events with the same dedupe key within this many seconds update one alert and send once (coalescing/). */
   coalesceWindowSeconds: integer('coalesce_window_seconds').notNull().default(600),
   /** Mail, Slack and Teams carry only the title and a link to Tocsin, no finding details. */
+  /** Signs List-Unsubscribe tokens (unsubscribe/): random, made on first use, sealed at rest like the other secrets. */
+  unsubscribeKey: text('unsubscribe_key').notNull().default(''),
   confidentialMode: integer('confidential_mode', { mode: 'boolean' }).notNull().default(false),
 });
 
@@ -789,4 +798,43 @@ export const sentNotices = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('sent_notices_created').on(t.createdAt)],
+);
+
+// ---------------------------------------------------------------------------
+// Digests (digests/): per user and external channel, immediate or a digest; system destinations too (user_id null).
+
+/** mode: immediate | hourly | daily; dailyAt: HH:MM in the user's time zone (system destinations: TIME_ZONE). */
+export const digestSettings = sqliteTable(
+  'digest_settings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    mode: text('mode').notNull().default('immediate'),
+    dailyAt: text('daily_at').notNull().default('08:00'),
+    userKey: integer('user_key').generatedAlwaysAs(sql`coalesce(user_id, 0)`, { mode: 'stored' }),
+  },
+  (t) => [uniqueIndex('digest_settings_target').on(t.userKey, t.channel)],
+);
+
+/**
+ * An event waiting for its digest: one row per delivery it would have made. The digest job turns every group
+ * (destination, due time) that is due into one delivery and records it in deliveryId.
+ */
+export const digestItems = sqliteTable(
+  'digest_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    targetKind: text('target_kind').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    webhookId: integer('webhook_id').references(() => webhooks.id, { onDelete: 'cascade' }),
+    dueAt: integer('due_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    deliveryId: integer('delivery_id').references(() => deliveries.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('digest_items_due').on(t.deliveryId, t.dueAt), index('digest_items_event').on(t.eventId)],
 );
