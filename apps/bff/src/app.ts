@@ -12,6 +12,7 @@ import type { AppEnv, Deps } from './app-context';
 import { loadAuth } from './auth/middleware';
 import type { TStore } from './db/open';
 import { loadInstallationSecretBox } from './delivery/secrets';
+import { deliveryPreferenceRoutes } from './digests/routes';
 import { engagementRoutes } from './engagements/routes';
 import type { Env } from './env';
 import { findingRoutes, productFindingRoutes } from './findings/routes';
@@ -153,6 +154,7 @@ export function createApp(deps: Deps) {
   app.route('/api/deliveries', deliveriesRoutes);
   app.route('/api/jobs', jobRoutes);
   app.route('/api/unsubscribe', unsubscribeRoutes);
+  app.route('/api/delivery-preferences', deliveryPreferenceRoutes);
   // Findings and their event sources (one folder per domain).
   app.route(IMPORTS_PATH, importRoutes);
   app.route('/api/tests', testRoutes);

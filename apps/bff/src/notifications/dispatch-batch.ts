@@ -14,6 +14,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, withDb } from '../app-context';
 import type { Database } from '../db/database';
 import type { TAlertInsert, TDeliveryInsert, TEventDeliveryInsert } from '../db/hot-paths';
+import { applyDeliveryPreferences, deferDeliveries, isAboutCriticalFinding } from '../digests/preferences';
 import { notFound } from '../lib/errors';
 import {
   buildDeliveries,
@@ -227,7 +228,21 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
       results[i] = { eventId, alertsCreated: plan.alerted.length, deliveriesCreated: plan.deliveries.length, duplicate: false };
     });
     await writeAlertBatch(withDb(deps, db), alertBatch);
-    await db.hot.insertDeliveryBatch(db, now, deliveryRows);
+    // Digests and quiet hours (digests/preferences.ts), for the whole batch at once.
+    const prefs = await applyDeliveryPreferences(
+      db,
+      now,
+      deps.env.TIME_ZONE,
+      planned.flatMap((plan, n) => {
+        const eventId = eventIds[n];
+        if (eventId === null || eventId === undefined) return [];
+        return [{ eventId, isCritical: isAboutCriticalFinding(plan.prepared.input.payload), rows: plan.deliveries }];
+      }),
+    );
+    const kept = new Set([...prefs.keep.values()].flat().map((d) => d[0]));
+    const keptRows = kept.size === deliveryRows.length ? deliveryRows : deliveryRows.filter((d) => kept.has(d[1]));
+    await db.hot.insertDeliveryBatch(db, now, keptRows);
+    if (prefs.delayed.size > 0) await deferDeliveries(db, prefs.delayed);
 
     // A key another transaction inserted after our check (a replica racing us): answer with its event.
     for (const [n, i] of todo.entries()) {
@@ -239,7 +254,7 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
       results[i] = winner;
     }
 
-    if (deliveryRows.length > 0) await deps.bus.publish(db, { type: 'deliveries-queued' });
+    if (keptRows.length > 0) await deps.bus.publish(db, { type: 'deliveries-queued' });
     return fillSameAs(results, sameAs);
   });
 }

@@ -16,6 +16,7 @@ import { findCoalesceWindowMs, foldIntoAlerts, markDeliveries, planDeliveries, t
 import { type Database, isTruthy } from '../db/database';
 import type { TDeliveryInsert } from '../db/hot-paths';
 import { getPublicBaseUrl } from '../delivery/settings';
+import { applyDeliveryPreferences, deferDeliveries, isAboutCriticalFinding } from '../digests/preferences';
 import { badRequest, forbidden, HttpError, notFound } from '../lib/errors';
 import type { TEventPayload } from './event-payload';
 import { enabledChannelsMask, routeEvent, type TRoutingCandidate } from './recipients';
@@ -289,8 +290,14 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
     let deliveries = await buildDeliveries(db, routed.users, routed.systemMask);
     const plan = coalescing ? await planDeliveries(db, coalescing, deliveries) : null;
     if (plan) deliveries = deliveries.filter((d) => plan.later.has(d[0]) || plan.now.includes(d));
+    // Digests and quiet hours (digests/preferences.ts): some rows become digest items, some wait.
+    const prefs = await applyDeliveryPreferences(db, now, deps.env.TIME_ZONE, [
+      { eventId, isCritical: isAboutCriticalFinding(input.payload), rows: deliveries },
+    ]);
+    deliveries = prefs.keep.get(eventId) ?? [];
     const deliveriesCreated = await db.hot.insertDeliveries(db, eventId, now, deliveries);
     if (coalescing && plan && deliveriesCreated > 0) await markDeliveries(db, eventId, coalescing.key, plan.later);
+    if (prefs.delayed.size > 0) await deferDeliveries(db, prefs.delayed);
     await db.run(sql`update events set alerts_created = ${alertsCreated}, deliveries_created = ${deliveriesCreated} where id = ${eventId}`);
     if (deliveriesCreated > 0) await deps.bus.publish(db, { type: 'deliveries-queued' });
     return { eventId, alertsCreated, deliveriesCreated, duplicate: false };

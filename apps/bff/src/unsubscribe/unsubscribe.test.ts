@@ -193,7 +193,7 @@ describe('confidential mode', () => {
     const { product } = await createWorld();
     await dispatchEvent(deps, scanEvent(product.id));
     await runDueDeliveries(deps);
-    expect(smtp.messages.every((m) => m.text.includes('SQL injection') && m.text.includes('Payments API'))).toBe(true);
+    expect(smtp.messages.every((m) => (m.text ?? '').includes('SQL injection') && (m.text ?? '').includes('Payments API'))).toBe(true);
     expect(JSON.stringify(slack.posts[0])).toContain('SQL injection');
   });
 
