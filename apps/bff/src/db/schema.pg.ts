@@ -775,3 +775,12 @@ export const digestItems = pgTable(
   },
   (t) => [index('digest_items_due').on(t.deliveryId, t.dueAt), index('digest_items_event').on(t.eventId)],
 );
+
+/**
+ * Pacing per destination (delivery/pacing.ts): the earliest time the next message may go to it. Claims reserve
+ * slots here atomically, so every replica keeps to one shared pace (a Slack channel: about one post a second).
+ */
+export const deliveryPace = pgTable('delivery_pace', {
+  destination: text('destination').primaryKey(),
+  nextAt: ms('next_at').notNull(),
+});

@@ -838,3 +838,12 @@ export const digestItems = sqliteTable(
   },
   (t) => [index('digest_items_due').on(t.deliveryId, t.dueAt), index('digest_items_event').on(t.eventId)],
 );
+
+/**
+ * Pacing per destination (delivery/pacing.ts): the earliest time the next message may go to it. Claims reserve
+ * slots here atomically, so every replica keeps to one shared pace (a Slack channel: about one post a second).
+ */
+export const deliveryPace = sqliteTable('delivery_pace', {
+  destination: text('destination').primaryKey(),
+  nextAt: integer('next_at').notNull(),
+});

@@ -24,6 +24,7 @@ import type { TClaimRequest as THotClaimRequest } from '../db/hot-paths';
 import { insertRow, updateRows } from '../db/rows';
 import { deliveries, deliveryAttempts } from '../db/schema';
 import { conflict, notFound } from '../lib/errors';
+import { applyPacing } from './pacing';
 import { loadEventContext, type TDeliveryContent, type TEventContext, type TRenderEvent } from './render';
 
 type DeliveryRow = typeof deliveries.$inferSelect;
@@ -127,7 +128,10 @@ export async function claim(deps: Deps, request: TClaimRequest): Promise<TClaime
       if (over.length > 0) await putBack(tx, over, now);
       if (ids.length < want || accepted === 0) break;
     }
-    return renderMissingContent(withDb(deps, tx), taken, request.render);
+    // Pacing per destination (pacing.ts): rows whose slot lies ahead go back, due at their slot.
+    const paced = await applyPacing(tx, deps.env, now, taken);
+    if (paced.deferred.size > 0) await putBackUntilSlots(tx, paced.deferred, now);
+    return renderMissingContent(withDb(deps, tx), paced.keep, request.render);
   });
 }
 
@@ -139,6 +143,17 @@ async function findClaimedRows(db: Database, ids: readonly number[]): Promise<TC
     from deliveries d join events e on e.id = d.event_id
     where ${db.fragments.inIds(sql`d.id`, ids)}
     order by d.next_attempt_at, d.id`);
+}
+
+/** Claimed rows back to the queue, each due when its destination's pace lets the next message through. */
+async function putBackUntilSlots(db: Database, slots: ReadonlyMap<number, number>, now: number): Promise<void> {
+  const bySlot = new Map<number, number[]>();
+  for (const [id, slot] of slots) bySlot.set(slot, [...(bySlot.get(slot) ?? []), id]);
+  for (const [slot, ids] of bySlot) {
+    await db.run(sql`update deliveries set status = case when attempts = 0 then 'queued' else 'retrying' end,
+        next_attempt_at = ${slot}, lease_until = null, lease_owner = null, updated_at = ${now}
+      where ${db.fragments.inIds(sql`id`, ids)}`);
+  }
 }
 
 /** Undo a claim in its own transaction: the rows are as they were before it (their due time untouched). */

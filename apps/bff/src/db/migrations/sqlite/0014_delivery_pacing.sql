@@ -1,0 +1,4 @@
+CREATE TABLE `delivery_pace` (
+	`destination` text PRIMARY KEY NOT NULL,
+	`next_at` integer NOT NULL
+);
