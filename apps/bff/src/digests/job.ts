@@ -30,8 +30,8 @@ type TItemRow = {
   mode: string | null;
 };
 
-/** Items taken per run; the rest go in the next minute's run (one delivery per destination and period either way). */
-const BATCH = 20_000;
+/** Digests made per run; the rest in the next minute's run (one delivery per destination and period either way). */
+const GROUPS_PER_RUN = 500;
 
 export async function sendDueDigests(deps: Deps): Promise<{ digests: number; items: number }> {
   const now = deps.now();
@@ -43,23 +43,38 @@ export async function sendDueDigests(deps: Deps): Promise<{ digests: number; ite
     confidential: isTruthy(settings.confidentialMode),
   };
   return deps.db.transaction(async (db) => {
-    const rows = await db.all<TItemRow>(sql`select di.id, di.channel, di.target_kind as "targetKind", di.user_id as "userId",
-        di.webhook_id as "webhookId", di.due_at as "dueAt", di.created_at as "createdAt", e.title, e.url, e.routed_as as event,
-        e.product_id as "productId", p.name as "productName", ds.mode
-      from digest_items di
-      join events e on e.id = di.event_id
-      left join products p on p.id = e.product_id
-      left join digest_settings ds on ds.user_key = coalesce(di.user_id, 0) and ds.channel = di.channel
-      where di.delivery_id is null and di.due_at <= ${now}
-      order by di.channel, di.target_kind, di.user_id, di.webhook_id, di.due_at, di.id
-      limit ${BATCH}`);
-    const byTarget = new Map<string, TItemRow[]>();
-    for (const r of rows) {
-      const key = `${r.channel}|${r.targetKind}|${r.userId ?? 0}|${r.webhookId ?? 0}|${Number(r.dueAt)}`;
-      byTarget.set(key, [...(byTarget.get(key) ?? []), r]);
+    // Whole groups (destination and period) only: a digest never splits over two runs.
+    const groups = await db.all<{
+      channel: string;
+      targetKind: string;
+      userId: number | null;
+      webhookId: number | null;
+      dueAt: number;
+    }>(sql`
+      select channel, target_kind as "targetKind", user_id as "userId", webhook_id as "webhookId", due_at as "dueAt"
+      from digest_items where delivery_id is null and due_at <= ${now}
+      group by channel, target_kind, user_id, webhook_id, due_at
+      order by due_at limit ${GROUPS_PER_RUN}`);
+    const byTarget: TItemRow[][] = [];
+    let taken = 0;
+    for (const g of groups) {
+      const same = (column: string, value: number | null) =>
+        value === null ? sql`${sql.raw(column)} is null` : sql`${sql.raw(column)} = ${value}`;
+      const items = await db.all<TItemRow>(sql`select di.id, di.channel, di.target_kind as "targetKind", di.user_id as "userId",
+          di.webhook_id as "webhookId", di.due_at as "dueAt", di.created_at as "createdAt", e.title, e.url, e.routed_as as event,
+          e.product_id as "productId", p.name as "productName", ds.mode
+        from digest_items di
+        join events e on e.id = di.event_id
+        left join products p on p.id = e.product_id
+        left join digest_settings ds on ds.user_key = coalesce(di.user_id, 0) and ds.channel = di.channel
+        where di.delivery_id is null and di.due_at = ${g.dueAt} and di.channel = ${g.channel} and di.target_kind = ${g.targetKind}
+          and ${same('di.user_id', g.userId)} and ${same('di.webhook_id', g.webhookId)}
+        order by di.id`);
+      if (items.length > 0) byTarget.push(items);
+      taken += items.length;
     }
     let digests = 0;
-    for (const items of byTarget.values()) {
+    for (const items of byTarget) {
       const first = items[0] as TItemRow;
       const digest = buildDigest(items, first.mode === 'daily' ? 'daily' : 'hourly', Number(first.dueAt));
       const uuid = randomUUID();
@@ -85,7 +100,7 @@ export async function sendDueDigests(deps: Deps): Promise<{ digests: number; ite
       digests += 1;
     }
     if (digests > 0) await deps.bus.publish(db, { type: 'deliveries-queued' });
-    return { digests, items: rows.length };
+    return { digests, items: taken };
   });
 }
 
