@@ -6,6 +6,7 @@
  *   streams     one event fanned out to 2,000 open live streams, with another user polling the bell meanwhile
  *   sla         the daily SLA job over 100,000 open findings in 1,000 products (bench/sla.ts)
  *   rules       fan-out to 10,000 users with 5 personal rules each against the insert floor (bench/rules.ts)
+ *   floods      5,000 SLA events in one run: coalesced alerts, deliveries per user against the digest setting (bench/floods.ts; SQLite)
  * Flags: --only <part>[,<part>…], --db sqlite|postgres|both (default both), --small (10× less, a quick check),
  * --cpu-prof[=<dir>] (a CPU profile of every server process the deliveries parts start).
  * On PostgreSQL the bench starts its own throw-away server (scripts/pg-cluster.mjs) unless BENCH_DATABASE_URL
@@ -16,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCleanups } from './cleanup';
 import { runDeliveriesBench } from './deliveries';
+import { runFloodsBench } from './floods';
 import { runFoundationBench } from './foundation';
 import { startPgServer, type TPgServer } from './postgres-server';
 import { createReport, describeLoad, describeMachine, printSummary, type TDbName } from './report';
@@ -23,7 +25,7 @@ import { runRulesBench } from './rules';
 import { runSlaBench } from './sla';
 import { runStreamsBench } from './streams';
 
-const PARTS = ['foundation', 'deliveries', 'hanging', 'streams', 'sla', 'rules'] as const;
+const PARTS = ['foundation', 'deliveries', 'hanging', 'streams', 'sla', 'rules', 'floods'] as const;
 type TPart = (typeof PARTS)[number];
 const DBS = ['sqlite', 'postgres', 'both'] as const;
 
@@ -111,6 +113,8 @@ async function main(): Promise<number> {
     if (args.parts.includes('rules')) {
       for (const db of args.dbs) await runRulesBench({ ...common, db });
     }
+    // SQLite only for now: the flood's accounting does not depend on the database.
+    if (args.parts.includes('floods') && args.dbs.includes('sqlite')) await runFloodsBench({ small: args.small, report });
   } catch (err) {
     failure = err;
   } finally {

@@ -13,6 +13,7 @@ import { loadAuth } from './auth/middleware';
 import type { TStore } from './db/open';
 import { loadInstallationSecretBox } from './delivery/secrets';
 import { destinationRoutes } from './destinations/routes';
+import { deliveryPreferenceRoutes } from './digests/routes';
 import { engagementRoutes } from './engagements/routes';
 import type { Env } from './env';
 import { findingRoutes, productFindingRoutes } from './findings/routes';
@@ -38,6 +39,7 @@ import { webhooksRoutes } from './routes/webhooks';
 import { ruleRoutes, systemRuleRoutes } from './rules/routes';
 import { jobRoutes } from './scheduler/routes';
 import { findingNoticeSettingsRoutes, productSlaRoutes, slaConfigurationRoutes } from './sla/routes';
+import { unsubscribeRoutes } from './unsubscribe/routes';
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
 const IMPORTS_PATH = '/api/imports';
@@ -53,6 +55,9 @@ export const PUBLIC_API_ROUTES: readonly { method: string; path: string }[] = [
   { method: 'GET', path: '/api/openapi.json' },
   { method: 'GET', path: '/api/health' },
   { method: 'GET', path: '/api/ready' },
+  // One-click unsubscribe from a mail (RFC 8058): the signed token in the URL is the authority (unsubscribe/).
+  { method: 'GET', path: '/api/unsubscribe' },
+  { method: 'POST', path: '/api/unsubscribe' },
 ];
 
 const isPublicApiRoute = (method: string, path: string) =>
@@ -154,6 +159,8 @@ export function createApp(deps: Deps) {
   app.route('/api/webhooks', webhooksRoutes);
   app.route('/api/deliveries', deliveriesRoutes);
   app.route('/api/jobs', jobRoutes);
+  app.route('/api/unsubscribe', unsubscribeRoutes);
+  app.route('/api/delivery-preferences', deliveryPreferenceRoutes);
   // Findings and their event sources (one folder per domain).
   app.route(IMPORTS_PATH, importRoutes);
   app.route('/api/tests', testRoutes);

@@ -76,6 +76,13 @@ export const ZEnv = z
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
     DELIVERY_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5000),
     DELIVERY_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+    /**
+     * Pacing per destination (ms between two messages; 0: unpaced): a Slack channel or DM (Slack allows about one
+     * post a second per channel), a Teams Workflows flow, each webhook endpoint. Bursts wait in the queue.
+     */
+    SLACK_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    MSTEAMS_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    WEBHOOK_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     /** Run scheduled jobs in this process (each runs once per period across all replicas either way). */
     JOBS_ENABLED: ZBool.default(true),
     /** Time zone of daily jobs (SLA) and of dates in notices, e.g. Europe/Berlin. */
@@ -176,5 +183,9 @@ export const TEST_SECRET_KEY = 'dGVzdC1vbmx5LXNlY3JldC1rZXktMzItYnl0ZXMhISE=';
 
 /** Env for tests: defaults only, nothing read from process.env. */
 export function testEnv(overrides: Partial<Env> = {}): Env {
-  return parseEnv({ NODE_ENV: 'test' }, { SEED_DEMO: false, WORKER_ENABLED: false, SECRET_KEY: TEST_SECRET_KEY, ...overrides });
+  // Unpaced unless a test asks for pacing: most tests send several messages to one channel at once.
+  return parseEnv(
+    { NODE_ENV: 'test' },
+    { SEED_DEMO: false, WORKER_ENABLED: false, SECRET_KEY: TEST_SECRET_KEY, SLACK_PACE_MS: 0, MSTEAMS_PACE_MS: 0, ...overrides },
+  );
 }

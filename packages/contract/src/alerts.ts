@@ -18,6 +18,11 @@ export const ZAlert = z.object({
   raised_by: z.string(),
   /** Newer than the newest alert the user had seen when they last opened the bell or the Alerts page. */
   is_new: z.boolean(),
+  /** Later events with the same dedupe key folded into this alert within the coalescing window: "and N more like this". */
+  coalesced_count: z.number().int(),
+  /** When the first and the latest of those events came (both `created` when nothing was folded in). */
+  first_seen: z.string(),
+  last_seen: z.string(),
 });
 export type TAlert = z.infer<typeof ZAlert>;
 

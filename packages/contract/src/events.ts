@@ -36,6 +36,11 @@ export const ZCreateEventBody = z
     /** Only in-app alerts; no mail, Slack, Teams or webhooks. */
     alert_only: z.boolean().default(false),
     idempotency_key: z.string().min(1).max(200).optional(),
+    /**
+     * Events with the same dedupe_key from the same raiser within the coalescing window (System Settings, 10 minutes
+     * by default) update one alert ("and N more like this") instead of adding one, and external channels send once per window.
+     */
+    dedupe_key: z.string().min(1).max(200).refine(isPlainLine, 'must be one line without control characters').optional(),
   })
   .refine((b) => [b.product_id, b.product_type_id, b.engagement_id].filter((v) => v !== undefined).length <= 1, {
     message: 'give at most one of product_id, product_type_id, engagement_id',

@@ -49,6 +49,10 @@ export const ZSystemSettings = z.object({
   webhooks_enabled: z.boolean(),
   webhooks_timeout_seconds: z.number().int(),
   disclaimer: z.string(),
+  /** Mail, Slack and Teams carry only the title and a link to Tocsin, no finding details (webhooks are unchanged). */
+  confidential_mode: z.boolean(),
+  /** Events with the same dedupe key within this many seconds update one alert and send once (0: no coalescing). */
+  coalesce_window_seconds: z.number().int(),
   /** Per external channel: how many events of the System notifications matrix select it. */
   system_event_counts: z.object({
     mail: z.number().int(),
@@ -59,6 +63,9 @@ export const ZSystemSettings = z.object({
   updated_at: z.string(),
 });
 export type TSystemSettings = z.infer<typeof ZSystemSettings>;
+
+/** The coalescing window: 0 (off) to one day. */
+export const COALESCE_WINDOW_LIMITS = { min: 0, max: 86_400 } as const;
 
 type TParsedUrl = { protocol: string; hostname: string };
 // The contract compiles without DOM or Node types; both runtimes have the WHATWG URL class.
@@ -138,6 +145,18 @@ export const ZUpdateSystemSettingsBody = z
       .min(WEBHOOK_TIMEOUT_LIMITS.min, `Use ${WEBHOOK_TIMEOUT_LIMITS.min} to ${WEBHOOK_TIMEOUT_LIMITS.max} seconds`)
       .max(WEBHOOK_TIMEOUT_LIMITS.max, `Use ${WEBHOOK_TIMEOUT_LIMITS.min} to ${WEBHOOK_TIMEOUT_LIMITS.max} seconds`),
     disclaimer: ZDescription.max(DISCLAIMER_MAX_LENGTH, `Use at most ${DISCLAIMER_MAX_LENGTH} characters`),
+    confidential_mode: z.boolean(),
+    coalesce_window_seconds: z
+      .number()
+      .int('Enter a whole number of seconds')
+      .min(
+        COALESCE_WINDOW_LIMITS.min,
+        `Use ${COALESCE_WINDOW_LIMITS.min} to ${COALESCE_WINDOW_LIMITS.max} seconds (0 turns coalescing off)`,
+      )
+      .max(
+        COALESCE_WINDOW_LIMITS.max,
+        `Use ${COALESCE_WINDOW_LIMITS.min} to ${COALESCE_WINDOW_LIMITS.max} seconds (0 turns coalescing off)`,
+      ),
   })
   .partial()
   .strict();

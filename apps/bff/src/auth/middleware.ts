@@ -10,7 +10,14 @@ import { authenticateToken, CSRF_HEADER, findSessionAuth, SESSION_COOKIE } from 
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Routes whose authority is a signed token in the URL, not the caller: no session is read, so no CSRF check applies. */
+const TOKEN_AUTHORISED_PATHS = new Set(['/api/unsubscribe']);
+
 export const loadAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (TOKEN_AUTHORISED_PATHS.has(c.req.path.replace(/\/+$/, ''))) {
+    c.set('auth', null);
+    return next();
+  }
   const deps = c.var.deps;
   let auth: Auth | null = null;
   const header = c.req.header('authorization');

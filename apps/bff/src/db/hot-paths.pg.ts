@@ -10,9 +10,9 @@ const param = <T>(value: T) => sql.param(value);
 export const pgHotPaths: THotPaths = {
   insertAlerts(db, a, userIds) {
     if (userIds.length === 0) return Promise.resolve(0);
-    return db.run(sql`insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at)
+    return db.run(sql`insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at, dedupe_key)
       select u, ${a.eventId}::bigint, ${a.event}::text, ${a.productId}::int, ${a.title}::text, ${a.description}::text, ${a.url}::text, ${a.source}::text, ${a.icon}::text,
-        ${a.createdAt}::bigint
+        ${a.createdAt}::bigint, ${a.dedupeKey ?? null}::text
       from unnest(${param([...userIds])}::int[]) as u`);
   },
 
@@ -39,14 +39,14 @@ export const pgHotPaths: THotPaths = {
     });
     if (userIds.length === 0) return Promise.resolve(0);
     const column = <T>(pick: (a: TAlertInsert) => T) => param(alerts.map((a) => pick(a.alert)));
-    return db.run(sql`insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at)
-      select p.user_id, a.event_id, a.event, a.product_id, a.title, a.description, a.url, a.source, a.icon, a.created_at
+    return db.run(sql`insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at, dedupe_key)
+      select p.user_id, a.event_id, a.event, a.product_id, a.title, a.description, a.url, a.source, a.icon, a.created_at, a.dedupe_key
       from unnest(${param(alertIndexes)}::int[], ${param(userIds)}::int[]) with ordinality as p(n, user_id, ord)
       join unnest(${column((a) => a.eventId)}::bigint[], ${column((a) => a.event)}::text[], ${column((a) => a.productId)}::int[],
                   ${column((a) => a.title)}::text[], ${column((a) => a.description)}::text[],
                   ${column((a) => a.url)}::text[], ${column((a) => a.source)}::text[], ${column((a) => a.icon)}::text[],
-                  ${column((a) => a.createdAt)}::bigint[])
-        with ordinality as a(event_id, event, product_id, title, description, url, source, icon, created_at, n) on a.n = p.n
+                  ${column((a) => a.createdAt)}::bigint[], ${column((a) => a.dedupeKey ?? null)}::text[])
+        with ordinality as a(event_id, event, product_id, title, description, url, source, icon, created_at, dedupe_key, n) on a.n = p.n
       order by p.ord`);
   },
 

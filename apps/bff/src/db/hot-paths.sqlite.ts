@@ -8,8 +8,9 @@ import type { THotPaths } from './hot-paths';
 export const sqliteHotPaths: THotPaths = {
   insertAlerts(db, a, userIds) {
     if (userIds.length === 0) return Promise.resolve(0);
-    return db.run(sql`insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at)
-      select j.value, ${a.eventId}, ${a.event}, ${a.productId}, ${a.title}, ${a.description}, ${a.url}, ${a.source}, ${a.icon}, ${a.createdAt}
+    return db.run(sql`insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at, dedupe_key)
+      select j.value, ${a.eventId}, ${a.event}, ${a.productId}, ${a.title}, ${a.description}, ${a.url}, ${a.source}, ${a.icon}, ${a.createdAt},
+        ${a.dedupeKey ?? null}
       from json_each(${JSON.stringify(userIds)}) j`);
   },
 

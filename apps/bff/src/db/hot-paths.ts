@@ -19,6 +19,8 @@ export type TAlertInsert = {
   source: string;
   icon: string;
   createdAt: number;
+  /** Coalescing key (coalescing/coalesce.ts), `<raiser>:<dedupe key>`; absent or null for events without one. */
+  dedupeKey?: string | null;
 };
 
 /** One delivery row of a fan-out: [uuid, channel, target kind, user id, webhook id, destination id (rules/)]. */

@@ -29,6 +29,13 @@ export const users = pgTable(
     slackUserId: text('slack_user_id'),
     slackUserIdEmail: text('slack_user_id_email'),
     isService: flag('is_service').notNull().default(0),
+    /** IANA time zone of the user's digests and quiet hours (issue 10 §4). */
+    timeZone: text('time_zone').notNull().default('UTC'),
+    /** Quiet hours (HH:MM in timeZone; both null: none): personal external deliveries wait until the end. */
+    quietHoursStart: text('quiet_hours_start'),
+    quietHoursEnd: text('quiet_hours_end'),
+    /** Let notices about Critical findings through quiet hours. */
+    quietHoursCriticalPasses: flag('quiet_hours_critical_passes').notNull().default(0),
     createdAt: ms('created_at').notNull().default(now),
   },
   (t) => [uniqueIndex('users_username_nocase').on(sql`lower(${t.username})`)],
@@ -179,6 +186,8 @@ export const events = pgTable(
     raisedByTokenId: integer('raised_by_token_id'),
     raisedByLabel: text('raised_by_label').notNull().default('Tocsin'),
     idempotencyKey: text('idempotency_key'),
+    /** Coalescing key as sent (POST /api/events dedupe_key) or set by Tocsin's own sources, e.g. `sla:finding:42`. */
+    dedupeKey: text('dedupe_key'),
     alertsCreated: integer('alerts_created').notNull().default(0),
     deliveriesCreated: integer('deliveries_created').notNull().default(0),
     createdAt: ms('created_at').notNull().default(now),
@@ -207,6 +216,13 @@ export const alerts = pgTable(
     url: text('url').notNull(),
     source: text('source').notNull(),
     icon: text('icon').notNull(),
+    /**
+     * Coalescing (coalescing/): the raiser scope and dedupe key (`<creator or 0>:<key>`), how many later events
+     * were folded into this alert ("and N more like this") and when the latest came (null: none yet).
+     */
+    dedupeKey: text('dedupe_key'),
+    coalescedCount: integer('coalesced_count').notNull().default(0),
+    lastSeenAt: ms('last_seen_at'),
     createdAt: ms('created_at').notNull().default(now),
   },
   (t) => [
@@ -214,6 +230,7 @@ export const alerts = pgTable(
     index('alerts_user_event').on(t.userId, t.event, t.id),
     index('alerts_user_product').on(t.userId, t.productId, t.id),
     index('alerts_user_created').on(t.userId, t.createdAt),
+    index('alerts_dedupe').on(t.dedupeKey, t.createdAt),
   ],
 );
 
@@ -232,6 +249,13 @@ export const removedAlerts = pgTable(
     url: text('url').notNull(),
     source: text('source').notNull(),
     icon: text('icon').notNull(),
+    /**
+     * Coalescing (coalescing/): the raiser scope and dedupe key (`<creator or 0>:<key>`), how many later events
+     * were folded into this alert ("and N more like this") and when the latest came (null: none yet).
+     */
+    dedupeKey: text('dedupe_key'),
+    coalescedCount: integer('coalesced_count').notNull().default(0),
+    lastSeenAt: ms('last_seen_at'),
     createdAt: ms('created_at').notNull(),
     removedAt: ms('removed_at').notNull(),
   },
@@ -280,6 +304,12 @@ export const systemSettings = pgTable('system_settings', {
   slaPostBreachDays: integer('sla_post_breach_days').notNull().default(7),
   slaBackoff: flag('sla_backoff').notNull().default(0),
   riskAcceptanceHeadsUpDays: integer('risk_acceptance_heads_up_days').notNull().default(10),
+  /** Events with the same dedupe key within this many seconds update one alert and send once (coalescing/). */
+  coalesceWindowSeconds: integer('coalesce_window_seconds').notNull().default(600),
+  /** Mail, Slack and Teams carry only the title and a link to Tocsin, no finding details. */
+  /** Signs List-Unsubscribe tokens (unsubscribe/): random, made on first use, sealed at rest like the other secrets. */
+  unsubscribeKey: text('unsubscribe_key').notNull().default(''),
+  confidentialMode: flag('confidential_mode').notNull().default(0),
 });
 
 export const webhooks = pgTable(
@@ -326,6 +356,10 @@ export const deliveries = pgTable(
     lastErrorSummary: text('last_error_summary'),
     responseCode: integer('response_code'),
     content: text('content'),
+    /** As alerts.dedupe_key: the coalescing scope and key of the event(s) this row sends. */
+    dedupeKey: text('dedupe_key'),
+    /** Later events folded into this row (coalescing, pacing merges): the message says "and N more like this". */
+    coalescedCount: integer('coalesced_count').notNull().default(0),
     createdAt: ms('created_at').notNull().default(now),
     updatedAt: ms('updated_at').notNull().default(now),
     sentAt: ms('sent_at'),
@@ -339,6 +373,7 @@ export const deliveries = pgTable(
     index('deliveries_user').on(t.userId),
     index('deliveries_created').on(t.createdAt),
     index('deliveries_destination').on(t.destinationId),
+    index('deliveries_dedupe').on(t.dedupeKey, t.createdAt),
   ],
 );
 
@@ -820,4 +855,52 @@ export const eventFacts = pgTable('event_facts', {
     .primaryKey()
     .references(() => events.id, { onDelete: 'cascade' }),
   facts: text('facts').notNull(),
+});
+
+// ---------------------------------------------------------------------------
+// Digests (digests/): per user and external channel, immediate or a digest; system destinations too (user_id null).
+
+/** mode: immediate | hourly | daily; dailyAt: HH:MM in the user's time zone (system destinations: TIME_ZONE). */
+export const digestSettings = pgTable(
+  'digest_settings',
+  {
+    id: id(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    mode: text('mode').notNull().default('immediate'),
+    dailyAt: text('daily_at').notNull().default('08:00'),
+    userKey: integer('user_key').generatedAlwaysAs(sql`coalesce(user_id, 0)`),
+  },
+  (t) => [uniqueIndex('digest_settings_target').on(t.userKey, t.channel)],
+);
+
+/**
+ * An event waiting for its digest: one row per delivery it would have made. The digest job turns every group
+ * (destination, due time) that is due into one delivery and records it in deliveryId.
+ */
+export const digestItems = pgTable(
+  'digest_items',
+  {
+    id: bigId(),
+    eventId: bigint('event_id', { mode: 'number' })
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    targetKind: text('target_kind').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    webhookId: integer('webhook_id').references(() => webhooks.id, { onDelete: 'cascade' }),
+    dueAt: ms('due_at').notNull(),
+    createdAt: ms('created_at').notNull(),
+    deliveryId: bigint('delivery_id', { mode: 'number' }).references(() => deliveries.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('digest_items_due').on(t.deliveryId, t.dueAt), index('digest_items_event').on(t.eventId)],
+);
+
+/**
+ * Pacing per destination (delivery/pacing.ts): the earliest time the next message may go to it. Claims reserve
+ * slots here atomically, so every replica keeps to one shared pace (a Slack channel: about one post a second).
+ */
+export const deliveryPace = pgTable('delivery_pace', {
+  destination: text('destination').primaryKey(),
+  nextAt: ms('next_at').notNull(),
 });

@@ -27,6 +27,13 @@ export const users = sqliteTable(
     slackUserIdEmail: text('slack_user_id_email'),
     /** A service account for integrations: it holds integration tokens and cannot log in with a password. */
     isService: integer('is_service', { mode: 'boolean' }).notNull().default(false),
+    /** IANA time zone of the user's digests and quiet hours (issue 10 §4). */
+    timeZone: text('time_zone').notNull().default('UTC'),
+    /** Quiet hours (HH:MM in timeZone; both null: none): personal external deliveries wait until the end. */
+    quietHoursStart: text('quiet_hours_start'),
+    quietHoursEnd: text('quiet_hours_end'),
+    /** Let notices about Critical findings through quiet hours. */
+    quietHoursCriticalPasses: integer('quiet_hours_critical_passes', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [uniqueIndex('users_username_nocase').on(sql`${t.username} collate nocase`)],
@@ -201,6 +208,8 @@ export const events = sqliteTable(
     /** "alice", "alice via token 'GitLab CI'" or "Tocsin": kept as written, so it survives a revoked token or removed user. */
     raisedByLabel: text('raised_by_label').notNull().default('Tocsin'),
     idempotencyKey: text('idempotency_key'),
+    /** Coalescing key as sent (POST /api/events dedupe_key) or set by Tocsin's own sources, e.g. `sla:finding:42`. */
+    dedupeKey: text('dedupe_key'),
     alertsCreated: integer('alerts_created').notNull().default(0),
     deliveriesCreated: integer('deliveries_created').notNull().default(0),
     createdAt: integer('created_at').notNull().default(now),
@@ -231,6 +240,13 @@ export const alerts = sqliteTable(
     url: text('url').notNull(),
     source: text('source').notNull(),
     icon: text('icon').notNull(),
+    /**
+     * Coalescing (coalescing/): the raiser scope and dedupe key (`<creator or 0>:<key>`), how many later events
+     * were folded into this alert ("and N more like this") and when the latest came (null: none yet).
+     */
+    dedupeKey: text('dedupe_key'),
+    coalescedCount: integer('coalesced_count').notNull().default(0),
+    lastSeenAt: integer('last_seen_at'),
     createdAt: integer('created_at').notNull().default(now),
   },
   // Newest first per user: ids grow with time, so (user_id, id) serves count, list and pages; the filters by
@@ -240,6 +256,7 @@ export const alerts = sqliteTable(
     index('alerts_user_event').on(t.userId, t.event, t.id),
     index('alerts_user_product').on(t.userId, t.productId, t.id),
     index('alerts_user_created').on(t.userId, t.createdAt),
+    index('alerts_dedupe').on(t.dedupeKey, t.createdAt),
   ],
 );
 
@@ -263,6 +280,13 @@ export const removedAlerts = sqliteTable(
     url: text('url').notNull(),
     source: text('source').notNull(),
     icon: text('icon').notNull(),
+    /**
+     * Coalescing (coalescing/): the raiser scope and dedupe key (`<creator or 0>:<key>`), how many later events
+     * were folded into this alert ("and N more like this") and when the latest came (null: none yet).
+     */
+    dedupeKey: text('dedupe_key'),
+    coalescedCount: integer('coalesced_count').notNull().default(0),
+    lastSeenAt: integer('last_seen_at'),
     createdAt: integer('created_at').notNull(),
     removedAt: integer('removed_at').notNull(),
   },
@@ -319,6 +343,12 @@ export const systemSettings = sqliteTable('system_settings', {
   slaBackoff: integer('sla_backoff', { mode: 'boolean' }).notNull().default(false),
   /** Days before a risk acceptance expires that its heads-up goes out; 0: no heads-up. */
   riskAcceptanceHeadsUpDays: integer('risk_acceptance_heads_up_days').notNull().default(10),
+  /** Events with the same dedupe key within this many seconds update one alert and send once (coalescing/). */
+  coalesceWindowSeconds: integer('coalesce_window_seconds').notNull().default(600),
+  /** Mail, Slack and Teams carry only the title and a link to Tocsin, no finding details. */
+  /** Signs List-Unsubscribe tokens (unsubscribe/): random, made on first use, sealed at rest like the other secrets. */
+  unsubscribeKey: text('unsubscribe_key').notNull().default(''),
+  confidentialMode: integer('confidential_mode', { mode: 'boolean' }).notNull().default(false),
 });
 
 export const webhooks = sqliteTable(
@@ -375,6 +405,10 @@ export const deliveries = sqliteTable(
     responseCode: integer('response_code'),
     /** JSON of the rendered message, filled by the worker on first attempt when null. */
     content: text('content'),
+    /** As alerts.dedupe_key: the coalescing scope and key of the event(s) this row sends. */
+    dedupeKey: text('dedupe_key'),
+    /** Later events folded into this row (coalescing, pacing merges): the message says "and N more like this". */
+    coalescedCount: integer('coalesced_count').notNull().default(0),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
     sentAt: integer('sent_at'),
@@ -388,6 +422,7 @@ export const deliveries = sqliteTable(
     index('deliveries_user').on(t.userId),
     index('deliveries_created').on(t.createdAt),
     index('deliveries_destination').on(t.destinationId),
+    index('deliveries_dedupe').on(t.dedupeKey, t.createdAt),
   ],
 );
 
@@ -905,4 +940,52 @@ export const eventFacts = sqliteTable('event_facts', {
     .primaryKey()
     .references(() => events.id, { onDelete: 'cascade' }),
   facts: text('facts').notNull(),
+});
+
+// ---------------------------------------------------------------------------
+// Digests (digests/): per user and external channel, immediate or a digest; system destinations too (user_id null).
+
+/** mode: immediate | hourly | daily; dailyAt: HH:MM in the user's time zone (system destinations: TIME_ZONE). */
+export const digestSettings = sqliteTable(
+  'digest_settings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    mode: text('mode').notNull().default('immediate'),
+    dailyAt: text('daily_at').notNull().default('08:00'),
+    userKey: integer('user_key').generatedAlwaysAs(sql`coalesce(user_id, 0)`, { mode: 'stored' }),
+  },
+  (t) => [uniqueIndex('digest_settings_target').on(t.userKey, t.channel)],
+);
+
+/**
+ * An event waiting for its digest: one row per delivery it would have made. The digest job turns every group
+ * (destination, due time) that is due into one delivery and records it in deliveryId.
+ */
+export const digestItems = sqliteTable(
+  'digest_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    targetKind: text('target_kind').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    webhookId: integer('webhook_id').references(() => webhooks.id, { onDelete: 'cascade' }),
+    dueAt: integer('due_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    deliveryId: integer('delivery_id').references(() => deliveries.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('digest_items_due').on(t.deliveryId, t.dueAt), index('digest_items_event').on(t.eventId)],
+);
+
+/**
+ * Pacing per destination (delivery/pacing.ts): the earliest time the next message may go to it. Claims reserve
+ * slots here atomically, so every replica keeps to one shared pace (a Slack channel: about one post a second).
+ */
+export const deliveryPace = sqliteTable('delivery_pace', {
+  destination: text('destination').primaryKey(),
+  nextAt: integer('next_at').notNull(),
 });

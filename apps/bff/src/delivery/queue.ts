@@ -24,6 +24,7 @@ import type { TClaimRequest as THotClaimRequest } from '../db/hot-paths';
 import { updateRows } from '../db/rows';
 import { deliveries } from '../db/schema';
 import { conflict, notFound } from '../lib/errors';
+import { applyPacing } from './pacing';
 import { loadEventContext, type TDeliveryContent, type TEventContext, type TRenderEvent } from './render';
 
 type DeliveryRow = typeof deliveries.$inferSelect;
@@ -77,7 +78,7 @@ export type TClaimRequest = {
 /** Claim rounds per call: rows over their destination's cap go back, and the next round looks past them. */
 const MAX_CLAIM_ROUNDS = 4;
 
-type TClaimRow = Omit<TClaimedDelivery, 'content'> & { content: string | null };
+type TClaimRow = Omit<TClaimedDelivery, 'content'> & { content: string | null; coalescedCount?: number };
 
 /**
  * Lease up to `limit` due deliveries for this instance, oldest due first, at most `perDestination` in flight per
@@ -129,17 +130,32 @@ export async function claim(deps: Deps, request: TClaimRequest): Promise<TClaime
       if (over.length > 0) await putBack(tx, over, now);
       if (ids.length < want || accepted === 0) break;
     }
-    return renderMissingContent(withDb(deps, tx), taken, request.render);
+    // Pacing per destination (pacing.ts): rows whose slot lies ahead go back, due at their slot.
+    const paced = await applyPacing(tx, deps.env, now, taken);
+    if (paced.deferred.size > 0) await putBackUntilSlots(tx, paced.deferred, now);
+    return renderMissingContent(withDb(deps, tx), paced.keep, request.render);
   });
 }
 
 async function findClaimedRows(db: Database, ids: readonly number[]): Promise<TClaimRow[]> {
   return db.all<TClaimRow>(sql`select d.id, d.uuid, d.event_id as "eventId", d.channel, d.target_kind as "targetKind",
       d.user_id as "userId", d.webhook_id as "webhookId", d.destination_id as "destinationId", d.attempts, d.lease_until as "leaseUntil", d.content,
+      d.coalesced_count as "coalescedCount",
       e.name as "eventName", e.title as "eventTitle"
     from deliveries d join events e on e.id = d.event_id
     where ${db.fragments.inIds(sql`d.id`, ids)}
     order by d.next_attempt_at, d.id`);
+}
+
+/** Claimed rows back to the queue, each due when its destination's pace lets the next message through. */
+async function putBackUntilSlots(db: Database, slots: ReadonlyMap<number, number>, now: number): Promise<void> {
+  const bySlot = new Map<number, number[]>();
+  for (const [id, slot] of slots) bySlot.set(slot, [...(bySlot.get(slot) ?? []), id]);
+  for (const [slot, ids] of bySlot) {
+    await db.run(sql`update deliveries set status = case when attempts = 0 then 'queued' else 'retrying' end,
+        next_attempt_at = ${slot}, lease_until = null, lease_owner = null, updated_at = ${now}
+      where ${db.fragments.inIds(sql`id`, ids)}`);
+  }
 }
 
 /** Undo a claim in its own transaction: the rows are as they were before it (their due time untouched). */
@@ -164,7 +180,10 @@ async function renderMissingContent(deps: Deps, rows: TClaimRow[], render: TClai
         cached = event ? { event, context: await loadEventContext(deps, event) } : null;
         events.set(row.eventId, cached);
       }
-      content = cached ? render(row.channel, cached.event, cached.context, row.uuid) : null;
+      const count = Number(row.coalescedCount ?? 0);
+      content = cached
+        ? render(row.channel, count > 0 ? { ...cached.event, coalescedCount: count } : cached.event, cached.context, row.uuid)
+        : null;
       if (content) rendered.push({ id: row.id, content: JSON.stringify(content) });
     }
     // Nothing to render (unknown channel, event gone): a placeholder the worker fails permanently with a clear reason.

@@ -28,13 +28,36 @@ export type TRenderEvent = Pick<
   'id' | 'name' | 'title' | 'description' | 'url' | 'source' | 'createdAt' | 'productTypeId' | 'productId' | 'engagementId'
 > &
   /** The domain blocks for webhooks (JSON, see notifications/event-payload.ts); absent or null for events without any. */
-  Partial<Pick<typeof events.$inferSelect, 'payload'>>;
+  Partial<Pick<typeof events.$inferSelect, 'payload'>> & {
+    /** Later events folded into this delivery (coalescing/): the message adds "and N more like this". */
+    coalescedCount?: number;
+  };
 
 export type TContextItem = { id: number; name: string };
 /** The product type, product and engagement an event concerns (engagement implies product implies product type). */
 export type TEventContext = { productType: TContextItem | null; product: TContextItem | null; engagement: TContextItem | null };
 
-export type TRenderSettings = { teamName: string; disclaimer: string; baseUrl: string };
+export type TRenderSettings = {
+  teamName: string;
+  disclaimer: string;
+  baseUrl: string;
+  /** System Settings' confidential mode: mail, Slack and Teams carry only the title and a link, no details. */
+  confidential?: boolean;
+};
+
+/** "and 14 more like this", or null when nothing was folded in. */
+export function describeCoalesced(count: number | undefined): string | null {
+  if (!count || count <= 0) return null;
+  return `and ${count} more like this`;
+}
+
+const NO_CONTEXT: TEventContext = { productType: null, product: null, engagement: null };
+
+/** What a chat or mail message may show: everything, or in confidential mode the title and link alone. */
+function toShown(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings): { event: TRenderEvent; ctx: TEventContext } {
+  if (!s.confidential) return { event, ctx };
+  return { event: { ...event, description: '', payload: null }, ctx: NO_CONTEXT };
+}
 
 export type TMailContent = { channel: 'mail'; subject: string; text: string; html: string };
 export type TSlackContent = { channel: 'slack'; text: string; blocks: unknown[] };
@@ -127,12 +150,15 @@ const eventLabel = (event: TRenderEvent) => event.source || findEventInfo(event.
 /** Header values (and names placed inline) stay on one line whatever they contain. */
 const oneLine = toInlineText;
 
-export function renderMail(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings): TMailContent {
+export function renderMail(rawEvent: TRenderEvent, rawCtx: TEventContext, s: TRenderSettings): TMailContent {
+  const { event, ctx } = toShown(rawEvent, rawCtx, s);
   const links = buildLinks(event, ctx, s);
+  const more = describeCoalesced(event.coalescedCount);
   const subject = oneLine(`${s.teamName} notification: ${event.title}`);
   const facts = contextFacts(ctx);
 
   const textLines = [oneLine(event.title), ''];
+  if (more) textLines.push(`(${more})`, '');
   const descriptionText = event.description ? renderMarkdownAsText(event.description, s) : '';
   if (descriptionText) textLines.push(descriptionText, '');
   for (const f of facts) textLines.push(`${f.label}: ${oneLine(f.value)}`);
@@ -154,6 +180,7 @@ export function renderMail(event: TRenderEvent, ctx: TEventContext, s: TRenderSe
 <html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1a1a1a;line-height:1.45">
 <h2 style="margin:0 0 12px;font-size:18px">${escapeHtml(event.title)}</h2>
+${more ? `<p style="margin:0 0 12px;color:#555">(${escapeHtml(more)})</p>` : ''}
 ${event.description ? renderMarkdownAsHtml(event.description, s) : ''}
 ${factRows ? `<table style="border-collapse:collapse;margin:0 0 12px">\n${factRows}\n</table>` : ''}
 <p style="margin:0 0 12px;color:#555">Event: ${escapeHtml(eventLabel(event))}</p>
@@ -173,11 +200,14 @@ const cut = (value: string, max: number) => truncateText(value, max);
 /** A mrkdwn text object Slack shows as written: no automatic links or mentions from the text. */
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text, verbatim: true });
 
-export function renderSlack(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings): TSlackContent {
+export function renderSlack(rawEvent: TRenderEvent, rawCtx: TEventContext, s: TRenderSettings): TSlackContent {
+  const { event, ctx } = toShown(rawEvent, rawCtx, s);
   const links = buildLinks(event, ctx, s);
+  const more = describeCoalesced(event.coalescedCount);
   const team = oneLine(s.teamName);
   // plain_text objects are never formatted: the title only needs to be one line.
   const blocks: unknown[] = [{ type: 'header', text: { type: 'plain_text', text: cut(oneLine(event.title), 150), emoji: false } }];
+  if (more) blocks.push({ type: 'context', elements: [mrkdwn(`_${more}_`)] });
   const description = event.description ? renderMarkdownAsSlack(event.description, { baseUrl: s.baseUrl, max: 3000 }) : '';
   if (description) blocks.push({ type: 'section', text: mrkdwn(description) });
   const facts = contextFacts(ctx);
@@ -198,20 +228,26 @@ export function renderSlack(event: TRenderEvent, ctx: TEventContext, s: TRenderS
   });
   if (s.disclaimer) blocks.push({ type: 'context', elements: [mrkdwn(cut(escapeSlackMrkdwn(s.disclaimer), 3000))] });
   // The fallback text shows in notifications and for clients without Block Kit.
-  const text = cut(`${escapeSlackMrkdwn(team)} notification: ${escapeSlackMrkdwn(oneLine(event.title))} ${links.event}`, 3000);
+  const text = cut(
+    `${escapeSlackMrkdwn(team)} notification: ${escapeSlackMrkdwn(oneLine(event.title))}${more ? ` (${more})` : ''} ${links.event}`,
+    3000,
+  );
   return { channel: 'slack', text, blocks };
 }
 
 // ---------------------------------------------------------------------------
 // Microsoft Teams (an Adaptive Card in a message: what a Teams Workflows webhook takes)
 
-export function renderTeams(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings): TTeamsContent {
+export function renderTeams(rawEvent: TRenderEvent, rawCtx: TEventContext, s: TRenderSettings): TTeamsContent {
+  const { event, ctx } = toShown(rawEvent, rawCtx, s);
   const links = buildLinks(event, ctx, s);
+  const more = describeCoalesced(event.coalescedCount);
   const team = oneLine(s.teamName);
   const body: Record<string, unknown>[] = [
     { type: 'TextBlock', text: escapeTeamsText(`${team} notification`), size: 'Small', isSubtle: true, wrap: true },
     { type: 'TextBlock', text: escapeTeamsText(oneLine(event.title)), size: 'Large', weight: 'Bolder', wrap: true },
   ];
+  if (more) body.push({ type: 'TextBlock', text: more, isSubtle: true, wrap: true });
   const description = event.description ? renderMarkdownAsTeams(event.description, s) : '';
   if (description) body.push({ type: 'TextBlock', text: description, wrap: true });
   // Fact titles are ours; fact values are names people wrote.

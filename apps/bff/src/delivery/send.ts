@@ -13,6 +13,7 @@ import { teamsSecretsOf } from './channels/msteams';
 import { findChannelAdapter } from './channels/registry';
 import { raiseFailureNotice, toDestinationKey } from './failure-notices';
 import { permanent, type TSendOutcome, transient } from './outcome';
+import { holdDestination, paceKeyOf } from './pacing';
 import { deferWaitingForWebhook, recordAttempt, release, type TClaimedDelivery } from './queue';
 import { openSecret } from './secrets';
 import { enabledChannelsOf, settingsSecretsOf, type TSystemSettings } from './settings';
@@ -99,6 +100,9 @@ export async function processDelivery(deps: Deps, claimed: TClaimedDelivery, ctx
       baseMs: deps.env.DELIVERY_BACKOFF_BASE_MS,
       maxMs: deps.env.DELIVERY_BACKOFF_MAX_MS,
     });
+  // A 429's Retry-After holds every message to that destination, not only this one (pacing.ts).
+  const paceKey = paceKeyOf(claimed);
+  if (outcome.retryAfterMs !== undefined && paceKey !== null) await holdDestination(deps.db, paceKey, finishedAt + outcome.retryAfterMs);
   // No point waking before the endpoint may be tried again; the same goes for everything else queued for it.
   if (outcome.restUntil !== undefined) {
     nextAttemptAt = Math.max(nextAttemptAt, outcome.restUntil);

@@ -16,6 +16,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Deps } from '../app-context';
+import { isTruthy } from '../db/database';
 import type { TSendContext } from './channels/adapter';
 import { closeMailTransports } from './channels/mail';
 import { computeLeases, renderDeliveryContent } from './channels/registry';
@@ -85,7 +86,12 @@ class DeliveryEngine {
     if (free <= 0 || this.controller.signal.aborted) return { requested: 0, claimed: 0 };
     if (this.inFlight.size > 0 && free < this.minBatch) return { requested: 0, claimed: 0 };
     const settings = await getSystemSettings(this.deps);
-    const renderSettings = { teamName: settings.teamName, disclaimer: settings.disclaimer, baseUrl: getPublicBaseUrl(this.deps.env) };
+    const renderSettings = {
+      teamName: settings.teamName,
+      disclaimer: settings.disclaimer,
+      baseUrl: getPublicBaseUrl(this.deps.env),
+      confidential: isTruthy(settings.confidentialMode),
+    };
     const rows = await claim(this.deps, {
       limit: free,
       leases: computeLeases(this.leaseMs, settings),

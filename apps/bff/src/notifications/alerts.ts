@@ -40,11 +40,13 @@ type AlertRow = {
   event: string | null;
   productId: number | null;
   raisedBy: string | null;
+  coalescedCount?: number | null;
+  lastSeenAt?: number | null;
 };
 
 /** The columns of an alert `a` and who raised its event (`e`, left-joined: Tocsin's own notices have none). */
 const ALERT_COLUMNS = sql`a.id, a.title, a.description, a.url, a.source, a.icon, a.created_at as "createdAt", a.event,
-  a.product_id as "productId", e.raised_by_label as "raisedBy"`;
+  a.product_id as "productId", e.raised_by_label as "raisedBy", a.coalesced_count as "coalescedCount", a.last_seen_at as "lastSeenAt"`;
 const FROM_ALERTS = sql`alerts a left join events e on e.id = a.event_id`;
 
 export function toAlertDto(row: AlertRow, seenThroughId: number): TAlert {
@@ -60,6 +62,9 @@ export function toAlertDto(row: AlertRow, seenThroughId: number): TAlert {
     product_id: row.productId,
     raised_by: row.raisedBy ?? 'Tocsin',
     is_new: row.id > seenThroughId,
+    coalesced_count: Number(row.coalescedCount ?? 0),
+    first_seen: toIso(row.createdAt),
+    last_seen: toIso(row.lastSeenAt ?? row.createdAt),
   };
 }
 
@@ -211,8 +216,10 @@ export async function markAlertsSeen(deps: Deps, userId: number, throughId: numb
 async function moveToRemoved(db: Database, userId: number, idsCondition: SQL, removedAt: number): Promise<number> {
   // A row may already be there when an alert is removed again before its earlier removal was purged.
   await db.run(sql`insert into removed_alerts (id, user_id, event_id, event, product_id, title, description, url, source, icon,
+      dedupe_key, coalesced_count, last_seen_at,
       created_at, removed_at)
-    select id, user_id, event_id, event, product_id, title, description, url, source, icon, created_at, cast(${removedAt} as bigint)
+    select id, user_id, event_id, event, product_id, title, description, url, source, icon, dedupe_key, coalesced_count, last_seen_at,
+      created_at, cast(${removedAt} as bigint)
     from alerts where user_id = ${userId} and ${idsCondition}
     on conflict (id) do update set removed_at = excluded.removed_at`);
   return db.run(sql`delete from alerts where user_id = ${userId} and ${idsCondition}`);
@@ -270,8 +277,10 @@ export async function restoreAlerts(deps: Deps, userId: number, ids: readonly nu
   return deps.db.transaction(async (db) => {
     const chosen = sql`user_id = ${userId} and removed_at > ${cutoff} and ${db.fragments.inIds(sql`id`, ids)}`;
     const restored = await db.run(sql`insert into alerts (id, user_id, event_id, event, product_id, title, description, url, source,
+        dedupe_key, coalesced_count, last_seen_at,
         icon, created_at)
-      select id, user_id, event_id, event, product_id, title, description, url, source, icon, created_at
+      select id, user_id, event_id, event, product_id, title, description, url, source, dedupe_key, coalesced_count, last_seen_at,
+        icon, created_at
       from removed_alerts where ${chosen}
       on conflict (id) do nothing`);
     await db.run(sql`delete from removed_alerts where ${chosen}`);

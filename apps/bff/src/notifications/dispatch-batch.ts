@@ -14,11 +14,13 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, withDb } from '../app-context';
 import type { Database } from '../db/database';
 import type { TAlertInsert, TDeliveryInsert, TEventDeliveryInsert } from '../db/hot-paths';
+import { applyDeliveryPreferences, deferDeliveries, isAboutCriticalFinding } from '../digests/preferences';
 import { notFound } from '../lib/errors';
 import { computeEventFacts, storeEventFacts } from '../rules/facts';
 import { buildDestinationDeliveries, findEventsWithRules } from '../rules/routing';
 import {
   buildDeliveries,
+  dispatchEvent,
   findCandidates,
   prepareEvent,
   type TContext,
@@ -135,6 +137,15 @@ const EVENT_COLUMNS = sql.raw(`name, routed_as, title, description, url, icon, s
  */
 export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput[]): Promise<TDispatchResult[]> {
   if (inputs.length === 0) return [];
+  // Coalesced events fold into each other in order (a later one updates the alert an earlier one wrote), which the
+  // batch's single insert cannot express: they go through dispatchEvent one by one, in this same transaction.
+  if (inputs.some((i) => i.dedupeKey != null)) {
+    return deps.db.transaction(async (db) => {
+      const results: TDispatchResult[] = [];
+      for (const input of inputs) results.push(await dispatchEvent(withDb(deps, db), input));
+      return results;
+    });
+  }
   return deps.db.transaction(async (db) => {
     const now = deps.now();
     const prepared = inputs.map(prepare);
@@ -239,7 +250,21 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
       results[i] = { eventId, alertsCreated: plan.alerted.length, deliveriesCreated: plan.deliveries.length, duplicate: false };
     });
     await writeAlertBatch(withDb(deps, db), alertBatch);
-    await db.hot.insertDeliveryBatch(db, now, deliveryRows);
+    // Digests and quiet hours (digests/preferences.ts), for the whole batch at once.
+    const prefs = await applyDeliveryPreferences(
+      db,
+      now,
+      deps.env.TIME_ZONE,
+      planned.flatMap((plan, n) => {
+        const eventId = eventIds[n];
+        if (eventId === null || eventId === undefined) return [];
+        return [{ eventId, isCritical: isAboutCriticalFinding(plan.prepared.input.payload), rows: plan.deliveries }];
+      }),
+    );
+    const kept = new Set([...prefs.keep.values()].flat().map((d) => d[0]));
+    const keptRows = kept.size === deliveryRows.length ? deliveryRows : deliveryRows.filter((d) => kept.has(d[1]));
+    await db.hot.insertDeliveryBatch(db, now, keptRows);
+    if (prefs.delayed.size > 0) await deferDeliveries(db, prefs.delayed);
 
     // A key another transaction inserted after our check (a replica racing us): answer with its event.
     for (const [n, i] of todo.entries()) {
@@ -251,7 +276,7 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
       results[i] = winner;
     }
 
-    if (deliveryRows.length > 0) await deps.bus.publish(db, { type: 'deliveries-queued' });
+    if (keptRows.length > 0) await deps.bus.publish(db, { type: 'deliveries-queued' });
     return fillSameAs(results, sameAs);
   });
 }

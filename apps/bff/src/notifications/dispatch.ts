@@ -12,9 +12,11 @@ import type { TCreatedEvent, TCreateEventInput } from '@tocsin/contract/events';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Auth, type Deps, withDb } from '../app-context';
 import { findProductAccess, findProductTypeAccess, viewsProductSql, viewsProductTypeSql } from '../auth/rbac';
+import { findCoalesceWindowMs, foldIntoAlerts, markDeliveries, planDeliveries, toCoalescingKey } from '../coalescing/coalesce';
 import { type Database, isTruthy } from '../db/database';
 import type { TDeliveryInsert } from '../db/hot-paths';
 import { getPublicBaseUrl } from '../delivery/settings';
+import { applyDeliveryPreferences, deferDeliveries, isAboutCriticalFinding } from '../digests/preferences';
 import { badRequest, forbidden, HttpError, notFound } from '../lib/errors';
 import type { TEventFacts } from '../rules/conditions';
 import { computeEventFacts, storeEventFacts } from '../rules/facts';
@@ -38,6 +40,8 @@ export type TDispatchInput = {
   alertOnly?: boolean;
   createdBy?: number | null;
   idempotencyKey?: string | null;
+  /** Coalescing key (coalescing/coalesce.ts): a later event with the same key within the window updates the alert. */
+  dedupeKey?: string | null;
   /** Who raised it; Tocsin's own jobs and domain code leave it out (TOCSIN_RAISER). */
   raisedBy?: TRaiser;
   /** Domain blocks for webhook bodies (test, findings, finding, …), stored as JSON on the event. */
@@ -204,6 +208,7 @@ export type TPreparedEvent = {
   alertOnly: boolean;
   createdBy: number | null;
   idempotencyKey: string | null;
+  dedupeKey: string | null;
   raisedBy: TRaiser;
 };
 
@@ -221,12 +226,13 @@ export function prepareEvent(input: TDispatchInput): TPreparedEvent {
     alertOnly: input.alertOnly ?? false,
     createdBy: input.createdBy ?? null,
     idempotencyKey: input.idempotencyKey ?? null,
+    dedupeKey: input.dedupeKey ?? null,
     raisedBy: input.raisedBy ?? TOCSIN_RAISER,
   };
 }
 
 export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<TDispatchResult> {
-  const { routedAs, title, description, url, icon, source, recipients, alertOnly, createdBy, idempotencyKey, raisedBy } =
+  const { routedAs, title, description, url, icon, source, recipients, alertOnly, createdBy, idempotencyKey, dedupeKey, raisedBy } =
     prepareEvent(input);
 
   return deps.db.transaction(async (db): Promise<TDispatchResult> => {
@@ -240,11 +246,11 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
     // index decides, and the loser answers with the winner's event.
     const inserted = await db.get<{ id: number }>(sql`insert into events (name, routed_as, title, description, url, icon, source,
         product_type_id, product_id, engagement_id, recipients, alert_only, created_by, idempotency_key, created_at,
-        raised_by_user_id, raised_by_token_id, raised_by_label, payload)
+        raised_by_user_id, raised_by_token_id, raised_by_label, payload, dedupe_key)
       values (${input.event}, ${routedAs}, ${title}, ${description}, ${url}, ${icon}, ${source}, ${context.productTypeId},
         ${context.productId}, ${context.engagementId}, ${recipients === null ? null : JSON.stringify(recipients)}, ${alertOnly},
         ${createdBy}, ${idempotencyKey}, ${now}, ${raisedBy.userId}, ${raisedBy.tokenId}, ${raisedBy.label},
-        ${input.payload ? JSON.stringify(input.payload) : null})
+        ${input.payload ? JSON.stringify(input.payload) : null}, ${dedupeKey})
       on conflict do nothing
       returning id`);
     if (!inserted) {
@@ -288,17 +294,35 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
 
     const alerted: number[] = [];
     for (const [userId, mask] of routed.users) if (mask & CHANNEL_BITS.alert) alerted.push(userId);
+    const coalescing =
+      dedupeKey === null ? null : { key: toCoalescingKey(createdBy, dedupeKey), now, windowMs: await findCoalesceWindowMs(db) };
+    // Users who already have this key's alert within the window get it updated, not a second one.
+    const folded = coalescing ? await foldIntoAlerts(db, coalescing, alerted) : [];
+    if (folded.length > 0) await deps.bus.publish(db, { type: 'alerts-changed', userIds: folded });
+    const foldedSet = new Set(folded);
     const alertsCreated = await writeAlerts(
       withDb(deps, db),
       { eventId, event: routedAs, productId: context.productId, title, description, url, source, icon, createdAt: now },
-      alerted,
+      folded.length === 0 ? alerted : alerted.filter((id) => !foldedSet.has(id)),
+      coalescing?.key ?? null,
     );
-    const deliveries = await buildDeliveries(db, routed.users, routed.systemMask);
-    // System rules send to their destinations; like the system destinations, only for a broadcast.
-    if (recipients === null && !alertOnly && withRules.system.has(routedAs)) {
+    let deliveries = await buildDeliveries(db, routed.users, routed.systemMask);
+    const plan = coalescing ? await planDeliveries(db, coalescing, deliveries) : null;
+    if (plan) deliveries = deliveries.filter((d) => plan.later.has(d[0]) || plan.now.includes(d));
+    // Digests and quiet hours (digests/preferences.ts): some rows become digest items, some wait.
+    const prefs = await applyDeliveryPreferences(db, now, deps.env.TIME_ZONE, [
+      { eventId, isCritical: isAboutCriticalFinding(input.payload), rows: deliveries },
+    ]);
+    deliveries = prefs.keep.get(eventId) ?? [];
+    // System rules send to their destinations; like the system destinations, only for a broadcast. A repeat
+    // within a coalescing window is not sent to them again (destinations have neither digests nor follow-ups).
+    const isRepeat = folded.length > 0 || (plan !== null && (plan.folded > 0 || plan.later.size > 0));
+    if (recipients === null && !alertOnly && !isRepeat && withRules.system.has(routedAs)) {
       deliveries.push(...(await buildDestinationDeliveries(db, routedAs, facts!, enabledChannels)));
     }
     const deliveriesCreated = await db.hot.insertDeliveries(db, eventId, now, deliveries);
+    if (coalescing && plan && deliveriesCreated > 0) await markDeliveries(db, eventId, coalescing.key, plan.later);
+    if (prefs.delayed.size > 0) await deferDeliveries(db, prefs.delayed);
     await db.run(sql`update events set alerts_created = ${alertsCreated}, deliveries_created = ${deliveriesCreated} where id = ${eventId}`);
     if (deliveriesCreated > 0) await deps.bus.publish(db, { type: 'deliveries-queued' });
     return { eventId, alertsCreated, deliveriesCreated, duplicate: false };
@@ -454,6 +478,7 @@ export async function createEventFromApi(deps: Deps, auth: Auth, body: TCreateEv
     alertOnly: body.alert_only,
     createdBy: auth.user.id,
     idempotencyKey: body.idempotency_key ?? null,
+    dedupeKey: body.dedupe_key ?? null,
     raisedBy: describeRaiser(auth),
   });
   // A duplicate answers with the earlier event as it was stored, whatever this request's body said.

@@ -25,9 +25,19 @@ export function fitAlertFields(alert: TAlertInsert): TAlertInsert {
 }
 
 /** One alert for each of `userIds`, all alike; returns how many were written. Run it inside the causing transaction. */
-export async function writeAlerts(deps: Pick<Deps, 'db' | 'bus'>, alert: TAlertInsert, userIds: readonly number[]): Promise<number> {
+export async function writeAlerts(
+  deps: Pick<Deps, 'db' | 'bus'>,
+  alert: TAlertInsert,
+  userIds: readonly number[],
+  /** The coalescing key (coalescing/coalesce.ts) the new alerts carry, so later events of the window fold into them. */
+  coalescingKey: string | null = null,
+): Promise<number> {
   if (userIds.length === 0) return 0;
-  const written = await deps.db.hot.insertAlerts(deps.db, fitAlertFields(alert), userIds);
+  const written = await deps.db.hot.insertAlerts(
+    deps.db,
+    fitAlertFields({ ...alert, dedupeKey: coalescingKey ?? alert.dedupeKey ?? null }),
+    userIds,
+  );
   await deps.bus.publish(deps.db, { type: 'alerts-changed', userIds: [...userIds] });
   return written;
 }

@@ -66,6 +66,7 @@ export function riskAcceptanceEvent(ra: TExpiringAcceptance, notice: TRiskAccept
     engagementId: ra.engagementId,
     createdBy: null,
     idempotencyKey: `risk_acceptance_expiration:${ra.id}:${notice}`,
+    dedupeKey: `risk_acceptance:${ra.id}`,
     payload: {
       risk_acceptance: {
         id: ra.id,

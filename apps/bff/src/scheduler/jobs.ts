@@ -1,5 +1,6 @@
 /** Every scheduled job of Tocsin, in the order a pass runs them. Jobs live with their domain; this is the list. */
 import type { Deps } from '../app-context';
+import { digestJob } from '../digests/job';
 import { engagementChecksJob } from '../engagements/jobs';
 import { purgeRemovedAlerts } from '../notifications/alerts';
 import { trimAlerts } from '../notifications/retention';
@@ -25,7 +26,7 @@ export const alertRetentionJob: TJob = {
   },
 };
 
-export const ALL_JOBS: readonly TJob[] = [engagementChecksJob, slaNoticesJob, riskAcceptanceJob, alertRetentionJob];
+export const ALL_JOBS: readonly TJob[] = [engagementChecksJob, slaNoticesJob, riskAcceptanceJob, digestJob, alertRetentionJob];
 
 const runners = new WeakMap<object, TJobRunner>();
 

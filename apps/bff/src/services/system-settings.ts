@@ -18,6 +18,7 @@ import type {
 } from '@tocsin/contract/system-settings';
 import { eq, sql } from 'drizzle-orm';
 import { type Deps, type UserRow, withDb } from '../app-context';
+import { isTruthy } from '../db/database';
 import { findRow, updateRows } from '../db/rows';
 import { systemSettings } from '../db/schema';
 import {
@@ -76,6 +77,8 @@ export function toSystemSettingsDto(row: TOpenedSettings, env: Env, counts: TEve
     webhooks_enabled: row.webhooksEnabled,
     webhooks_timeout_seconds: row.webhooksTimeoutSeconds,
     disclaimer: row.disclaimer,
+    confidential_mode: isTruthy(row.confidentialMode),
+    coalesce_window_seconds: row.coalesceWindowSeconds,
     system_event_counts: counts,
     updated_at: toIso(row.updatedAt),
   };
@@ -191,6 +194,8 @@ async function updateStoredRow(deps: Deps, body: TUpdateSystemSettingsBody): Pro
     webhooksEnabled: body.webhooks_enabled ?? stored.webhooksEnabled,
     webhooksTimeoutSeconds: body.webhooks_timeout_seconds ?? stored.webhooksTimeoutSeconds,
     disclaimer: body.disclaimer ?? stored.disclaimer,
+    confidentialMode: body.confidential_mode ?? stored.confidentialMode,
+    coalesceWindowSeconds: body.coalesce_window_seconds ?? stored.coalesceWindowSeconds,
     updatedAt: deps.now(),
   };
 

@@ -72,6 +72,8 @@ export function slaBreachEvent(f: TSlaFinding, notice: TSlaNotice, today: string
     engagementId: f.engagementId,
     createdBy: null,
     idempotencyKey: `sla_breach:${f.id}:${today}`,
+    // One alert per finding within the coalescing window, however often its notice is raised (issue 10 §4).
+    dedupeKey: `sla:finding:${f.id}`,
     payload: { finding: payloadFinding(f), sla: slaBlock(notice, f.slaExpiresOn) },
   };
 }
@@ -143,6 +145,7 @@ export function slaBreachCombinedEvent(input: {
     productId: product.id,
     createdBy: null,
     idempotencyKey: `sla_breach_combined:${product.id}:${kind}:${input.today}`,
+    dedupeKey: `sla:product:${product.id}:${kind}`,
     payload: { sla: list },
   };
 }

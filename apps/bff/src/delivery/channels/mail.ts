@@ -4,11 +4,15 @@
  * every destination: it is resolved and checked first (resolveSmtpTarget), nodemailer connects to the checked
  * address, and TLS still verifies the certificate against the configured name.
  */
+
+import { sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Deps } from '../../app-context';
 import { describeDestinationRow, resolveDestinationTarget } from '../../destinations/targets';
+import { DIGEST_EVENT_NAME } from '../../digests/constants';
 import { toMailFrom } from '../../lib/mail-from';
+import { buildUnsubscribeHeaders } from '../../unsubscribe/tokens';
 import { getOutboundPolicy, OutboundRefusedError, resolveSmtpTarget, type TSmtpTarget } from '../outbound';
 import { classifyFetchError, permanent, requestSignal, type TSecrets, type TSendOutcome, toAnswerSnippet, transient } from '../outcome';
 import { renderMail, type TMailContent } from '../render';
@@ -156,6 +160,8 @@ export async function sendMail(
   to: string,
   content: TMailContent,
   signal?: AbortSignal,
+  /** More headers (List-Unsubscribe on personal mail); ours, never text someone else wrote. */
+  extraHeaders: Record<string, string> = {},
 ): Promise<TSendOutcome> {
   const problem = findMailConfigProblem(settings);
   if (problem) return permanent(problem);
@@ -179,7 +185,7 @@ export async function sendMail(
       subject: content.subject,
       text: content.text,
       html: content.html,
-      headers: { 'Auto-Submitted': 'auto-generated' },
+      headers: { ...extraHeaders, 'Auto-Submitted': 'auto-generated' },
     })
     .then(
       (info): TSendOutcome => {
@@ -233,7 +239,17 @@ export const mailChannel: TChannelAdapter<{ to: string }, TMailContent> = {
     return { ok: true, target: { to: user.target.email } };
   },
 
-  send: (deps, { target, content }, ctx) => sendMail(deps, ctx.settings, target.to, content, ctx.signal),
+  async send(deps, { delivery, target, content }, ctx) {
+    // Personal mail about one event can be unsubscribed from in one click (RFC 8058); system mail and digests cannot.
+    let headers: Record<string, string> = {};
+    if (delivery.targetKind === 'user' && delivery.userId !== null) {
+      const event = await deps.db.get<{ routedAs: string }>(
+        sql`select routed_as as "routedAs" from events where id = ${delivery.eventId} and name != ${DIGEST_EVENT_NAME}`,
+      );
+      if (event) headers = await buildUnsubscribeHeaders(deps, delivery.userId, event.routedAs, ctx.settings.mailTo);
+    }
+    return sendMail(deps, ctx.settings, target.to, content, ctx.signal, headers);
+  },
 
   async sendTest(deps, { settings, event, context, render }, target) {
     const to = (target.to ?? settings.mailTo).trim();

@@ -1,3 +1,4 @@
+import { DeliveryPreferencesSection } from '../../features/digests/components/delivery-preferences-form';
 import { ApiTokens } from '../../features/profile/components/api-tokens';
 import { ChangePasswordForm } from '../../features/profile/components/change-password-form';
 import { IntegrationTokens } from '../../features/profile/components/integration-tokens';
@@ -12,6 +13,7 @@ export function Component() {
     <section>
       <h1>Profile</h1>
       <ProfileSection />
+      <DeliveryPreferencesSection />
       <ChangePasswordForm />
       <ApiTokens />
       {user.is_superuser && <IntegrationTokens currentUser={user} />}

@@ -19,6 +19,9 @@ const alert = {
   product_id: null,
   raised_by: 'Tocsin',
   is_new: false,
+  coalesced_count: 0,
+  first_seen: '2026-01-01T00:00:00.000Z',
+  last_seen: '2026-01-01T00:00:00.000Z',
 };
 
 /** A cached bell summary with `count` alerts and `alert` as the newest. */

@@ -27,6 +27,16 @@ export function AlertDetail({ alert }: { alert: TAlert }) {
         <dd>
           <RelativeTime value={alert.created} /> ({formatExactTime(new Date(alert.created))})
         </dd>
+        {alert.coalesced_count > 0 && (
+          <>
+            <dt>Repeats</dt>
+            <dd>
+              and {alert.coalesced_count} more like this: first seen <RelativeTime value={alert.first_seen} /> (
+              {formatExactTime(new Date(alert.first_seen))}), last seen <RelativeTime value={alert.last_seen} /> (
+              {formatExactTime(new Date(alert.last_seen))})
+            </dd>
+          </>
+        )}
         <dt>Link</dt>
         <dd>
           <AlertLink url={alert.url}>Open the link</AlertLink>

@@ -225,6 +225,11 @@ export function AlertsList({ productOptions }: { productOptions?: readonly TProd
                     <AlertLink url={alert.url}>
                       <span id={`alert-title-${alert.id}`}>{alert.title}</span>
                     </AlertLink>{' '}
+                    {alert.coalesced_count > 0 && (
+                      <span className="coalesced">
+                        and {alert.coalesced_count} more like this (last <RelativeTime value={alert.last_seen} />)
+                      </span>
+                    )}{' '}
                     {/* Named "Details" like its neighbours; the title it belongs to is its description. */}
                     <Link
                       to={paths.alerts.detail.getHref(alert.id)}

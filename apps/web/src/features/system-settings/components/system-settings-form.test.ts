@@ -22,6 +22,8 @@ const settings: TSystemSettings = {
   webhooks_enabled: false,
   webhooks_timeout_seconds: 10,
   disclaimer: '',
+  confidential_mode: false,
+  coalesce_window_seconds: 600,
   system_event_counts: { mail: 0, slack: 0, msteams: 0, webhooks: 0 },
   updated_at: '2026-01-01T00:00:00.000Z',
 };

@@ -5,6 +5,7 @@
  * shown read-only and never sent.
  */
 import {
+  COALESCE_WINDOW_LIMITS,
   SMTP_TLS_MODE_LABELS,
   SMTP_TLS_MODES,
   type TSmtpEnvField,
@@ -50,6 +51,8 @@ export type TFormValues = {
   webhooks_enabled: boolean;
   webhooks_timeout_seconds: string;
   disclaimer: string;
+  confidential_mode: boolean;
+  coalesce_window_seconds: string;
 };
 
 const ENV_VARIABLES: Record<TSmtpEnvField, string> = {
@@ -83,6 +86,8 @@ export function toFormValues(s: TSystemSettings): TFormValues {
     webhooks_enabled: s.webhooks_enabled,
     webhooks_timeout_seconds: String(s.webhooks_timeout_seconds),
     disclaimer: s.disclaimer,
+    confidential_mode: s.confidential_mode,
+    coalesce_window_seconds: String(s.coalesce_window_seconds),
   };
 }
 
@@ -97,6 +102,7 @@ const PLAIN_FIELDS = [
   'msteams_enabled',
   'webhooks_enabled',
   'disclaimer',
+  'confidential_mode',
 ] as const;
 
 /**
@@ -108,6 +114,7 @@ export function toBody(form: TFormValues, saved: TFormValues, overridden: Readon
   const body: Record<string, unknown> = {};
   for (const key of PLAIN_FIELDS) if (changed(key)) body[key] = form[key];
   if (changed('webhooks_timeout_seconds')) body.webhooks_timeout_seconds = toNumber(form.webhooks_timeout_seconds);
+  if (changed('coalesce_window_seconds')) body.coalesce_window_seconds = toNumber(form.coalesce_window_seconds);
   if (changed('smtp_host') && !overridden.has('smtp_host')) body.smtp_host = form.smtp_host;
   if (changed('smtp_port') && !overridden.has('smtp_port')) body.smtp_port = toNumber(form.smtp_port);
   if (changed('smtp_tls_mode') && !overridden.has('smtp_tls_mode')) body.smtp_tls_mode = form.smtp_tls_mode;
@@ -352,6 +359,23 @@ export function SystemSettingsForm({ settings, onSaved }: { settings: TSystemSet
           rows={4}
           maxLength={3000}
           hint="Appended to every notification on every channel. Leave empty for none."
+          registerOptions={onEdit}
+        />
+      </Section>
+
+      <Section id={`${id}-floods`} title="Floods and confidentiality">
+        <TextField
+          name="coalesce_window_seconds"
+          label="Coalescing window (seconds)"
+          type="number"
+          min={COALESCE_WINDOW_LIMITS.min}
+          max={COALESCE_WINDOW_LIMITS.max}
+          hint="Events with the same dedupe key within this window update one alert (“and 14 more like this”) and are sent once. 0 turns coalescing off."
+          registerOptions={onEdit}
+        />
+        <CheckboxField
+          name="confidential_mode"
+          label="Confidential mode: mail, Slack and Teams carry only the title and a link to Tocsin, no finding details"
           registerOptions={onEdit}
         />
       </Section>

@@ -1,0 +1,213 @@
+/** One-click unsubscribe (RFC 8058) and confidential mode, through the real SMTP and Slack loopback peers. */
+import { CHANNEL_BITS, channelsToMask, type TChannel } from '@tocsin/contract/catalogue';
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../app';
+import { updateSystemSettings } from '../delivery/test-peers/fixtures';
+import { startSlackStandIn, type TSlackStandIn } from '../delivery/test-peers/slack';
+import { startSmtpReceiver, type TSmtpReceiver } from '../delivery/test-peers/smtp';
+import { runDueDeliveries } from '../delivery/worker';
+import { dispatchEvent } from '../notifications/dispatch';
+import { createTestDeps, createUser, insertProduct, insertProductType, loginAs, sendJson, type TTestDeps } from '../test-utils';
+import { createUnsubscribeToken, getUnsubscribeKey, readUnsubscribeToken } from './tokens';
+
+let deps: TTestDeps;
+let smtp: TSmtpReceiver;
+let slack: TSlackStandIn;
+
+beforeEach(async () => {
+  smtp = await startSmtpReceiver();
+  slack = await startSlackStandIn({ channels: ['#security'] });
+  deps = await createTestDeps({ OUTBOUND_ALLOW: '127.0.0.1', PUBLIC_URL: 'https://tocsin.test', SLACK_API_URL: slack.url });
+  await updateSystemSettings(deps, {
+    mailEnabled: true,
+    mailTo: 'security@example.test',
+    mailFrom: 'tocsin@example.test',
+    teamName: 'Acme',
+    smtpHost: '127.0.0.1',
+    smtpPort: smtp.port,
+    smtpTlsMode: 'none',
+    slackEnabled: true,
+    slackToken: slack.token,
+    slackChannel: '#security',
+  });
+});
+afterEach(async () => {
+  await smtp.close();
+  await slack.close();
+  await deps.cleanup();
+});
+
+async function setRecord(
+  scope: 'system' | 'personal' | 'product',
+  event: string,
+  channels: TChannel[],
+  userId?: number,
+  productId?: number,
+) {
+  await deps.db.run(sql`insert into notification_settings (scope, user_id, product_id, event, channels)
+    values (${scope}, ${userId ?? null}, ${productId ?? null}, ${event}, ${channelsToMask(channels)})
+    on conflict (scope, user_key, product_key, event) do update set channels = excluded.channels`);
+}
+
+const maskOf = async (scope: string, userId: number | null, event: string, productId: number | null = null) =>
+  (
+    await deps.db.get<{ channels: number }>(sql`select channels from notification_settings
+      where scope = ${scope} and user_key = ${userId ?? 0} and product_key = ${productId ?? 0} and event = ${event}`)
+  )?.channels;
+
+async function createWorld() {
+  const pt = await insertProductType(deps, 'Web');
+  const product = await insertProduct(deps, 'Payments API', pt.id);
+  const alice = await createUser(deps, { username: 'alice', products: [{ id: product.id }] });
+  const bob = await createUser(deps, { username: 'bob', products: [{ id: product.id }] });
+  for (const user of [alice, bob]) {
+    await setRecord('personal', 'scan_added', ['alert', 'mail'], user.id);
+    await setRecord('personal', 'test_added', ['alert', 'mail'], user.id);
+    await setRecord('product', 'scan_added', ['mail'], user.id, product.id);
+  }
+  await setRecord('system', 'scan_added', ['mail', 'slack']);
+  return { product, alice, bob };
+}
+
+const scanEvent = (productId: number) => ({
+  event: 'scan_added',
+  title: 'Scan added: 3 findings',
+  description: 'SQL injection in /login (CVE-2026-0001), secret key in config.py',
+  productId,
+});
+
+function unsubscribeUrlOf(header: string | undefined): string {
+  const match = /<(https:\/\/tocsin\.test\/api\/unsubscribe\?token=[^>]+)>/.exec((header ?? '').replace(/\s+/g, ''));
+  if (!match?.[1]) throw new Error(`no one-click URL in List-Unsubscribe: ${header}`);
+  return match[1];
+}
+
+describe('List-Unsubscribe', () => {
+  it('puts one-click headers on personal mail only, and the POST turns off that event’s mail for that user only', async () => {
+    const { product, alice, bob } = await createWorld();
+    await dispatchEvent(deps, scanEvent(product.id));
+    await runDueDeliveries(deps);
+    expect(smtp.messages).toHaveLength(3);
+    const toAlice = smtp.messages.find((m) => m.envelopeTo.includes(alice.email))!;
+    const system = smtp.messages.find((m) => m.envelopeTo.includes('security@example.test'))!;
+    expect(toAlice.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    const header = toAlice.headers.get('list-unsubscribe');
+    expect(header?.replace(/\s+/g, '')).toMatch(
+      /^<https:\/\/tocsin\.test\/api\/unsubscribe\?token=[^>]+>,<mailto:security@example\.test\?subject=/,
+    );
+    expect(toAlice.text).toContain('https://tocsin.test/notifications');
+    expect(system.headers.get('list-unsubscribe')).toBeUndefined();
+
+    const url = unsubscribeUrlOf(header);
+    const app = createApp(deps);
+    // A mail scanner fetching the link changes nothing.
+    const page = await app.request(url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('Scan Added');
+    expect(await maskOf('personal', alice.id, 'scan_added')).toBe(channelsToMask(['alert', 'mail']));
+
+    // The mail client's one-click POST, without any session.
+    const res = await app.request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(res.status).toBe(200);
+    expect(await maskOf('personal', alice.id, 'scan_added')).toBe(CHANNEL_BITS.alert);
+    expect(await maskOf('product', alice.id, 'scan_added', product.id)).toBe(0);
+    // Other events, other users and the system record are untouched.
+    expect(await maskOf('personal', alice.id, 'test_added')).toBe(channelsToMask(['alert', 'mail']));
+    expect(await maskOf('personal', bob.id, 'scan_added')).toBe(channelsToMask(['alert', 'mail']));
+    expect(await maskOf('system', null, 'scan_added')).toBe(channelsToMask(['mail', 'slack']));
+    // Clicking again is fine.
+    expect((await app.request(url, { method: 'POST' })).status).toBe(200);
+
+    smtp.messages.length = 0;
+    await dispatchEvent(deps, scanEvent(product.id));
+    await runDueDeliveries(deps);
+    expect(smtp.messages.map((m) => m.envelopeTo[0]).sort()).toEqual([bob.email, 'security@example.test'].sort());
+  });
+
+  it('works from a logged-in browser too (the token, not the session, decides)', async () => {
+    const { alice } = await createWorld();
+    const app = createApp(deps);
+    const session = await loginAs(app, 'bob');
+    const token = createUnsubscribeToken(await getUnsubscribeKey(deps), alice.id, 'scan_added');
+    const res = await sendJson(app, 'POST', `/api/unsubscribe?token=${token}`, undefined, { cookie: `tocsin_session=${session.cookie}` });
+    expect(res.status).toBe(200);
+    expect(await maskOf('personal', alice.id, 'scan_added')).toBe(CHANNEL_BITS.alert);
+  });
+
+  it('refuses altered or foreign tokens with a message a person can act on', async () => {
+    const { alice, bob } = await createWorld();
+    const app = createApp(deps);
+    const key = await getUnsubscribeKey(deps);
+    const token = createUnsubscribeToken(key, alice.id, 'scan_added');
+    const [, , sig] = token.split('.');
+    for (const bad of ['', 'nonsense', `${bob.id}.scan_added.${sig}`, `${alice.id}.test_added.${sig}`, `${token.slice(0, -1)}A`]) {
+      const res = await app.request(`/api/unsubscribe?token=${encodeURIComponent(bad)}`, { method: 'POST' });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.message).toMatch(/not valid.*notification settings/);
+    }
+    expect(await maskOf('personal', alice.id, 'scan_added')).toBe(channelsToMask(['alert', 'mail']));
+    expect(await maskOf('personal', bob.id, 'scan_added')).toBe(channelsToMask(['alert', 'mail']));
+  });
+
+  it('reads back only what it signed, and the key is the same for every caller', async () => {
+    const key = await getUnsubscribeKey(deps);
+    expect((await getUnsubscribeKey(deps)).equals(key)).toBe(true);
+    const stored = await deps.db.get<{ key: string }>(sql`select unsubscribe_key as key from system_settings where id = 1`);
+    expect(stored?.key.startsWith('enc:')).toBe(true);
+    expect(readUnsubscribeToken(key, createUnsubscribeToken(key, 42, 'sla_breach'))).toEqual({ userId: 42, event: 'sla_breach' });
+    expect(readUnsubscribeToken(Buffer.alloc(32, 1), createUnsubscribeToken(key, 42, 'sla_breach'))).toBeNull();
+  });
+});
+
+describe('confidential mode', () => {
+  it('sends only the title and a link by mail and Slack, no finding details', async () => {
+    const { product, alice } = await createWorld();
+    await updateSystemSettings(deps, { confidentialMode: true });
+    await dispatchEvent(deps, scanEvent(product.id));
+    await runDueDeliveries(deps);
+    expect(smtp.messages).toHaveLength(3);
+    for (const mail of smtp.messages) {
+      expect(mail.text).toContain('Scan added: 3 findings');
+      expect(mail.text).toContain('https://tocsin.test/');
+      expect(mail.text).not.toContain('SQL injection');
+      expect(mail.text).not.toContain('Payments API');
+      expect(mail.html).not.toContain('SQL injection');
+      expect(mail.html).not.toContain('Payments API');
+    }
+    expect(smtp.messages.some((m) => m.envelopeTo.includes(alice.email))).toBe(true);
+    expect(slack.posts).toHaveLength(1);
+    const post = JSON.stringify(slack.posts[0]);
+    expect(post).toContain('Scan added: 3 findings');
+    expect(post).not.toContain('SQL injection');
+    expect(post).not.toContain('Payments API');
+  });
+
+  it('leaves messages whole when it is off', async () => {
+    const { product } = await createWorld();
+    await dispatchEvent(deps, scanEvent(product.id));
+    await runDueDeliveries(deps);
+    expect(smtp.messages.every((m) => (m.text ?? '').includes('SQL injection') && (m.text ?? '').includes('Payments API'))).toBe(true);
+    expect(JSON.stringify(slack.posts[0])).toContain('SQL injection');
+  });
+
+  it('is a system setting only superusers change', async () => {
+    await createWorld();
+    await createUser(deps, { username: 'root', isSuperuser: true });
+    const app = createApp(deps);
+    const admin = await loginAs(app, 'root');
+    const put = await admin.put('/api/system-settings', { confidential_mode: true, coalesce_window_seconds: 120 });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ confidential_mode: true, coalesce_window_seconds: 120 });
+    const bad = await admin.put('/api/system-settings', { coalesce_window_seconds: -5 });
+    expect(bad.status).toBe(400);
+    const bob = await loginAs(app, 'bob');
+    expect((await bob.put('/api/system-settings', { confidential_mode: false })).status).toBe(403);
+  });
+});
