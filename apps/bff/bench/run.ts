@@ -7,6 +7,8 @@
  *   sla         the daily SLA job over 100,000 open findings in 1,000 products (bench/sla.ts)
  *   rules       fan-out to 10,000 users with 5 personal rules each against the insert floor (bench/rules.ts)
  *   floods      5,000 SLA events in one run: coalesced alerts, deliveries per user against the digest setting (bench/floods.ts; SQLite)
+ *   imports     a 10,000-result SARIF file imported and re-imported through POST /api/imports, peak memory, and a note
+ *               with 20 mentions (bench/imports.ts)
  * Flags: --only <part>[,<part>…], --db sqlite|postgres|both (default both), --small (10× less, a quick check),
  * --cpu-prof[=<dir>] (a CPU profile of every server process the deliveries parts start).
  * On PostgreSQL the bench starts its own throw-away server (scripts/pg-cluster.mjs) unless BENCH_DATABASE_URL
@@ -19,20 +21,21 @@ import { runCleanups } from './cleanup';
 import { runDeliveriesBench } from './deliveries';
 import { runFloodsBench } from './floods';
 import { runFoundationBench } from './foundation';
+import { runImportsBench } from './imports';
 import { startPgServer, type TPgServer } from './postgres-server';
 import { createReport, describeLoad, describeMachine, printSummary, type TDbName } from './report';
 import { runRulesBench } from './rules';
 import { runSlaBench } from './sla';
 import { runStreamsBench } from './streams';
 
-const PARTS = ['foundation', 'deliveries', 'hanging', 'streams', 'sla', 'rules', 'floods'] as const;
+const PARTS = ['foundation', 'deliveries', 'hanging', 'streams', 'sla', 'rules', 'floods', 'imports'] as const;
 type TPart = (typeof PARTS)[number];
 const DBS = ['sqlite', 'postgres', 'both'] as const;
 
 type TArgs = { parts: TPart[]; dbs: TDbName[]; small: boolean; cpuProfileDir: string | null };
 
 const USAGE =
-  'Usage: pnpm bench [-- --only foundation|deliveries|hanging|streams|sla|rules[,…]] [--db sqlite|postgres|both] [--small] [--cpu-prof[=<dir>]]';
+  'Usage: pnpm bench [-- --only foundation|deliveries|hanging|streams|sla|rules|floods|imports[,…]] [--db sqlite|postgres|both] [--small] [--cpu-prof[=<dir>]]';
 
 /** A wrong flag: said in one line with the usage, without a stack trace. */
 class UsageError extends Error {}
@@ -115,6 +118,9 @@ async function main(): Promise<number> {
     }
     // SQLite only for now: the flood's accounting does not depend on the database.
     if (args.parts.includes('floods') && args.dbs.includes('sqlite')) await runFloodsBench({ small: args.small, report });
+    if (args.parts.includes('imports')) {
+      for (const db of args.dbs) await runImportsBench({ ...common, db });
+    }
   } catch (err) {
     failure = err;
   } finally {
