@@ -3,6 +3,14 @@ import { isUrlText } from './plain-text';
 
 export const ZId = z.coerce.number().int().positive();
 
+/** The largest key of a table with 32-bit keys (all but events, alerts, deliveries and their like, which are 64-bit). */
+export const MAX_INT_ID = 2_147_483_647;
+/**
+ * An id of a table with 32-bit keys. A larger number names nothing, and PostgreSQL refuses it as an integer
+ * parameter (a 500 where a 400 is due), so it is refused here, with a message that says why.
+ */
+export const ZIntId = ZId.max(MAX_INT_ID, `There is nothing with an id above ${MAX_INT_ID}`);
+
 export const ZPageQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   page_size: z.coerce.number().int().min(1).max(100).default(25),

@@ -1,7 +1,7 @@
 /** The delivery log: one row per (destination, channel) of an event, with its attempts. */
 import { z } from 'zod';
 import { EXTERNAL_CHANNELS } from './catalogue';
-import { ZPage } from './common';
+import { ZIntId, ZPage } from './common';
 
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed'] as const;
 export const ZDeliveryStatus = z.enum(DELIVERY_STATUSES);
@@ -81,7 +81,7 @@ export const ZDeliveriesQuery = z.object({
   since: ZIsoTime.optional(),
   until: ZIsoTime.optional(),
   /** One named destination's deliveries (superusers). */
-  destination_id: z.coerce.number().int().positive().optional(),
+  destination_id: ZIntId.optional(),
   page: z.coerce.number().int().min(1).default(1),
   page_size: z.coerce.number().int().min(1).max(100).default(25),
 });

@@ -3,6 +3,7 @@
  * their settings, and applying the template to existing users.
  */
 import { z } from 'zod';
+import { ZIntId } from './common';
 import { ZChannel } from './notification-settings';
 
 /** Where a channel of an event comes from for one user. */
@@ -53,7 +54,7 @@ export const ZEffectiveNotifications = z.object({
 });
 export type TEffectiveNotifications = z.infer<typeof ZEffectiveNotifications>;
 
-export const ZEffectiveQuery = z.strictObject({ product_id: z.coerce.number().int().positive().optional() });
+export const ZEffectiveQuery = z.strictObject({ product_id: ZIntId.optional() });
 
 /** One changed event in a change set: the channels before and after. */
 export const ZNotificationChange = z.object({

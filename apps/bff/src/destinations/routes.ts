@@ -3,7 +3,7 @@
  * read): CRUD, "Send a test", and health in every answer. Their delivery log is /api/deliveries?destination_id=.
  */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZDestination, ZDestinationBody, ZDestinationList } from '@tocsin/contract/rules';
 import { ZTestResult } from '@tocsin/contract/system-settings';
 import type { MiddlewareHandler } from 'hono';
@@ -14,7 +14,7 @@ import { apiError, commonErrors } from '../lib/api-errors';
 import { createRouter, jsonContent } from '../lib/router';
 import { createDestination, deleteDestination, getDestination, listDestinations, sendDestinationTest, updateDestination } from './service';
 
-const idParam = { params: z.object({ id: ZId }) };
+const idParam = { params: z.object({ id: ZIntId }) };
 const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 const badRequest = apiError('Invalid input (the message names each bad field), or a URL the outbound policy refuses.');
 const superusersOnly = apiError('Only superusers can do this.');

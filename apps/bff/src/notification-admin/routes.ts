@@ -6,7 +6,7 @@
  * /api/notifications/template/{preview,apply}: the template applied to existing users (superusers only).
  */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import {
   ZApplyTemplateBody,
   ZEffectiveNotifications,
@@ -37,8 +37,8 @@ const superuserFirst: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 const tags = ['Notification settings'];
 const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
-const userParams = z.object({ id: ZId });
-const productParams = z.object({ id: ZId, productId: ZId });
+const userParams = z.object({ id: ZIntId });
+const productParams = z.object({ id: ZIntId, productId: ZIntId });
 const guarded = { 401: errorResponses[401], 403: { description: 'Only superusers.' }, 404: errorResponses[404] } as const;
 
 const getMyEffective = createRoute({

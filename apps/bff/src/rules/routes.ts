@@ -4,7 +4,7 @@
  * preview: how many of the last 30 days' events the caller may see the rule would have matched.
  */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZPersonalRuleBody, ZRule, ZRuleList, ZRulePreview, ZRulePreviewBody, ZSystemRuleBody } from '@tocsin/contract/rules';
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
@@ -14,7 +14,7 @@ import { apiError, commonErrors } from '../lib/api-errors';
 import { createRouter, jsonContent } from '../lib/router';
 import { deleteRule, getRule, listRules, previewRule, savePersonalRule, saveSystemRule } from './service';
 
-const idParam = { params: z.object({ id: ZId }) };
+const idParam = { params: z.object({ id: ZIntId }) };
 const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 const badRequest = apiError('Invalid input; the message names each bad field.');
 const superusersOnly = apiError('Only superusers can do this.');

@@ -52,6 +52,24 @@ const MAINTAINER: TAccess = { kind: 'write', min: 'Maintainer' };
 /** The caller's own object: anonymous callers name the superuser's (they get 401 before it matters). */
 const own = (ids: Record<TLoggedInRole, number>, role: TRoleName) => ids[role === 'anonymous' ? 'superuser' : role];
 const settingsBody = () => ({ settings: { scan_added: ['alert'] } });
+const ruleBody = (_w: TWorld, role: TRoleName) => ({
+  name: `Critical for ${role}`,
+  events: ['sla_breach', 'scan_added'],
+  channels: ['alert', 'mail'],
+  conditions: { min_severity: 'Critical', product_tags: ['pci'] },
+});
+const systemRuleBody = (w: TWorld, role: TRoleName) => ({
+  name: `Critical to the SIEM by ${role}`,
+  events: ['sla_breach'],
+  destination_ids: [w.ids.destination],
+  conditions: { min_severity: 'Critical' },
+});
+/** The seeded personal rule by id is the Writer's. */
+const WRITERS_RULE: TAccess = {
+  kind: 'only',
+  roles: ['writer'],
+  others: { stranger: 404, reader: 404, maintainer: 404, superuser: 404 },
+};
 
 export const EXPECTATIONS: Record<string, TExpectation> = {
   'GET /api/health': { access: PUBLIC },
@@ -205,6 +223,53 @@ export const EXPECTATIONS: Record<string, TExpectation> = {
   'GET /api/system-settings/findings': { access: SUPERUSER },
   'PUT /api/system-settings/findings': { access: SUPERUSER, body: () => ({ sla_backoff: true }) },
   'GET /api/risk-acceptances/{id}': { access: VIEW },
+
+  // Personal rules: every logged-in user, on their own rules. The seeded rule by id is the Writer's: to anybody
+  // else, superusers included, it does not exist.
+  'GET /api/rules': { access: SELF },
+  'POST /api/rules': { access: SELF, body: ruleBody },
+  'POST /api/rules/preview': { access: SELF, body: () => ({ events: ['sla_breach'], conditions: { min_severity: 'High' } }) },
+  'GET /api/rules/{id}': { access: WRITERS_RULE },
+  'PUT /api/rules/{id}': { access: WRITERS_RULE, body: ruleBody },
+  'DELETE /api/rules/{id}': { isolated: true, access: WRITERS_RULE },
+  // System rules route events to named destinations: superusers, everyone else is refused before the body is read.
+  'GET /api/system-rules': { access: SUPERUSER },
+  'POST /api/system-rules': { access: SUPERUSER, body: systemRuleBody },
+  'POST /api/system-rules/preview': { access: SUPERUSER, body: () => ({ events: ['sla_breach'] }) },
+  'GET /api/system-rules/{id}': { access: SUPERUSER },
+  'PUT /api/system-rules/{id}': { access: SUPERUSER, body: systemRuleBody },
+  'DELETE /api/system-rules/{id}': { isolated: true, access: SUPERUSER },
+  // Destinations: superusers. A new one is an email list (nothing is sent); the seeded one is a webhook to the
+  // allowlisted loopback receiver, which "Send a test" pings.
+  'GET /api/destinations': { access: SUPERUSER },
+  'POST /api/destinations': {
+    access: SUPERUSER,
+    body: (_w, role) => ({ kind: 'mail', name: `List of ${role}`, addresses: [`${role}-team@example.test`] }),
+  },
+  'GET /api/destinations/{id}': { access: SUPERUSER },
+  'PUT /api/destinations/{id}': {
+    access: SUPERUSER,
+    body: (w) => ({ kind: 'webhook', name: 'Security SIEM (renamed)', url: `${w.receiver.url}/destination`, header_name: 'X-Team' }),
+  },
+  'DELETE /api/destinations/{id}': { isolated: true, access: SUPERUSER },
+  'POST /api/destinations/{id}/test': { access: SUPERUSER },
+
+  // Admin-managed preferences: my own view and history (any logged-in user); another user's (superusers).
+  'GET /api/users/me/effective-notifications': { access: SELF },
+  'GET /api/users/me/notification-changes': { access: SELF },
+  'GET /api/users/{id}/effective-notifications': { access: SUPERUSER },
+  'GET /api/users/{id}/notification-changes': { access: SUPERUSER },
+  'GET /api/users/{id}/notification-settings': { access: SUPERUSER },
+  'PUT /api/users/{id}/notification-settings': { access: SUPERUSER, body: settingsBody },
+  'GET /api/users/{id}/notification-settings/products/{productId}': { access: SUPERUSER },
+  // Settings for a product are refused (400) for a user who cannot view it: the Reader can.
+  'PUT /api/users/{id}/notification-settings/products/{productId}': {
+    access: SUPERUSER,
+    params: (w) => ({ id: w.users.reader.id, productId: w.ids.product }),
+    body: settingsBody,
+  },
+  'POST /api/notifications/template/preview': { access: SUPERUSER, body: (w) => ({ mode: 'merge', users: [w.users.victim.id] }) },
+  'POST /api/notifications/template/apply': { access: SUPERUSER, body: (w) => ({ mode: 'merge', users: [w.users.victim.id] }) },
 };
 
 /** The status class a role should get: 'ok' for 2xx, else the refusal status. */

@@ -48,13 +48,24 @@ const ID_OF: [RegExp, (w: TWorld) => number | string][] = [
   [/^\/api\/users\/integration-tokens\/\{id\}/, (w) => w.ids.integrationToken],
   [/^\/api\/users\/\{id\}/, (w) => w.users.victim.id],
   [/^\/api\/jobs\/\{name\}/, (w) => w.ids.job],
+  // The Writer's personal rule: the matrix checks that nobody else may see or touch it.
+  [/^\/api\/rules\/\{id\}/, (w) => w.ids.rules.writer],
+  [/^\/api\/system-rules\/\{id\}/, (w) => w.ids.systemRule],
+  [/^\/api\/destinations\/\{id\}/, (w) => w.ids.destination],
 ];
+
+/** Parameters named for what they hold, wherever they appear (`{productId}` beside a user's `{id}`). */
+const NAMED: Record<string, (w: TWorld) => number | string> = {
+  productId: (w) => w.ids.product,
+};
 
 /** The path with its parameters filled: from `params` when given, else the seeded object the collection holds. */
 export function fillPath(path: string, w: TWorld, params: Record<string, string | number> = {}): string {
   return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     const given = params[name];
     if (given !== undefined) return encodeURIComponent(String(given));
+    const named = NAMED[name];
+    if (named) return encodeURIComponent(String(named(w)));
     const found = ID_OF.find(([re]) => re.test(path));
     if (!found) throw new Error(`${path}: no seeded object for {${name}}; give it in security/expectations.ts (params)`);
     return encodeURIComponent(String(found[1](w)));

@@ -21,6 +21,9 @@ const SIGNING_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const SLACK_TOKEN = 'xoxb-leak-probe-5e8d1c0b';
 const SMTP_PASSWORD = 'smtp-Pass  word-3b7c';
 const TEAMS_SIG = 'TeamsSigLeakProbe4d2a9e';
+const DESTINATION_HEADER_SECRET = 'dest-hdr-Secret  spaced-2c9d41';
+const DESTINATION_SIGNING_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+const DESTINATION_TEAMS_SIG = 'DestTeamsSigLeakProbe8b1f07';
 
 let w: TWorld;
 let echo: THttpReceiver;
@@ -89,12 +92,49 @@ beforeAll(async () => {
       header_value: SYSTEM_HEADER_SECRET,
     }),
   );
+  // Named destinations with secrets, to the same echoing receiver, and a system rule that routes the scan to them.
+  const hookDestination = await ok<{ id: number }>(
+    root.post('/api/destinations', {
+      kind: 'webhook',
+      name: 'Echoing SIEM',
+      url: `${echo.url}/destination`,
+      header_name: 'X-Api-Key',
+      header_value: DESTINATION_HEADER_SECRET,
+      signing_secret: DESTINATION_SIGNING_SECRET,
+    }),
+  );
+  const teamsDestination = await ok<{ id: number }>(
+    root.post('/api/destinations', {
+      kind: 'msteams',
+      name: 'Echoing Teams',
+      url: `${echo.url}/workflows/w2/triggers/manual/paths/invoke?api-version=2016-06-01&sig=${DESTINATION_TEAMS_SIG}`,
+    }),
+  );
+  await ok(
+    root.post('/api/system-rules', {
+      name: 'Scans to the echoing destinations',
+      events: ['scan_added'],
+      destination_ids: [hookDestination.id, teamsDestination.id],
+    }),
+  );
   await ok(w.clients.writer.put('/api/notifications/settings/personal', { settings: { scan_added: ['alert', 'webhooks'] } }));
   await ok(root.put('/api/notifications/settings/system', { settings: { scan_added: ['alert', 'slack', 'msteams', 'webhooks'] } }));
   await ok(w.clients.writer.post('/api/events', { event: 'scan_added', title: 'Nightly scan', product_id: w.ids.product }));
   await runDueDeliveries(w.deps);
 
-  for (const s of [HEADER_SECRET, SYSTEM_HEADER_SECRET, SIGNING_SECRET, SLACK_TOKEN, SMTP_PASSWORD, TEAMS_SIG]) addSecret(s);
+  for (const s of [
+    HEADER_SECRET,
+    SYSTEM_HEADER_SECRET,
+    SIGNING_SECRET,
+    SLACK_TOKEN,
+    SMTP_PASSWORD,
+    TEAMS_SIG,
+    DESTINATION_HEADER_SECRET,
+    DESTINATION_SIGNING_SECRET,
+    DESTINATION_TEAMS_SIG,
+  ]) {
+    addSecret(s);
+  }
   for (const key of [...Object.values(w.keys.tokens), w.keys.integrationToken]) addSecret(key);
   for (const c of Object.values(w.clients)) addSecret(c.cookie);
   const stored = await w.deps.db.all<{ value: string | null }>(sql`
@@ -105,7 +145,10 @@ beforeAll(async () => {
     union all select signing_secret from webhooks
     union all select slack_token from system_settings
     union all select smtp_password from system_settings
-    union all select msteams_url from system_settings`);
+    union all select msteams_url from system_settings
+    union all select header_value from destinations
+    union all select signing_secret from destinations
+    union all select url from destinations where kind = 'msteams'`);
   for (const row of stored) if (row.value) secrets.add(row.value);
 }, 60_000);
 
@@ -117,11 +160,17 @@ afterAll(async () => {
 
 it('the receivers were sent the secrets and answered with them, and the deliveries failed', async () => {
   const quoted = echo.requests.map((r) => JSON.stringify(r.headers) + r.path).join('\n');
-  for (const s of [HEADER_SECRET, SYSTEM_HEADER_SECRET, SLACK_TOKEN, TEAMS_SIG]) expect(quoted).toContain(s);
+  for (const s of [HEADER_SECRET, SYSTEM_HEADER_SECRET, SLACK_TOKEN, TEAMS_SIG, DESTINATION_HEADER_SECRET, DESTINATION_TEAMS_SIG]) {
+    expect(quoted).toContain(s);
+  }
   // Six roles' sessions and tokens, seven password hashes, the channel secrets: each in several forms.
   expect(secrets.size).toBeGreaterThan(60);
   const failed = await w.deps.db.all<{ channel: string }>(sql`select channel from deliveries where status = 'failed' order by channel`);
   expect(new Set(failed.map((d) => d.channel))).toEqual(new Set(['msteams', 'slack', 'webhooks']));
+  const toDestinations = await w.deps.db.get<{ n: number }>(
+    sql`select count(*) as n from deliveries where destination_id is not null and status = 'failed'`,
+  );
+  expect(Number(toDestinations?.n)).toBe(2);
   const notices = await w.deps.db.get<{ n: number }>(
     sql`select count(*) as n from alerts where user_id = ${w.users.superuser.id} and title like '%fail%'`,
   );
@@ -153,6 +202,9 @@ it('no delivery, alert or webhook, fetched by id by any role, answers with a sec
     ...(await ids('deliveries')).map((id) => `/api/deliveries/${id}`),
     ...(await ids('alerts')).map((id) => `/api/alerts/${id}`),
     '/api/webhooks',
+    '/api/destinations',
+    ...(await ids('destinations')).map((id) => `/api/destinations/${id}`),
+    ...(await ids('destinations')).map((id) => `/api/deliveries?destination_id=${id}`),
     '/api/deliveries?status=failed',
     '/api/alerts?limit=100',
   ];
@@ -174,8 +226,8 @@ it('no delivery, alert or webhook, fetched by id by any role, answers with a sec
     const detail = await ok<{ last_error: string | null }>(w.clients.superuser.get(`/api/deliveries/${id}`));
     errors.push(detail.last_error ?? '');
   }
-  // Each echoing receiver's words are there for the superuser, with its secret cut out.
-  expect(errors.filter((e) => e.includes('rejected') && e.includes('[redacted]')).length).toBeGreaterThanOrEqual(3);
+  // Each echoing receiver's words are there for the superuser, with its secret cut out (the destinations' too).
+  expect(errors.filter((e) => e.includes('rejected') && e.includes('[redacted]')).length).toBeGreaterThanOrEqual(5);
   expect(answered).toBeGreaterThan(10);
 });
 

@@ -1,8 +1,8 @@
 /**
  * One of everything, for the security suite: a product type and product with a Reader, a Writer and a Maintainer,
  * a user with no access, a superuser, and for each kind of object the API names by id (engagement, test, finding,
- * note, review, risk acceptance, webhook, token, alert, delivery, SLA configuration, job) a real one, made through
- * the API where the API makes it. Every role gets a logged-in client (cookie session plus CSRF header).
+ * note, review, risk acceptance, webhook, token, alert, delivery, SLA configuration, job, personal rule, system
+ * rule, destination) a real one, made through the API where the API makes it. Every role gets a logged-in client (cookie session plus CSRF header).
  *
  * Accounts are inserted with one precomputed password hash (scrypt is slow on purpose; the route matrix builds a
  * fresh world for every write operation), and sessions are made by the session service the login route uses.
@@ -161,7 +161,17 @@ export async function createWorld(env: Partial<Env> = {}) {
   const job = jobList.find((j) => j.name === 'alert_retention') ?? jobList[0];
   if (!job) throw new Error('no scheduled job to name');
 
-  // Each logged-in role owns a personal token and an alert of its own (the stranger cannot hear about the product).
+  // A webhook destination to the loopback receiver (allowlisted; "Send a test" pings it) and a system rule to it.
+  const destination = await ok<{ id: number }>(
+    root.post('/api/destinations', { kind: 'webhook', name: 'Security SIEM', url: `${receiver.url}/destination` }),
+  );
+  const systemRule = await ok<{ id: number }>(
+    root.post('/api/system-rules', { name: 'Breaches to the SIEM', events: ['sla_breach'], destination_ids: [destination.id] }),
+  );
+
+  // Each logged-in role owns a personal token, an alert and a personal rule of its own (the stranger cannot hear
+  // about the product).
+  const rules = {} as Record<TLoggedInRole, number>;
   const tokens = {} as Record<TLoggedInRole, number>;
   const tokenKeys = {} as Record<TLoggedInRole, string>;
   const alertIds = {} as Record<TLoggedInRole, number>;
@@ -178,6 +188,10 @@ export async function createWorld(env: Partial<Env> = {}) {
       createdAt: deps.now(),
     });
     alertIds[role] = alert.id;
+    const rule = await ok<{ id: number }>(
+      clients[role].post('/api/rules', { name: `Breaches for ${role}`, events: ['sla_breach'], channels: ['alert'] }),
+    );
+    rules[role] = rule.id;
   }
   // A delivery to the system webhook, from an event the superuser raised about the product.
   await ok(root.post('/api/events', { event: 'other', title: 'Seeded', product_id: product.id }));
@@ -208,8 +222,11 @@ export async function createWorld(env: Partial<Env> = {}) {
       integrationToken: integrationToken.token.id,
       delivery: delivery.id,
       job: job.name,
+      destination: destination.id,
+      systemRule: systemRule.id,
       tokens,
       alerts: alertIds,
+      rules,
     },
     /** Keys shown once at creation: no later answer may contain them. */
     keys: { tokens: tokenKeys, integrationToken: integrationToken.key },
