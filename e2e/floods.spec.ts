@@ -39,7 +39,7 @@ test('a person sets their time zone, a daily email digest and quiet hours, and a
   await section.getByLabel('Time zone').fill('Mars/Olympus');
   await section.getByRole('button', { name: 'Save delivery preferences' }).click();
   // The server's message is shown at the field it is about.
-  await expect(section.getByText(/IANA time zone/)).toBeVisible();
+  await expect(section.getByText(/^Enter an IANA time zone name/)).toBeVisible();
   await expect(section.getByLabel('Time zone')).toHaveAttribute('aria-invalid', 'true');
 
   await section.getByLabel('Time zone').fill('Europe/Paris');
