@@ -429,7 +429,7 @@ function filteredReads(sizes: TSizes, caller: TCaller, now: number) {
     { what: `text that matches a few alerts (q=#${rare})`, query: `q=%23${rare}` },
     { what: 'text that matches many (q=zap)', query: 'q=zap' },
     { what: 'one event type (event=sla_breach)', query: 'event=sla_breach' },
-    { what: 'one product (product_id=17)', query: 'product_id=17' },
+    { what: 'one product (product_id=11)', query: 'product_id=11' },
     { what: 'the last 7 days (since=…)', query: `since=${encodeURIComponent(since)}` },
   ].map(({ what, query }) => ({
     caller,
