@@ -214,19 +214,15 @@ export async function markAlertsSeen(deps: Deps, userId: number, throughId: numb
 
 /** Move the given alerts of the user (ids of `idsSql`) to removed_alerts; returns how many moved. Run in a transaction. */
 async function moveToRemoved(db: Database, userId: number, idsCondition: SQL, removedAt: number): Promise<number> {
-  // `+user_id` (same value, no index): the rows are found by their ids (the primary key), and the user check only
-  // filters them. Left as a plain column, SQLite walks the user's whole (user_id, id) index — 100,000 entries for a
-  // busy user — to remove a page's worth of alerts.
-  const mine = sql`+user_id = ${userId}`;
   // A row may already be there when an alert is removed again before its earlier removal was purged.
   await db.run(sql`insert into removed_alerts (id, user_id, event_id, event, product_id, title, description, url, source, icon,
       dedupe_key, coalesced_count, last_seen_at,
       created_at, removed_at)
     select id, user_id, event_id, event, product_id, title, description, url, source, icon, dedupe_key, coalesced_count, last_seen_at,
       created_at, cast(${removedAt} as bigint)
-    from alerts where ${mine} and ${idsCondition}
+    from alerts where user_id = ${userId} and ${idsCondition}
     on conflict (id) do update set removed_at = excluded.removed_at`);
-  return db.run(sql`delete from alerts where ${mine} and ${idsCondition}`);
+  return db.run(sql`delete from alerts where user_id = ${userId} and ${idsCondition}`);
 }
 
 /** Remove some of the user's alerts (restorable for ALERT_UNDO_SECONDS); ids of other users' alerts (or unknown ids) are ignored. */
