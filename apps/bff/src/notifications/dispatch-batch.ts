@@ -163,27 +163,27 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
       if (first === undefined) firstOfKey.set(k, i);
       else sameAs.set(i, first);
     });
-    const todo = prepared.map((_, i) => i).filter((i) => results[i] === null && !sameAs.has(i));
-    if (todo.length === 0) return fillSameAs(results, sameAs);
+    const toDispatch = prepared.map((_, i) => i).filter((i) => results[i] === null && !sameAs.has(i));
+    if (toDispatch.length === 0) return fillSameAs(results, sameAs);
 
     const contexts = await resolveContexts(
       db,
-      todo.map((i) => prepared[i]!),
+      toDispatch.map((i) => prepared[i]!),
     );
     const enabled = await findEnabledChannels(db);
-    const systemRecords = await findSystemMasks(db, [...new Set(todo.map((i) => prepared[i]!.routedAs))]);
+    const systemRecords = await findSystemMasks(db, [...new Set(toDispatch.map((i) => prepared[i]!.routedAs))]);
     const candidatesByRouting = new Map<string, TRoutingCandidate[]>();
     const withRules = await findEventsWithRules(
       db,
-      todo.map((i) => prepared[i]!.routedAs),
+      toDispatch.map((i) => prepared[i]!.routedAs),
     );
     const facts = await computeEventFacts(
       db,
-      todo.map((i, n) => ({ ...contexts[n]!, payload: prepared[i]!.input.payload })),
+      toDispatch.map((i, n) => ({ ...contexts[n]!, payload: prepared[i]!.input.payload })),
     );
 
     const planned: TPlanned[] = [];
-    for (const [n, i] of todo.entries()) {
+    for (const [n, i] of toDispatch.entries()) {
       const p = prepared[i]!;
       const context = contexts[n]!;
       if (p.recipients !== null && p.recipients.length === 0) {
@@ -229,7 +229,7 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
     const deliveryRows: TEventDeliveryInsert[] = [];
     planned.forEach((plan, n) => {
       const eventId = eventIds[n];
-      const i = todo[n]!;
+      const i = toDispatch[n]!;
       if (eventId === null || eventId === undefined) return;
       const p = plan.prepared;
       alertBatch.push({
@@ -267,7 +267,7 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
     if (prefs.delayed.size > 0) await deferDeliveries(db, prefs.delayed);
 
     // A key another transaction inserted after our check (a replica racing us): answer with its event.
-    for (const [n, i] of todo.entries()) {
+    for (const [n, i] of toDispatch.entries()) {
       if (eventIds[n] !== null) continue;
       const p = prepared[i]!;
       const again = await findDuplicates(db, [p]);
