@@ -161,7 +161,7 @@ async function openScenarioDatabase(dbName: TDbName, label: string, pg: TPgServe
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tocsin-bench-deliveries-'));
     const removeDir = registerCleanup(`remove ${dir}`, () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, `${label}.db`);
-    const handle = openSqliteDatabase(file);
+    const handle = openSqliteDatabase(file, { backgroundCheckpoints: true });
     return {
       db: handle.db,
       bus: createInProcessBus(),

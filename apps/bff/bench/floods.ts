@@ -31,7 +31,7 @@ export async function runFloodsBench({ small, report }: { small: boolean; report
   const sizes = small ? SMALL : FULL;
   const events = sizes.findings * sizes.repeats;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tocsin-floods-bench-'));
-  const handle = openSqliteDatabase(path.join(dir, 'bench.db'));
+  const handle = openSqliteDatabase(path.join(dir, 'bench.db'), { backgroundCheckpoints: true });
   const db = handle.db;
   const env = parseEnv({ NODE_ENV: 'production' }, { SEED_DEMO: false, WORKER_ENABLED: false });
   const deps = createDeps({ db, bus: createInProcessBus() }, env);

@@ -163,9 +163,8 @@ export const ALERT_KINDS = [
 
 export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
 
-export type TAlertRow = {
-  userId: number;
-  /** Copied from the event at fan-out in the app; the Alerts page filters on them. */
+export type TEventRow = {
+  id: number;
   event: string;
   productId: number;
   title: string;
@@ -174,6 +173,12 @@ export type TAlertRow = {
   source: string;
   icon: string;
   createdAt: number;
+};
+
+export type TAlertRow = TEventRow & {
+  userId: number;
+  /** The event's id: every alert of the seed comes from an event, as in the app. */
+  eventId: number;
 };
 
 /** One alert in `stride` belongs to the heavy user, the rest go round-robin over everybody else (interleaved). */
@@ -196,20 +201,31 @@ export function alertTitle(n: number): string {
   }
 }
 
-export function alertRow(n: number, sizes: TSizes, startMs: number, spanMs: number): TAlertRow {
-  const kind = ALERT_KINDS[n % 4]!;
-  const productId = (n % (sizes.productTypes * sizes.productsPerType)) + 1;
+/** Events in the seed: each reaches `stride` users, the heavy user and stride − 1 others (so the heavy user has one alert per event). */
+export const eventCount = (sizes: TSizes) => sizes.heavyAlerts;
+
+/** Event k of the seed (0-based, oldest first; its id is k + 1). */
+export function eventRow(k: number, sizes: TSizes, startMs: number, spanMs: number): TEventRow {
+  const kind = ALERT_KINDS[k % 4]!;
+  const productId = (k % (sizes.productTypes * sizes.productsPerType)) + 1;
   return {
-    userId: alertOwner(n, sizes.alerts / sizes.heavyAlerts, sizes.users - 1),
+    id: k + 1,
     event: kind.event,
     productId,
-    title: alertTitle(n),
-    description: `**${kind.source}** on product ${productId}.\n\nSeverity: ${SEVERITIES[n % 4]}. See the product page for details.`,
-    url: `/products/${productId}/findings?page=${(n % 9) + 1}`,
+    title: alertTitle(k),
+    description: `**${kind.source}** on product ${productId}.\n\nSeverity: ${SEVERITIES[k % 4]}. See the product page for details.`,
+    url: `/products/${productId}/findings?page=${(k % 9) + 1}`,
     source: kind.source,
     icon: kind.icon,
-    createdAt: startMs + Math.floor((n / sizes.alerts) * spanMs),
+    createdAt: startMs + Math.floor((k / eventCount(sizes)) * spanMs),
   };
+}
+
+/** Alert n of the seed (oldest first): its event's fields, for its owner (alertOwner). */
+export function alertRow(n: number, sizes: TSizes, startMs: number, spanMs: number): TAlertRow {
+  const stride = sizes.alerts / sizes.heavyAlerts;
+  const event = eventRow(Math.floor(n / stride), sizes, startMs, spanMs);
+  return { ...event, eventId: event.id, userId: alertOwner(n, stride, sizes.users - 1) };
 }
 
 /** The fan-out's alert, the same for the floor. */

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import { createDeps } from '../src/app';
 import { hashPassword } from '../src/auth/passwords';
 import { generateApiKey } from '../src/auth/sessions';
+import { eventCodeOf } from '../src/db/event-codes';
 import { openPostgresDatabase } from '../src/db/postgres';
 import { parseEnv } from '../src/env';
 import { createPostgresBus } from '../src/notifications/bus';
@@ -17,6 +18,7 @@ import {
   ALERT_KINDS,
   BENCH_PASSWORD,
   DAY_MS,
+  eventCount,
   FAN_OUT_ALERT,
   HEAVY_USER_ID,
   planMemberships,
@@ -40,6 +42,8 @@ export async function openPostgresFoundation(server: TPgServer): Promise<TFounda
   );
   const deps = createDeps({ db: handle.db, bus }, env);
   const { pool } = handle;
+  // The floor's rows carry an event id past every real one, as the fan-out's do (its event is the newest).
+  let floorEventId = 1_000_000_000;
 
   return {
     dialect: 'postgres',
@@ -53,9 +57,9 @@ export async function openPostgresFoundation(server: TPgServer): Promise<TFounda
         const start = process.hrtime.bigint();
         await client.query('begin');
         await client.query(
-          `insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at)
-           select u, null, $8, $9, $2, $3, $4, $5, $6, $7 from unnest($1::int[]) as u`,
-          [userIds, a.title, a.description, a.url, a.source, a.icon, createdAt, a.event, a.productId],
+          `insert into alerts (user_id, event_id, event, event_code, product_id, title, description, url, source, icon, created_at)
+           select u, $11, $8, $10, $9, $2, $3, $4, $5, $6, $7 from unnest($1::int[]) as u`,
+          [userIds, a.title, a.description, a.url, a.source, a.icon, createdAt, a.event, a.productId, eventCodeOf(a.event), ++floorEventId],
         );
         await client.query('commit');
         return elapsedMs(start);
@@ -140,34 +144,30 @@ async function seedPostgres(pool: pg.Pool, now: number, sizes: TSizes, log: (lin
     log(`notification settings: ${fmtInt((system.rowCount ?? 0) + (personal.rowCount ?? 0))} rows in ${fmtMs(elapsedMs(t))} ms`);
 
     t = process.hrtime.bigint();
-    // alertRow() of foundation-data.ts, as SQL: row n of the seed, oldest first (ids follow n).
-    const stride = sizes.alerts / sizes.heavyAlerts;
+    // eventRow() of foundation-data.ts, as SQL: event k of the seed, oldest first (its id is k + 1).
     await client.query(
-      `insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at)
+      `insert into events (id, name, routed_as, title, description, url, icon, source, product_id, created_at)
        select
-         case when n % $2 = 0 then $3 else 2 + ((n - ((n - 1) / $2 + 1)) % $4) end,
-         null,
-         ($10::text[])[n % 4 + 1],
-         n % $11 + 1,
-         case n % 4
-           when 0 then 'Scan added: ' || (n % 17) || ' new findings in ZAP Scan'
-           when 1 then 'Engagement "Q' || ((n % 4) + 1) || ' pentest" added'
-           when 2 then 'SLA breached for finding #' || n
-           else 'Test "Nightly DAST" added to engagement ' || (n % 500)
+         k + 1,
+         ($7::text[])[k % 4 + 1],
+         ($7::text[])[k % 4 + 1],
+         case k % 4
+           when 0 then 'Scan added: ' || (k % 17) || ' new findings in ZAP Scan'
+           when 1 then 'Engagement "Q' || ((k % 4) + 1) || ' pentest" added'
+           when 2 then 'SLA breached for finding #' || k
+           else 'Test "Nightly DAST" added to engagement ' || (k % 500)
          end,
-         '**' || ($5::text[])[n % 4 + 1] || '** on product ' || (n % $11 + 1) || E'.\\n\\nSeverity: ' || ($7::text[])[n % 4 + 1]
+         '**' || ($2::text[])[k % 4 + 1] || '** on product ' || (k % $8 + 1) || E'.\\n\\nSeverity: ' || ($4::text[])[k % 4 + 1]
            || '. See the product page for details.',
-         '/products/' || (n % $11 + 1) || '/findings?page=' || (n % 9 + 1),
-         ($5::text[])[n % 4 + 1],
-         ($6::text[])[n % 4 + 1],
-         $8::bigint + floor((n::float8 / $1::float8) * $9::float8)::bigint
-       from generate_series(0, $1::int - 1) as n
-       order by n`,
+         '/products/' || (k % $8 + 1) || '/findings?page=' || (k % 9 + 1),
+         ($3::text[])[k % 4 + 1],
+         ($2::text[])[k % 4 + 1],
+         k % $8 + 1,
+         $5::bigint + floor((k::float8 / $1::float8) * $6::float8)::bigint
+       from generate_series(0, $1::int - 1) as k
+       order by k`,
       [
-        sizes.alerts,
-        stride,
-        HEAVY_USER_ID,
-        sizes.users - 1,
+        eventCount(sizes),
         ALERT_KINDS.map((k) => k.source),
         ALERT_KINDS.map((k) => k.icon),
         [...SEVERITIES],
@@ -177,10 +177,24 @@ async function seedPostgres(pool: pg.Pool, now: number, sizes: TSizes, log: (lin
         sizes.productTypes * sizes.productsPerType,
       ],
     );
+    log(`events: ${fmtInt(eventCount(sizes))} (with their text index) in ${fmtMs(elapsedMs(t))} ms`);
+    t = process.hrtime.bigint();
+    // alertRow() of foundation-data.ts, as SQL: alert n of the seed, oldest first (ids follow n), its event's fields.
+    const stride = sizes.alerts / sizes.heavyAlerts;
+    await client.query(
+      `insert into alerts (user_id, event_id, event, event_code, product_id, title, description, url, source, icon, created_at)
+       select
+         case when n % $2 = 0 then $3 else 2 + ((n - ((n - 1) / $2 + 1)) % $4) end,
+         e.id, e.routed_as, ($5::int[])[array_position($6::text[], e.routed_as)], e.product_id, e.title, e.description, e.url,
+         e.source, e.icon, e.created_at
+       from generate_series(0, $1::int - 1) as n join events e on e.id = n / $2 + 1
+       order by n`,
+      [sizes.alerts, stride, HEAVY_USER_ID, sizes.users - 1, ALERT_KINDS.map((k) => eventCodeOf(k.event)), ALERT_KINDS.map((k) => k.event)],
+    );
     log(`alerts: ${fmtInt(sizes.alerts)} (${fmtInt(sizes.heavyAlerts)} for the heavy user) in ${fmtMs(elapsedMs(t))} ms`);
 
     // Explicit ids above: move the identity sequences past them, as if the rows had been inserted one by one.
-    for (const table of ['users', 'product_types', 'products']) {
+    for (const table of ['users', 'product_types', 'products', 'events']) {
       await client.query(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`);
     }
     const { key, prefix, keyHash } = generateApiKey();

@@ -10,6 +10,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { createDeps } from '../src/app';
 import { hashPassword } from '../src/auth/passwords';
 import { generateApiKey } from '../src/auth/sessions';
+import { eventCodeOf } from '../src/db/event-codes';
 import { openSqliteDatabase } from '../src/db/sqlite';
 import { parseEnv } from '../src/env';
 import { createInProcessBus } from '../src/notifications/bus';
@@ -18,6 +19,8 @@ import {
   alertRow,
   BENCH_PASSWORD,
   DAY_MS,
+  eventCount,
+  eventRow,
   FAN_OUT_ALERT,
   HEAVY_USER_ID,
   planMemberships,
@@ -31,20 +34,26 @@ export function openSqliteFoundation(): TFoundationStore {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tocsin-bench-'));
   const removeDir = registerCleanup(`remove ${dir}`, () => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'bench.db');
-  const handle = openSqliteDatabase(file);
+  const handle = openSqliteDatabase(file, { backgroundCheckpoints: true });
   const { sqlite } = handle;
   // Retention off: the default (999 newest per user) would trim the 100,000-alert list this bench is about.
   // The worker and scheduler are not started (createApp does not start them), so nothing else writes meanwhile.
   const env = parseEnv({ NODE_ENV: 'production' }, { DATABASE_PATH: file, SEED_DEMO: false, WORKER_ENABLED: false, ALERT_RETENTION: -1 });
   const deps = createDeps({ db: handle.db, bus: createInProcessBus() }, env);
 
-  const insertAlert = sqlite.prepare<[number, string, number, string, string, string, string, string, number]>(
-    `insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at)
-     values (?, null, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  const insertAlert = sqlite.prepare<[number, number, string, number | null, number, string, string, string, string, string, number]>(
+    `insert into alerts (user_id, event_id, event, event_code, product_id, title, description, url, source, icon, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // The floor's rows carry an event id past every real one, as the fan-out's do (its event is the newest).
+  let floorEventId = 1_000_000_000;
   const floorRun = sqlite.transaction((userIds: readonly number[], createdAt: number) => {
     const a = FAN_OUT_ALERT;
-    for (const userId of userIds) insertAlert.run(userId, a.event, a.productId, a.title, a.description, a.url, a.source, a.icon, createdAt);
+    floorEventId += 1;
+    const code = eventCodeOf(a.event);
+    for (const userId of userIds) {
+      insertAlert.run(userId, floorEventId, a.event, code, a.productId, a.title, a.description, a.url, a.source, a.icon, createdAt);
+    }
   });
 
   return {
@@ -73,7 +82,9 @@ export function openSqliteFoundation(): TFoundationStore {
 }
 
 type TSqlite = ReturnType<typeof openSqliteDatabase>['sqlite'];
-type TAlertInsert = BetterSqlite3.Statement<[number, string, number, string, string, string, string, string, number]>;
+type TAlertInsert = BetterSqlite3.Statement<
+  [number, number, string, number | null, number, string, string, string, string, string, number]
+>;
 
 async function seedSqlite(sqlite: TSqlite, now: number, sizes: TSizes, log: (line: string) => void, insertAlert: TAlertInsert) {
   const passwordHash = await hashPassword(BENCH_PASSWORD);
@@ -141,10 +152,35 @@ async function seedSqlite(sqlite: TSqlite, now: number, sizes: TSizes, log: (lin
   t = process.hrtime.bigint();
   const startMs = now - 90 * DAY_MS;
   const spanMs = 90 * DAY_MS;
+  // The events first (their text index is kept by triggers), then their alerts, oldest first, interleaved by user.
+  const insertEvent = sqlite.prepare<[number, string, string, string, string, string, string, string, number, number]>(
+    `insert into events (id, name, routed_as, title, description, url, icon, source, product_id, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  sqlite.transaction(() => {
+    for (let k = 0; k < eventCount(sizes); k++) {
+      const e = eventRow(k, sizes, startMs, spanMs);
+      insertEvent.run(e.id, e.event, e.event, e.title, e.description, e.url, e.icon, e.source, e.productId, e.createdAt);
+    }
+  })();
+  log(`events: ${fmtInt(eventCount(sizes))} (with their text index) in ${fmtMs(elapsedMs(t))} ms`);
+  t = process.hrtime.bigint();
   const insertBatch = sqlite.transaction((from: number, to: number) => {
     for (let n = from; n < to; n++) {
       const r = alertRow(n, sizes, startMs, spanMs);
-      insertAlert.run(r.userId, r.event, r.productId, r.title, r.description, r.url, r.source, r.icon, r.createdAt);
+      insertAlert.run(
+        r.userId,
+        r.eventId,
+        r.event,
+        eventCodeOf(r.event),
+        r.productId,
+        r.title,
+        r.description,
+        r.url,
+        r.source,
+        r.icon,
+        r.createdAt,
+      );
     }
   });
   for (let from = 0; from < sizes.alerts; from += sizes.alertBatch) insertBatch(from, Math.min(sizes.alerts, from + sizes.alertBatch));

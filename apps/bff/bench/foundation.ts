@@ -18,6 +18,7 @@ import { dispatchEvent } from '../src/notifications/dispatch';
 import {
   createRandom,
   DAY_MS,
+  eventCount,
   FAN_OUT_ALERT,
   FULL_SIZES,
   HEAVY_USER_ID,
@@ -416,10 +417,10 @@ async function measure(store: TFoundationStore, options: TFoundationOptions): Pr
  * user's alerts to count them; common text stops at the count cap; event, product and time walk their indexes.
  */
 function filteredReads(sizes: TSizes, caller: TCaller, now: number) {
-  const stride = sizes.alerts / sizes.heavyAlerts;
-  // A heavy alert past the first tenth (so "#<n>" is no prefix of a longer number) with an "SLA breached" title.
-  let rare = Math.floor(sizes.alerts / 2);
-  while (rare % stride !== 0 || rare % 4 !== 2) rare += 1;
+  // An event of the second half (so "#<k>" is no prefix of a longer number) with an "SLA breached" title: the heavy
+  // user has one alert of each event.
+  let rare = Math.floor(eventCount(sizes) / 2);
+  while (rare % 4 !== 2) rare += 1;
   const atLeastOne = (what: string) => (body: unknown) => {
     const b = body as TPageBody;
     if (b.total < 1 || b.items.length < 1) throw new Error(`${what} found nothing (total ${b.total}).`);

@@ -66,7 +66,7 @@ async function openStore(options: TImportsBenchOptions): Promise<TStore> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tocsin-imports-bench-'));
     const removeDir = registerCleanup(`remove ${dir}`, () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'bench.db');
-    const handle = openSqliteDatabase(file);
+    const handle = openSqliteDatabase(file, { backgroundCheckpoints: true });
     const env = parseEnv(base, { DATABASE_PATH: file, SEED_DEMO: false, WORKER_ENABLED: false });
     return {
       dialect: 'sqlite',

@@ -117,7 +117,7 @@ export async function runSlaBench(options: TSlaBenchOptions): Promise<void> {
     };
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tocsin-sla-bench-'));
-    const handle = openSqliteDatabase(path.join(dir, 'bench.db'));
+    const handle = openSqliteDatabase(path.join(dir, 'bench.db'), { backgroundCheckpoints: true });
     db = handle.db;
     deps = createDeps({ db, bus: createInProcessBus() }, env);
     cleanup = async () => {

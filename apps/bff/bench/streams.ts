@@ -301,7 +301,7 @@ async function openStreamsDatabase(dbName: TDbName, pg: TPgServer | null): Promi
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tocsin-bench-streams-'));
     const removeDir = registerCleanup(`remove ${dir}`, () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'streams.db');
-    const handle = openSqliteDatabase(file);
+    const handle = openSqliteDatabase(file, { backgroundCheckpoints: true });
     return {
       db: handle.db,
       target: { path: file },

@@ -3,6 +3,7 @@
  * FOR UPDATE SKIP LOCKED so that replicas claiming at the same moment take disjoint rows without waiting.
  */
 import { sql } from 'drizzle-orm';
+import { eventCodeOf } from './event-codes';
 import type { TAlertInsert, THotPaths } from './hot-paths';
 
 const param = <T>(value: T) => sql.param(value);
@@ -10,8 +11,9 @@ const param = <T>(value: T) => sql.param(value);
 export const pgHotPaths: THotPaths = {
   insertAlerts(db, a, userIds) {
     if (userIds.length === 0) return Promise.resolve(0);
-    return db.run(sql`insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at, dedupe_key)
-      select u, ${a.eventId}::bigint, ${a.event}::text, ${a.productId}::int, ${a.title}::text, ${a.description}::text, ${a.url}::text, ${a.source}::text, ${a.icon}::text,
+    return db.run(sql`insert into alerts (user_id, event_id, event, event_code, product_id, title, description, url, source, icon, created_at,
+        dedupe_key)
+      select u, ${a.eventId}::bigint, ${a.event}::text, ${eventCodeOf(a.event)}::int, ${a.productId}::int, ${a.title}::text, ${a.description}::text, ${a.url}::text, ${a.source}::text, ${a.icon}::text,
         ${a.createdAt}::bigint, ${a.dedupeKey ?? null}::text
       from unnest(${param([...userIds])}::int[]) as u`);
   },
@@ -39,14 +41,16 @@ export const pgHotPaths: THotPaths = {
     });
     if (userIds.length === 0) return Promise.resolve(0);
     const column = <T>(pick: (a: TAlertInsert) => T) => param(alerts.map((a) => pick(a.alert)));
-    return db.run(sql`insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at, dedupe_key)
-      select p.user_id, a.event_id, a.event, a.product_id, a.title, a.description, a.url, a.source, a.icon, a.created_at, a.dedupe_key
+    return db.run(sql`insert into alerts (user_id, event_id, event, event_code, product_id, title, description, url, source, icon, created_at,
+        dedupe_key)
+      select p.user_id, a.event_id, a.event, a.event_code, a.product_id, a.title, a.description, a.url, a.source, a.icon, a.created_at, a.dedupe_key
       from unnest(${param(alertIndexes)}::int[], ${param(userIds)}::int[]) with ordinality as p(n, user_id, ord)
-      join unnest(${column((a) => a.eventId)}::bigint[], ${column((a) => a.event)}::text[], ${column((a) => a.productId)}::int[],
+      join unnest(${column((a) => a.eventId)}::bigint[], ${column((a) => a.event)}::text[], ${column((a) => eventCodeOf(a.event))}::int[],
+                  ${column((a) => a.productId)}::int[],
                   ${column((a) => a.title)}::text[], ${column((a) => a.description)}::text[],
                   ${column((a) => a.url)}::text[], ${column((a) => a.source)}::text[], ${column((a) => a.icon)}::text[],
                   ${column((a) => a.createdAt)}::bigint[], ${column((a) => a.dedupeKey ?? null)}::text[])
-        with ordinality as a(event_id, event, product_id, title, description, url, source, icon, created_at, dedupe_key, n) on a.n = p.n
+        with ordinality as a(event_id, event, event_code, product_id, title, description, url, source, icon, created_at, dedupe_key, n) on a.n = p.n
       order by p.ord`);
   },
 

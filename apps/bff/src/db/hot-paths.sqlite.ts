@@ -3,13 +3,15 @@
  * claim relies on the writer lock of BEGIN IMMEDIATE (one writer at a time), so no row locks are needed.
  */
 import { sql } from 'drizzle-orm';
+import { eventCodeOf } from './event-codes';
 import type { THotPaths } from './hot-paths';
 
 export const sqliteHotPaths: THotPaths = {
   insertAlerts(db, a, userIds) {
     if (userIds.length === 0) return Promise.resolve(0);
-    return db.run(sql`insert into alerts (user_id, event_id, event, product_id, title, description, url, source, icon, created_at, dedupe_key)
-      select j.value, ${a.eventId}, ${a.event}, ${a.productId}, ${a.title}, ${a.description}, ${a.url}, ${a.source}, ${a.icon}, ${a.createdAt},
+    return db.run(sql`insert into alerts (user_id, event_id, event, event_code, product_id, title, description, url, source, icon, created_at,
+        dedupe_key)
+      select j.value, ${a.eventId}, ${a.event}, ${eventCodeOf(a.event)}, ${a.productId}, ${a.title}, ${a.description}, ${a.url}, ${a.source}, ${a.icon}, ${a.createdAt},
         ${a.dedupeKey ?? null}
       from json_each(${JSON.stringify(userIds)}) j`);
   },

@@ -45,7 +45,7 @@ export async function openStore(options: TStoreOptions): Promise<TStore> {
       },
     };
   }
-  const handle = openSqliteDatabase(options.databasePath);
+  const handle = openSqliteDatabase(options.databasePath, { backgroundCheckpoints: true });
   const bus = createInProcessBus();
   return {
     db: handle.db,

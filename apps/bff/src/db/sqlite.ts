@@ -17,6 +17,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { type Database, normalizeParam, OuterDatabaseInTransactionError, type TSqlFragments } from './database';
 import { sqliteHotPaths } from './hot-paths.sqlite';
+import { startCheckpointer, type TCheckpointer } from './sqlite-checkpointer';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations', 'sqlite');
 const STATEMENT_CACHE_SIZE = 500;
@@ -162,15 +163,23 @@ class SqliteDatabase implements Database {
     else fn();
   }
 
+  /** Set by openSqliteDatabase when checkpoints run on a background thread: stopped before the connection closes. */
+  checkpointer: TCheckpointer | null = null;
+
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.connection.sqlite.open) this.connection.sqlite.close();
   }
 }
 
 export type TSqliteHandle = { db: Database; sqlite: BetterSqlite3.Database; path: string };
 
-/** Open (creating if needed) a SQLite file in WAL mode with foreign keys on, and apply pending migrations. */
-export function openSqliteDatabase(file: string): TSqliteHandle {
+/**
+ * Open (creating if needed) a SQLite file in WAL mode with foreign keys on, and apply pending migrations. With
+ * `backgroundCheckpoints` (the server's and the bench's choice), WAL checkpoints run on a worker thread instead
+ * of inside whichever commit fills the log (sqlite-checkpointer.ts).
+ */
+export function openSqliteDatabase(file: string, options: { backgroundCheckpoints?: boolean } = {}): TSqliteHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
@@ -179,5 +188,10 @@ export function openSqliteDatabase(file: string): TSqliteHandle {
   sqlite.pragma('busy_timeout = 5000');
   migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS });
   sqlite.prepare('insert into system_settings (id) values (1) on conflict do nothing').run();
-  return { db: new SqliteDatabase(new SqliteConnection(sqlite), null), sqlite, path: file };
+  const db = new SqliteDatabase(new SqliteConnection(sqlite), null);
+  if (options.backgroundCheckpoints && file !== ':memory:') {
+    sqlite.pragma('wal_autocheckpoint = 0');
+    db.checkpointer = startCheckpointer(file);
+  }
+  return { db, sqlite, path: file };
 }

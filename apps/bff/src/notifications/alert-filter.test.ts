@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isFiltered, type TAlertFilter, toAlertFilter } from './alert-filter';
 
-const none: TAlertFilter = { event: null, productId: null, since: null, until: null, textPattern: null, beforeId: null };
+const none: TAlertFilter = { event: null, productId: null, since: null, until: null, text: null, textPattern: null, beforeId: null };
 
 describe('toAlertFilter', () => {
   it.each<[string, Parameters<typeof toAlertFilter>[0], Partial<TAlertFilter>]>([
@@ -16,10 +16,10 @@ describe('toAlertFilter', () => {
         until: Date.UTC(2026, 2, 1, 23),
       },
     ],
-    ['text becomes a contains-pattern', { q: 'sql injection' }, { textPattern: '%sql injection%' }],
-    ['text is trimmed', { q: '  xss ' }, { textPattern: '%xss%' }],
+    ['text becomes a contains-pattern', { q: 'sql injection' }, { text: 'sql injection', textPattern: '%sql injection%' }],
+    ['text is trimmed', { q: '  xss ' }, { text: 'xss', textPattern: '%xss%' }],
     ['blank text is no filter', { q: '   ' }, {}],
-    ['LIKE wildcards in the text match themselves', { q: '100%_done\\' }, { textPattern: '%100\\%\\_done\\\\%' }],
+    ['LIKE wildcards in the text match themselves', { q: '100%_done\\' }, { text: '100%_done\\', textPattern: '%100\\%\\_done\\\\%' }],
     ['a keyset cursor', { before_id: 42 }, { beforeId: 42 }],
   ])('%s', (_, query, expected) => {
     expect(toAlertFilter(query)).toEqual({ ...none, ...expected });
@@ -34,7 +34,7 @@ describe('isFiltered', () => {
     ['a product', { productId: 1 }, true],
     ['since', { since: 1 }, true],
     ['until', { until: 1 }, true],
-    ['text', { textPattern: '%a%' }, true],
+    ['text', { text: 'a', textPattern: '%a%' }, true],
   ])('%s → %s', (_, patch, expected) => {
     expect(isFiltered({ ...none, ...patch })).toBe(expected);
   });

@@ -26,7 +26,7 @@ import type { Deps } from '../app-context';
 import type { Database } from '../db/database';
 import { notFound } from '../lib/errors';
 import { toIso } from '../lib/time';
-import { alertFilterSql, isFiltered, toAlertFilter } from './alert-filter';
+import { findMatchingAlertIds, isFiltered, toAlertFilter } from './alert-filter';
 import { DELETE_BATCH, deleteAlertsInBatches } from './retention';
 
 type AlertRow = {
@@ -91,9 +91,8 @@ async function findAlertRows(db: Database, ids: readonly number[]): Promise<Aler
 /**
  * One page of the user's alerts, newest first, filtered as the query asks (query shapes: alert-filter.ts).
  * - No filter: the total is the bell count (a key lookup) and the page walks the (user_id, id) index.
- * - A filter: one scan collects the ids of up to ALERT_FILTERED_TOTAL_CAP + 1 matches, newest first, walking the
- *   filter's index; it gives both the total (exact up to the cap) and the page, whose rows are then read by id.
- *   A search over 100,000 alerts therefore reads them once at most, and stops early when matches are common.
+ * - A filter: one scan collects the ids of up to ALERT_FILTERED_TOTAL_CAP + 1 matches, newest first (the plans are in
+ *   alert-filter.ts); it gives both the total (exact up to the cap) and the page, whose rows are then read by id.
  * - `before_id` (keyset) and pages past the cap read the page directly and count matches (up to the cap) apart.
  */
 export async function listAlerts(deps: Deps, userId: number, query: TAlertListQuery): Promise<TAlertPage> {
@@ -103,26 +102,19 @@ export async function listAlerts(deps: Deps, userId: number, query: TAlertListQu
   const page = filter.beforeId === null ? query.page : 1;
   const offset = (page - 1) * pageSize;
   const cap = ALERT_FILTERED_TOTAL_CAP;
-  const where = alertFilterSql(db, userId, filter);
 
   let pageIds: number[];
   let total: number;
   if (isFiltered(filter) && filter.beforeId === null && offset + pageSize + 1 <= cap + 1) {
-    const matches = await db.all<{ id: number }>(sql`select id from alerts where ${where} order by id desc limit ${cap + 1}`);
+    const matches = await findMatchingAlertIds(db, userId, filter, { withKeyset: false, limit: cap + 1 });
     total = matches.length;
-    pageIds = matches.slice(offset, offset + pageSize + 1).map((m) => m.id);
+    pageIds = matches.slice(offset, offset + pageSize + 1);
   } else {
     // One row more than the page tells whether an older page exists.
-    const rows = await db.all<{ id: number }>(sql`select id from alerts where ${where} order by id desc
-      limit ${pageSize + 1} offset ${offset}`);
-    pageIds = rows.map((r) => r.id);
-    if (isFiltered(filter)) {
-      const counted = await db.get<{ n: number }>(sql`select count(*) as n from (
-        select 1 from alerts where ${alertFilterSql(db, userId, filter, { withKeyset: false })} limit ${cap + 1}) matches`);
-      total = counted?.n ?? 0;
-    } else {
-      total = await countAlerts(db, userId);
-    }
+    pageIds = await findMatchingAlertIds(db, userId, filter, { withKeyset: true, limit: pageSize + 1, offset });
+    total = isFiltered(filter)
+      ? (await findMatchingAlertIds(db, userId, filter, { withKeyset: false, limit: cap + 1 })).length
+      : await countAlerts(db, userId);
   }
   const isExact = !isFiltered(filter) || total <= cap;
   const hasMore = pageIds.length > pageSize;
@@ -215,11 +207,11 @@ export async function markAlertsSeen(deps: Deps, userId: number, throughId: numb
 /** Move the given alerts of the user (ids of `idsSql`) to removed_alerts; returns how many moved. Run in a transaction. */
 async function moveToRemoved(db: Database, userId: number, idsCondition: SQL, removedAt: number): Promise<number> {
   // A row may already be there when an alert is removed again before its earlier removal was purged.
-  await db.run(sql`insert into removed_alerts (id, user_id, event_id, event, product_id, title, description, url, source, icon,
+  await db.run(sql`insert into removed_alerts (id, user_id, event_id, event, event_code, product_id, title, description, url, source, icon,
       dedupe_key, coalesced_count, last_seen_at,
       created_at, removed_at)
-    select id, user_id, event_id, event, product_id, title, description, url, source, icon, dedupe_key, coalesced_count, last_seen_at,
-      created_at, cast(${removedAt} as bigint)
+    select id, user_id, event_id, event, event_code, product_id, title, description, url, source, icon, dedupe_key, coalesced_count,
+      last_seen_at, created_at, cast(${removedAt} as bigint)
     from alerts where user_id = ${userId} and ${idsCondition}
     on conflict (id) do update set removed_at = excluded.removed_at`);
   return db.run(sql`delete from alerts where user_id = ${userId} and ${idsCondition}`);
@@ -276,11 +268,12 @@ export async function restoreAlerts(deps: Deps, userId: number, ids: readonly nu
   const cutoff = deps.now() - deps.env.ALERT_UNDO_SECONDS * 1000;
   return deps.db.transaction(async (db) => {
     const chosen = sql`user_id = ${userId} and removed_at > ${cutoff} and ${db.fragments.inIds(sql`id`, ids)}`;
-    const restored = await db.run(sql`insert into alerts (id, user_id, event_id, event, product_id, title, description, url, source,
+    const restored =
+      await db.run(sql`insert into alerts (id, user_id, event_id, event, event_code, product_id, title, description, url, source,
         dedupe_key, coalesced_count, last_seen_at,
         icon, created_at)
-      select id, user_id, event_id, event, product_id, title, description, url, source, dedupe_key, coalesced_count, last_seen_at,
-        icon, created_at
+      select id, user_id, event_id, event, event_code, product_id, title, description, url, source, dedupe_key, coalesced_count,
+        last_seen_at, icon, created_at
       from removed_alerts where ${chosen}
       on conflict (id) do nothing`);
     await db.run(sql`delete from removed_alerts where ${chosen}`);

@@ -18,6 +18,7 @@ import {
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UserRow } from '../app-context';
+import { EVENT_CODES } from '../db/event-codes';
 import { insertRows } from '../db/rows';
 import { alerts } from '../db/schema';
 import { purgeRemovedAlerts } from '../notifications/alerts';
@@ -139,6 +140,7 @@ describe('Undo: restore removed alerts', () => {
       source: 'Other',
       icon: 'bell',
       event: 'other',
+      eventCode: EVENT_CODES.other,
       createdAt: now + i,
     }));
     for (let i = 0; i < rows.length; i += 500) await insertRows(t.deps.db, alerts, rows.slice(i, i + 500));
@@ -273,6 +275,7 @@ describe('filters and search', () => {
       source: 'Other',
       icon: 'bell',
       event: 'other',
+      eventCode: EVENT_CODES.other,
       createdAt: now + i,
     }));
     for (let i = 0; i < rows.length; i += 500) await insertRows(t.deps.db, alerts, rows.slice(i, i + 500));
