@@ -42,7 +42,7 @@ function findDueEngagements(deps: Deps, event: string, keyDate: SQL, where: SQL)
     left join users u on u.id = e.lead_id
     where e.status not in ('Completed', 'Cancelled') and ${where}
       and not exists (select 1 from events ev
-                      where ev.created_by is null
+                      where coalesce(ev.created_by, 0) = 0
                         and ev.idempotency_key = ${`${event}:`} || cast(e.id as text) || ':' || ${keyDate})
     order by e.id`);
 }

@@ -22,6 +22,7 @@ import {
   buildDeliveries,
   dispatchEvent,
   findCandidates,
+  idempotencyKeySql,
   prepareEvent,
   type TContext,
   type TDispatchInput,
@@ -40,19 +41,30 @@ const keyOf = (createdBy: number | null, key: string) => `${createdBy ?? ''}\u00
 type TDuplicateRow = { id: number; createdBy: number | null; key: string; alertsCreated: number; deliveriesCreated: number };
 
 async function findDuplicates(db: Database, prepared: readonly TPrepared[]): Promise<Map<string, TDispatchResult>> {
-  const keys = [...new Set(prepared.flatMap((p) => (p.idempotencyKey === null ? [] : [p.idempotencyKey])))];
+  // Per caller, so that each lookup is on the unique index (idempotencyKeySql).
+  const keysByCreator = new Map<number | null, Set<string>>();
+  for (const p of prepared) {
+    if (p.idempotencyKey === null) continue;
+    keysByCreator.set(p.createdBy, (keysByCreator.get(p.createdBy) ?? new Set()).add(p.idempotencyKey));
+  }
   const found = new Map<string, TDispatchResult>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const rows = await db.all<TDuplicateRow>(sql`select id, created_by as "createdBy", idempotency_key as key,
-        alerts_created as "alertsCreated", deliveries_created as "deliveriesCreated"
-      from events where idempotency_key in (${sql.join(
-        keys.slice(i, i + 500).map((k) => sql`${k}`),
-        sql`, `,
-      )}) order by id`);
-    for (const r of rows) {
-      const k = keyOf(r.createdBy, r.key);
-      if (!found.has(k)) {
-        found.set(k, { eventId: r.id, alertsCreated: r.alertsCreated, deliveriesCreated: r.deliveriesCreated, duplicate: true });
+  for (const [createdBy, keySet] of keysByCreator) {
+    const keys = [...keySet];
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = await db.all<TDuplicateRow>(sql`select id, created_by as "createdBy", idempotency_key as key,
+          alerts_created as "alertsCreated", deliveries_created as "deliveriesCreated"
+        from events where ${idempotencyKeySql(
+          createdBy,
+          sql.join(
+            keys.slice(i, i + 500).map((k) => sql`${k}`),
+            sql`, `,
+          ),
+        )} order by id`);
+      for (const r of rows) {
+        const k = keyOf(r.createdBy, r.key);
+        if (!found.has(k)) {
+          found.set(k, { eventId: r.id, alertsCreated: r.alertsCreated, deliveriesCreated: r.deliveriesCreated, duplicate: true });
+        }
       }
     }
   }

@@ -189,10 +189,18 @@ export async function buildDeliveries(db: Database, users: Map<number, number>, 
 
 type TDuplicateRow = { id: number; alertsCreated: number; deliveriesCreated: number };
 
+/**
+ * The events with this caller's idempotency key: the condition names the unique index's own expression
+ * (`coalesce(created_by, 0)`, schema.ts events_idempotency_key), so it is a key lookup. `created_by is null`
+ * instead read every event (0.66 ms each with 100,000 events: two thirds of the daily SLA job).
+ */
+export function idempotencyKeySql(createdBy: number | null, keys: SQL): SQL {
+  return sql`coalesce(created_by, 0) = ${createdBy ?? 0} and idempotency_key in (${keys})`;
+}
+
 async function findDuplicate(db: Database, createdBy: number | null, idempotencyKey: string): Promise<TDuplicateRow | undefined> {
-  const byCreator = createdBy === null ? sql`created_by is null` : sql`created_by = ${createdBy}`;
   return db.get<TDuplicateRow>(sql`select id, alerts_created as "alertsCreated", deliveries_created as "deliveriesCreated"
-    from events where ${byCreator} and idempotency_key = ${idempotencyKey} order by id limit 1`);
+    from events where ${idempotencyKeySql(createdBy, sql`${idempotencyKey}`)} order by id limit 1`);
 }
 
 /** An event's stored fields, fitted to their limits (cut, never refused) and defaulted: shared by both dispatch paths. */
