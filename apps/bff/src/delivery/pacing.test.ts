@@ -16,7 +16,17 @@ describe('pacing rules (pure)', () => {
     { row: { channel: 'slack', targetKind: 'user', userId: 4, webhookId: null }, key: 'slack:user:4' },
     { row: { channel: 'msteams', targetKind: 'system', userId: null, webhookId: null }, key: 'msteams:system' },
     { row: { channel: 'webhooks', targetKind: 'webhook', userId: 4, webhookId: 9 }, key: 'webhook:9' },
+    { row: { channel: 'slack', targetKind: 'destination', userId: null, webhookId: null, destinationId: 3 }, key: 'slack:destination:3' },
+    {
+      row: { channel: 'msteams', targetKind: 'destination', userId: null, webhookId: null, destinationId: 3 },
+      key: 'msteams:destination:3',
+    },
+    {
+      row: { channel: 'webhooks', targetKind: 'destination', userId: null, webhookId: null, destinationId: 3 },
+      key: 'webhook:destination:3',
+    },
     { row: { channel: 'mail', targetKind: 'user', userId: 4, webhookId: null }, key: null },
+    { row: { channel: 'mail', targetKind: 'destination', userId: null, webhookId: null, destinationId: 3 }, key: null },
   ])('$row.channel/$row.targetKind → $key', ({ row, key }) => {
     expect(paceKeyOf(row)).toBe(key);
   });

@@ -10,13 +10,30 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/database';
 import type { Env } from '../env';
 
-type TPacedRow = { id: number; channel: string; targetKind: string; userId: number | null; webhookId: number | null };
+type TPacedRow = {
+  id: number;
+  channel: string;
+  targetKind: string;
+  userId: number | null;
+  webhookId: number | null;
+  destinationId?: number | null;
+};
 
-/** The paced destination of a row, or null when its channel is not paced (mail: the SMTP server queues). */
-export function paceKeyOf(row: Pick<TPacedRow, 'channel' | 'targetKind' | 'userId' | 'webhookId'>): string | null {
-  if (row.channel === 'slack') return row.targetKind === 'user' ? `slack:user:${row.userId}` : 'slack:system';
-  if (row.channel === 'msteams') return 'msteams:system';
-  if (row.channel === 'webhooks' && row.webhookId !== null) return `webhook:${row.webhookId}`;
+/**
+ * The paced destination of a row, or null when its channel is not paced (mail: the SMTP server queues). A named
+ * destination (rules/) is a destination of its own: its Slack channel or Teams flow is not the system one.
+ */
+export function paceKeyOf(row: Pick<TPacedRow, 'channel' | 'targetKind' | 'userId' | 'webhookId' | 'destinationId'>): string | null {
+  const named = row.targetKind === 'destination' ? (row.destinationId ?? null) : null;
+  if (row.channel === 'slack') {
+    if (row.targetKind === 'user') return `slack:user:${row.userId}`;
+    return named === null ? 'slack:system' : `slack:destination:${named}`;
+  }
+  if (row.channel === 'msteams') return named === null ? 'msteams:system' : `msteams:destination:${named}`;
+  if (row.channel === 'webhooks') {
+    if (row.webhookId !== null) return `webhook:${row.webhookId}`;
+    if (named !== null) return `webhook:destination:${named}`;
+  }
   return null;
 }
 
@@ -42,12 +59,17 @@ export async function takeToken(db: Database, destination: string, now: number, 
   return Number(row?.nextAt ?? now + intervalMs);
 }
 
-/** The deliveries rows of a paced destination, as SQL. */
-function rowsOfDestination(destination: string): SQL | null {
+/** The deliveries rows of a paced destination (paceKeyOf), as SQL. */
+export function rowsOfDestination(destination: string): SQL | null {
   if (destination === 'slack:system') return sql`channel = 'slack' and target_kind = 'system'`;
-  if (destination === 'msteams:system') return sql`channel = 'msteams'`;
+  if (destination === 'msteams:system') return sql`channel = 'msteams' and target_kind = 'system'`;
   const user = /^slack:user:(\d+)$/.exec(destination);
   if (user) return sql`channel = 'slack' and target_kind = 'user' and user_id = ${Number(user[1])}`;
+  const named = /^(slack|msteams|webhook):destination:(\d+)$/.exec(destination);
+  if (named) {
+    const channel = named[1] === 'webhook' ? 'webhooks' : named[1];
+    return sql`channel = ${channel} and target_kind = 'destination' and destination_id = ${Number(named[2])}`;
+  }
   const hook = /^webhook:(\d+)$/.exec(destination);
   if (hook) return sql`channel = 'webhooks' and webhook_id = ${Number(hook[1])}`;
   return null;
