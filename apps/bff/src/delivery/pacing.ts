@@ -88,7 +88,12 @@ export async function holdDestination(db: Database, destination: string, until: 
     where status in ('queued', 'retrying') and next_attempt_at < ${until} and ${rows}`);
 }
 
-export type TPacingResult<T> = { keep: T[]; deferred: Map<number, number> };
+export type TPacingResult<T> = {
+  keep: T[];
+  deferred: Map<number, number>;
+  /** Per kept row of a paced destination: its pace key and the other claimed rows of that destination (deferred). */
+  slots: Map<number, { key: string; others: T[] }>;
+};
 
 /**
  * Which claimed rows may be sent now: per paced destination at most one, when its token is free; the others go
@@ -101,7 +106,7 @@ export async function applyPacing<T extends TPacedRow>(
   now: number,
   rows: readonly T[],
 ): Promise<TPacingResult<T>> {
-  const result: TPacingResult<T> = { keep: [], deferred: new Map() };
+  const result: TPacingResult<T> = { keep: [], deferred: new Map(), slots: new Map() };
   const groups = new Map<string, T[]>();
   for (const row of rows) {
     const key = paceKeyOf(row);
@@ -112,7 +117,10 @@ export async function applyPacing<T extends TPacedRow>(
     const interval = paceMsOf(env, group[0]?.channel ?? '');
     const busyUntil = await takeToken(db, key, now, interval);
     const [first, ...rest] = group;
-    if (busyUntil === null && first) result.keep.push(first);
+    if (busyUntil === null && first) {
+      result.keep.push(first);
+      result.slots.set(first.id, { key, others: rest });
+    }
     const due = busyUntil ?? now + interval;
     for (const row of busyUntil === null ? rest : group) result.deferred.set(row.id, due);
   }
