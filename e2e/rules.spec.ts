@@ -128,3 +128,26 @@ test('a system rule sends events on tagged products to a webhook destination, wi
     await receiver.close();
   }
 });
+
+test('a superuser puts a destination on a daily digest in a time zone, and a bad zone is refused in words', async ({ page, admin }) => {
+  const name = uniqueName('Digest channel');
+  await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Destinations' }).click();
+  const add = page.getByRole('form', { name: 'Add destination' });
+  await add.getByLabel('Kind').selectOption('slack');
+  await add.getByLabel('Name', { exact: true }).fill(name);
+  await add.getByLabel('Slack channel').fill('#digest-e2e');
+  await add.getByLabel('Delivery', { exact: true }).selectOption('daily');
+  await add.getByLabel('Daily digest at').fill('07:30');
+  await add.getByLabel('Time zone').fill('Mars/Olympus');
+  await add.getByRole('button', { name: 'Add destination' }).click();
+  await expect(add.getByRole('alert')).toContainText('IANA time zone');
+
+  await add.getByLabel('Time zone').fill('Europe/Paris');
+  await add.getByRole('button', { name: 'Add destination' }).click();
+  await expect(add.getByRole('status')).toContainText(name);
+  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+  await expect(row).toContainText('Daily digest at 07:30 (Europe/Paris)');
+  const listed = (await admin.get<{ items: { name: string; digest: unknown }[] }>('/api/destinations')).body;
+  expect(listed.items.find((d) => d.name === name)?.digest).toEqual({ mode: 'daily', daily_at: '07:30', time_zone: 'Europe/Paris' });
+});

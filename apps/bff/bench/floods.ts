@@ -7,8 +7,8 @@
  * the digest setting, and the accounting that nothing was lost: every (event, user) pair is an alert or a fold in
  * one, every immediate user's mail rows carry every event, every digest user's items are all in one digest.
  *
- *   corepack pnpm exec tsx bench/floods.ts [--small]
- *   corepack pnpm bench -- --only floods --db sqlite
+ *   corepack pnpm exec tsx bench/floods.ts [--small]        (SQLite)
+ *   corepack pnpm bench -- --only floods --db sqlite|postgres|both [--small]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,31 +16,81 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { createDeps } from '../src/app';
+import type { Database } from '../src/db/database';
+import { openPostgresDatabase } from '../src/db/postgres';
 import { openSqliteDatabase } from '../src/db/sqlite';
 import { sendDueDigests } from '../src/digests/job';
 import { parseEnv } from '../src/env';
-import { createInProcessBus } from '../src/notifications/bus';
+import { type Bus, createInProcessBus, createPostgresBus } from '../src/notifications/bus';
 import { dispatchEvents } from '../src/notifications/dispatch-batch';
-import type { TReport } from './report';
+import type { TPgServer } from './postgres-server';
+import type { TDbName, TReport } from './report';
+import { BENCH_SECRET_KEY } from './server-process';
 
 type TSizes = { findings: number; repeats: number; users: number };
 const FULL: TSizes = { findings: 100, repeats: 50, users: 40 };
 const SMALL: TSizes = { findings: 20, repeats: 25, users: 10 };
 
-export async function runFloodsBench({ small, report }: { small: boolean; report?: TReport }): Promise<void> {
+type TFloodStore = { db: Database; bus: Bus; databaseUrl?: string; close: () => Promise<void> };
+
+/** A fresh SQLite file, or a fresh database on the bench's PostgreSQL server (migrated as a replica would). */
+async function openFloodStore(dbName: TDbName, pg: TPgServer | null): Promise<TFloodStore> {
+  if (dbName === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tocsin-floods-bench-'));
+    const handle = openSqliteDatabase(path.join(dir, 'bench.db'), { backgroundCheckpoints: true });
+    return {
+      db: handle.db,
+      bus: createInProcessBus(),
+      close: async () => {
+        await handle.db.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (!pg) throw new Error('The flood bench on PostgreSQL needs a server (scripts/pg-cluster.mjs, or BENCH_DATABASE_URL).');
+  const database = await pg.createDatabase('floods');
+  const handle = await openPostgresDatabase(database.url, { max: 10, applicationName: 'tocsin-bench-floods' });
+  const bus = await createPostgresBus(database.url);
+  return {
+    db: handle.db,
+    bus,
+    databaseUrl: database.url,
+    close: async () => {
+      await bus.close();
+      await handle.db.close();
+      await database.drop();
+    },
+  };
+}
+
+export async function runFloodsBench({
+  small,
+  report,
+  db: dbName = 'sqlite',
+  pg = null,
+}: {
+  small: boolean;
+  report?: TReport;
+  db?: TDbName;
+  pg?: TPgServer | null;
+}): Promise<void> {
   const sizes = small ? SMALL : FULL;
   const events = sizes.findings * sizes.repeats;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tocsin-floods-bench-'));
-  const handle = openSqliteDatabase(path.join(dir, 'bench.db'), { backgroundCheckpoints: true });
-  const db = handle.db;
-  const env = parseEnv({ NODE_ENV: 'production' }, { SEED_DEMO: false, WORKER_ENABLED: false });
-  const deps = createDeps({ db, bus: createInProcessBus() }, env);
+  const label = dbName === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+  const store = await openFloodStore(dbName, pg);
+  const db = store.db;
+  // PostgreSQL deployments must share a SECRET_KEY (createDeps refuses to start without one); nothing stored is kept.
+  const env = parseEnv(
+    { NODE_ENV: 'production', SECRET_KEY: BENCH_SECRET_KEY },
+    { SEED_DEMO: false, WORKER_ENABLED: false, ...(store.databaseUrl ? { DATABASE_URL: store.databaseUrl } : {}) },
+  );
   const start = Date.UTC(2026, 10, 30, 12, 0, 0);
   let clock = start;
-  deps.now = () => clock;
   try {
+    const deps = createDeps({ db, bus: store.bus }, env);
+    deps.now = () => clock;
     console.log(
-      `=== Flood bench (SQLite): ${events.toLocaleString('en')} sla_breach events on ${sizes.findings} findings, ${sizes.users} users ===`,
+      `\n=== Flood bench (${label}): ${events.toLocaleString('en')} sla_breach events on ${sizes.findings} findings, ${sizes.users} users ===`,
     );
     await db.run(sql`insert into system_settings (id, mail_enabled) values (1, 1) on conflict (id) do update set mail_enabled = 1`);
     await db.run(sql`insert into product_types (name, created_at) values ('Web', ${start})`);
@@ -79,7 +129,7 @@ export async function runFloodsBench({ small, report }: { small: boolean; report
     const counts = await db.get<{ n: number }>(sql`select coalesce(sum(n), 0) as n from alert_counts`);
     const immediate = await db.get<{ rows: number; carried: number; maxPerUser: number }>(sql`select count(*) as rows,
         sum(1 + coalesced_count) as carried,
-        (select max(c) from (select count(*) as c from deliveries where channel = 'mail' group by user_id)) as "maxPerUser"
+        (select max(c) from (select count(*) as c from deliveries where channel = 'mail' group by user_id) per_user) as "maxPerUser"
       from deliveries where channel = 'mail'`);
     const items = await db.get<{ n: number }>(sql`select count(*) as n from digest_items`);
 
@@ -87,7 +137,7 @@ export async function runFloodsBench({ small, report }: { small: boolean; report
     const digests = await sendDueDigests(deps);
     const perDigestUser = await db.get<{ maxPerUser: number; unsent: number }>(sql`select
         (select max(c) from (select count(*) as c from deliveries d join events e on e.id = d.event_id
-          where e.name = 'notification_digest' group by d.user_id)) as "maxPerUser",
+          where e.name = 'notification_digest' group by d.user_id) per_user) as "maxPerUser",
         (select count(*) from digest_items where delivery_id is null) as unsent`);
 
     const pairs = events * sizes.users;
@@ -109,7 +159,7 @@ export async function runFloodsBench({ small, report }: { small: boolean; report
     console.log(`  nothing lost: ${lost ? 'NO' : 'yes'}`);
     report?.add({
       part: 'floods',
-      db: 'sqlite',
+      db: dbName,
       figure: `${events} SLA events: alerts written`,
       value: String(alerts?.n),
       target: `≤ ${sizes.findings * sizes.users} (one per finding and user)`,
@@ -117,7 +167,7 @@ export async function runFloodsBench({ small, report }: { small: boolean; report
     });
     report?.add({
       part: 'floods',
-      db: 'sqlite',
+      db: dbName,
       figure: 'digest deliveries per user per hour',
       value: String(perDigestUser?.maxPerUser ?? 0),
       target: '1',
@@ -125,15 +175,14 @@ export async function runFloodsBench({ small, report }: { small: boolean; report
     });
     report?.add({
       part: 'floods',
-      db: 'sqlite',
+      db: dbName,
       figure: 'events lost',
       value: lost ? 'some' : '0',
       target: '0',
       verdict: lost ? 'MISSES' : 'meets',
     });
   } finally {
-    await db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await store.close();
   }
 }
 

@@ -6,7 +6,7 @@
  *   streams     one event fanned out to 2,000 open live streams, with another user polling the bell meanwhile
  *   sla         the daily SLA job over 100,000 open findings in 1,000 products (bench/sla.ts)
  *   rules       fan-out to 10,000 users with 5 personal rules each against the insert floor (bench/rules.ts)
- *   floods      5,000 SLA events in one run: coalesced alerts, deliveries per user against the digest setting (bench/floods.ts; SQLite)
+ *   floods      5,000 SLA events in one run: coalesced alerts, deliveries per user against the digest setting (bench/floods.ts)
  *   imports     a 10,000-result SARIF file imported and re-imported through POST /api/imports, peak memory, and a note
  *               with 20 mentions (bench/imports.ts)
  * Flags: --only <part>[,<part>…], --db sqlite|postgres|both (default both), --small (10× less, a quick check),
@@ -116,8 +116,9 @@ async function main(): Promise<number> {
     if (args.parts.includes('rules')) {
       for (const db of args.dbs) await runRulesBench({ ...common, db });
     }
-    // SQLite only for now: the flood's accounting does not depend on the database.
-    if (args.parts.includes('floods') && args.dbs.includes('sqlite')) await runFloodsBench({ small: args.small, report });
+    if (args.parts.includes('floods')) {
+      for (const db of args.dbs) await runFloodsBench({ ...common, db });
+    }
     if (args.parts.includes('imports')) {
       for (const db of args.dbs) await runImportsBench({ ...common, db });
     }

@@ -83,6 +83,11 @@ export const ZEnv = z
     SLACK_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     MSTEAMS_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     WEBHOOK_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+    /**
+     * When a paced Slack channel, Slack DM or Teams flow's slot opens, up to this many waiting messages to it go out
+     * as one post (the first 10 as sections, the rest as "+N more"); 1 sends them one by one. Webhooks never merge.
+     */
+    CHAT_MERGE_MAX: z.coerce.number().int().min(1).max(500).default(50),
     /** Run scheduled jobs in this process (each runs once per period across all replicas either way). */
     JOBS_ENABLED: ZBool.default(true),
     /** Time zone of daily jobs (SLA) and of dates in notices, e.g. Europe/Berlin. */

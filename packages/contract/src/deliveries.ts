@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { EXTERNAL_CHANNELS } from './catalogue';
 import { ZIntId, ZPage } from './common';
 
-export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed'] as const;
+/** carried: merged into another delivery's chat post (carried_by), which is sent, retried or failed for both. */
+export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed', 'carried'] as const;
 export const ZDeliveryStatus = z.enum(DELIVERY_STATUSES);
 export type TDeliveryStatus = z.infer<typeof ZDeliveryStatus>;
 
@@ -13,6 +14,7 @@ export const DELIVERY_STATUS_LABELS: Record<TDeliveryStatus, string> = {
   sent: 'Sent',
   retrying: 'Retrying',
   failed: 'Failed',
+  carried: 'In a merged post',
 };
 
 export const ZDeliveryChannel = z.enum(EXTERNAL_CHANNELS);
@@ -33,6 +35,11 @@ export const ZDelivery = z.object({
   webhook_id: z.number().int().nullable(),
   /** target_kind destination: the named destination a system rule sent it to (superusers only see these). */
   destination_id: z.number().int().nullable(),
+  /**
+   * The delivery whose merged chat post carries (or carried) this one's event, or null. Pacing merges several
+   * waiting Slack or Teams messages to one destination into one post; each keeps its own row, status and log.
+   */
+  carried_by: z.number().int().nullable(),
   status: ZDeliveryStatus,
   attempts: z.number().int(),
   /**

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { CHANNELS, EVENT_NAMES, type TChannel } from './catalogue';
+import { ZDigestMode, ZTimeOfDay, ZTimeZone } from './delivery-preferences';
 import { SEVERITIES, type TSeverity, ZSeverity, ZTag } from './findings';
 import { isEmailAddress } from './mailbox';
 import { isUrlText, ZHeaderValue, ZName, ZPlainLine, ZSecretText } from './plain-text';
@@ -186,22 +187,34 @@ const ZSigningSecretField = ZSecretText.max(1000)
   .nullable()
   .optional();
 
+/**
+ * When a destination is sent to: at once, or one digest per period (hourly, or daily at HH:MM in its time zone),
+ * grouped by product and event with counts and links; nothing is sent for an empty period.
+ */
+export const ZDestinationDigest = z.strictObject({ mode: ZDigestMode, daily_at: ZTimeOfDay, time_zone: ZTimeZone });
+export type TDestinationDigest = z.infer<typeof ZDestinationDigest>;
+/** Omitted on a change: the stored choice stays; on a new destination: immediate. */
+const ZDestinationDigestField = ZDestinationDigest.optional();
+
 export const ZDestinationBody = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('slack'),
     name: ZDestinationName,
+    digest: ZDestinationDigestField,
     /** Posted to through the system Slack app (its token in System Settings): "#payments-sec" or a channel id. */
     slack_channel: ZPlainLine.min(1, 'Enter the Slack channel, such as #payments-sec').max(100),
   }),
   z.strictObject({
     kind: z.literal('msteams'),
     name: ZDestinationName,
+    digest: ZDestinationDigestField,
     /** A credential (its sig= parameter): write-only; omitted or null keeps the stored one. */
     url: ZHttpUrl.refine(isAllowedTeamsUrl, 'A Teams Workflows URL must be https').nullable().optional(),
   }),
   z.strictObject({
     kind: z.literal('mail'),
     name: ZDestinationName,
+    digest: ZDestinationDigestField,
     addresses: z
       .array(z.string().trim().max(254).refine(isEmailAddress, 'Enter a valid email address, such as payments-team@example.com'))
       .min(1, 'enter at least one address')
@@ -210,6 +223,7 @@ export const ZDestinationBody = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('webhook'),
     name: ZDestinationName,
+    digest: ZDestinationDigestField,
     url: ZHttpUrl,
     header_name: ZHeaderNameField,
     header_value: ZHeaderValueField,
@@ -237,6 +251,7 @@ export const ZDestination = z.object({
     last_error: z.string().nullable(),
     consecutive_failures: z.number().int(),
   }),
+  digest: ZDestinationDigest,
   /** System rules routing to it. */
   rule_count: z.number().int(),
   created_at: z.string(),

@@ -33,9 +33,14 @@ describe('coalescing windows (pure)', () => {
     expect(followUpDueAt(1_000, W)).toBe(1_000 + W);
   });
 
-  it('names a destination by channel, kind, user and webhook', () => {
-    expect(destinationKeyOf({ channel: 'mail', targetKind: 'user', userId: 3, webhookId: null })).toBe('mail|user|3|0');
-    expect(destinationKeyOf({ channel: 'slack', targetKind: 'system', userId: null, webhookId: null })).toBe('slack|system|0|0');
+  it('names a destination by channel, kind, user, webhook and named destination', () => {
+    expect(destinationKeyOf({ channel: 'mail', targetKind: 'user', userId: 3, webhookId: null })).toBe('mail|user|3|0|0');
+    expect(destinationKeyOf({ channel: 'slack', targetKind: 'system', userId: null, webhookId: null })).toBe('slack|system|0|0|0');
+    // Two named Slack destinations are two destinations, each with its own first send and follow-up.
+    const named = (destinationId: number) =>
+      destinationKeyOf({ channel: 'slack', targetKind: 'destination', userId: null, webhookId: null, destinationId });
+    expect(named(4)).toBe('slack|destination|0|0|4');
+    expect(named(4)).not.toBe(named(5));
   });
 });
 

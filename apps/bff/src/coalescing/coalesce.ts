@@ -36,14 +36,23 @@ export function followUpDueAt(firstAt: number, windowMs: number): number {
   return firstAt + windowMs;
 }
 
-/** The destination of a delivery row as one string, the same in SQL (destinationSql) and here. */
-export function destinationKeyOf(row: Pick<TDeliveryRowLike, 'channel' | 'targetKind' | 'userId' | 'webhookId'>): string {
-  return `${row.channel}|${row.targetKind}|${row.userId ?? 0}|${row.webhookId ?? 0}`;
+/**
+ * The destination of a delivery row as one string, the same in SQL (destinationSql) and here. Named destinations
+ * (rules/) are told apart by their id: each gets its own first send and follow-up.
+ */
+export function destinationKeyOf(row: TDeliveryRowLike): string {
+  return `${row.channel}|${row.targetKind}|${row.userId ?? 0}|${row.webhookId ?? 0}|${row.destinationId ?? 0}`;
 }
 
-type TDeliveryRowLike = { channel: string; targetKind: string; userId: number | null; webhookId: number | null };
+type TDeliveryRowLike = {
+  channel: string;
+  targetKind: string;
+  userId: number | null;
+  webhookId: number | null;
+  destinationId?: number | null;
+};
 
-const destinationSql = sql`(channel || '|' || target_kind || '|' || coalesce(user_id, 0) || '|' || coalesce(webhook_id, 0))`;
+const destinationSql = sql`(channel || '|' || target_kind || '|' || coalesce(user_id, 0) || '|' || coalesce(webhook_id, 0) || '|' || coalesce(destination_id, 0))`;
 
 /** `column` is one of `values` (text), with the whole list in one bound parameter. */
 function inTexts(db: Database, column: SQL, values: readonly string[]): SQL {
@@ -88,7 +97,8 @@ export async function planDeliveries(db: Database, input: TCoalesceAlertsInput, 
     plan.now.push(...rows);
     return plan;
   }
-  const keyOf = (r: TDeliveryInsert) => destinationKeyOf({ channel: r[1], targetKind: r[2], userId: r[3], webhookId: r[4] });
+  const keyOf = (r: TDeliveryInsert) =>
+    destinationKeyOf({ channel: r[1], targetKind: r[2], userId: r[3], webhookId: r[4], destinationId: r[5] ?? null });
   const wanted = [...new Set(rows.map(keyOf))];
   const since = input.now - input.windowMs;
   // A row still queued and not rendered yet is rendered with its count when claimed: raise the count there.

@@ -31,6 +31,11 @@ export type TSqlFragments = {
   greatest(a: SQLWrapper, b: SQLWrapper): SQL;
   /** The calendar date (YYYY-MM-DD text) `days` (an integer expression) after the YYYY-MM-DD text `date`. */
   addDays(date: SQLWrapper, days: SQLWrapper): SQL;
+  /**
+   * Ends a sub-select that picks queue rows to take: rows another transaction holds are passed over, not waited
+   * for (PostgreSQL: FOR UPDATE SKIP LOCKED). Empty on SQLite, where the transaction already holds the writer lock.
+   */
+  skipLocked(): SQL;
 };
 
 export type Database = {

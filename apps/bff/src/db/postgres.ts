@@ -24,6 +24,7 @@ export const pgFragments: TSqlFragments = {
   ciOrder: (column) => sql`lower(${column})`,
   greatest: (a: SQLWrapper, b: SQLWrapper) => sql`greatest(${a}, ${b})`,
   addDays: (date: SQLWrapper, days: SQLWrapper) => sql`to_char(cast(${date} as date) + cast(${days} as integer), 'YYYY-MM-DD')`,
+  skipLocked: () => sql`for update skip locked`,
 };
 
 // bigint (int8) and numeric come back as strings by default; every such value here (ids, unix ms, counts)

@@ -5,7 +5,7 @@
  * Migrations: `pnpm --filter @tocsin/bff db:generate:pg` (drizzle.pg.config.ts) into migrations/pg.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const now = sql`((extract(epoch from clock_timestamp()) * 1000)::bigint)`;
 const ms = (name: string) => bigint(name, { mode: 'number' });
@@ -369,6 +369,7 @@ export const deliveries = pgTable(
     dedupeKey: text('dedupe_key'),
     /** Later events folded into this row (coalescing, pacing merges): the message says "and N more like this". */
     coalescedCount: integer('coalesced_count').notNull().default(0),
+    carriedBy: bigint('carried_by', { mode: 'number' }).references((): AnyPgColumn => deliveries.id, { onDelete: 'set null' }),
     createdAt: ms('created_at').notNull().default(now),
     updatedAt: ms('updated_at').notNull().default(now),
     sentAt: ms('sent_at'),
@@ -383,6 +384,7 @@ export const deliveries = pgTable(
     index('deliveries_created').on(t.createdAt),
     index('deliveries_destination').on(t.destinationId),
     index('deliveries_dedupe').on(t.dedupeKey, t.createdAt),
+    index('deliveries_carried').on(t.carriedBy),
   ],
 );
 
@@ -840,6 +842,9 @@ export const destinations = pgTable(
     lastFailureAt: ms('last_failure_at'),
     lastError: text('last_error'),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    digestMode: text('digest_mode').notNull().default('immediate'),
+    digestDailyAt: text('digest_daily_at').notNull().default('08:00'),
+    digestTimeZone: text('digest_time_zone').notNull().default('UTC'),
     createdAt: ms('created_at').notNull().default(now),
     updatedAt: ms('updated_at').notNull().default(now),
   },
@@ -898,6 +903,7 @@ export const digestItems = pgTable(
     targetKind: text('target_kind').notNull(),
     userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
     webhookId: integer('webhook_id').references(() => webhooks.id, { onDelete: 'cascade' }),
+    destinationId: integer('destination_id').references(() => destinations.id, { onDelete: 'cascade' }),
     dueAt: ms('due_at').notNull(),
     createdAt: ms('created_at').notNull(),
     deliveryId: bigint('delivery_id', { mode: 'number' }).references(() => deliveries.id, { onDelete: 'set null' }),

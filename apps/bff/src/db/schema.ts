@@ -4,7 +4,7 @@
  * Migrations are generated from this file by drizzle-kit (`pnpm --filter @tocsin/bff db:generate`).
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
@@ -416,6 +416,11 @@ export const deliveries = sqliteTable(
     dedupeKey: text('dedupe_key'),
     /** Later events folded into this row (coalescing, pacing merges): the message says "and N more like this". */
     coalescedCount: integer('coalesced_count').notNull().default(0),
+    /**
+     * Status 'carried': this row's event rides in the merged chat post of that delivery (pacing merges, queue.ts),
+     * and its state follows the carrier's; once sent or failed, it still names the post that carried it.
+     */
+    carriedBy: integer('carried_by').references((): AnySQLiteColumn => deliveries.id, { onDelete: 'set null' }),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
     sentAt: integer('sent_at'),
@@ -430,6 +435,7 @@ export const deliveries = sqliteTable(
     index('deliveries_created').on(t.createdAt),
     index('deliveries_destination').on(t.destinationId),
     index('deliveries_dedupe').on(t.dedupeKey, t.createdAt),
+    index('deliveries_carried').on(t.carriedBy),
   ],
 );
 
@@ -919,6 +925,10 @@ export const destinations = sqliteTable(
     lastFailureAt: integer('last_failure_at'),
     lastError: text('last_error'),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /** immediate | hourly | daily (digests/): daily at digest_daily_at (HH:MM) in digest_time_zone. */
+    digestMode: text('digest_mode').notNull().default('immediate'),
+    digestDailyAt: text('digest_daily_at').notNull().default('08:00'),
+    digestTimeZone: text('digest_time_zone').notNull().default('UTC'),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
   },
@@ -981,6 +991,8 @@ export const digestItems = sqliteTable(
     targetKind: text('target_kind').notNull(),
     userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
     webhookId: integer('webhook_id').references(() => webhooks.id, { onDelete: 'cascade' }),
+    /** target_kind 'destination': the named destination on a digest. */
+    destinationId: integer('destination_id').references(() => destinations.id, { onDelete: 'cascade' }),
     dueAt: integer('due_at').notNull(),
     createdAt: integer('created_at').notNull(),
     deliveryId: integer('delivery_id').references(() => deliveries.id, { onDelete: 'set null' }),

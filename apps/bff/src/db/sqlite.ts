@@ -29,6 +29,7 @@ export const sqliteFragments: TSqlFragments = {
   ciOrder: (column) => sql`${column} collate nocase`,
   greatest: (a: SQLWrapper, b: SQLWrapper) => sql`max(${a}, ${b})`,
   addDays: (date: SQLWrapper, days: SQLWrapper) => sql`date(${date}, printf('%+d days', ${days}))`,
+  skipLocked: () => sql``,
 };
 
 type TTxState = { owner: SqliteConnection; isActive: boolean };

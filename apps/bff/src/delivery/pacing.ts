@@ -10,13 +10,30 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/database';
 import type { Env } from '../env';
 
-type TPacedRow = { id: number; channel: string; targetKind: string; userId: number | null; webhookId: number | null };
+type TPacedRow = {
+  id: number;
+  channel: string;
+  targetKind: string;
+  userId: number | null;
+  webhookId: number | null;
+  destinationId?: number | null;
+};
 
-/** The paced destination of a row, or null when its channel is not paced (mail: the SMTP server queues). */
-export function paceKeyOf(row: Pick<TPacedRow, 'channel' | 'targetKind' | 'userId' | 'webhookId'>): string | null {
-  if (row.channel === 'slack') return row.targetKind === 'user' ? `slack:user:${row.userId}` : 'slack:system';
-  if (row.channel === 'msteams') return 'msteams:system';
-  if (row.channel === 'webhooks' && row.webhookId !== null) return `webhook:${row.webhookId}`;
+/**
+ * The paced destination of a row, or null when its channel is not paced (mail: the SMTP server queues). A named
+ * destination (rules/) is a destination of its own: its Slack channel or Teams flow is not the system one.
+ */
+export function paceKeyOf(row: Pick<TPacedRow, 'channel' | 'targetKind' | 'userId' | 'webhookId' | 'destinationId'>): string | null {
+  const named = row.targetKind === 'destination' ? (row.destinationId ?? null) : null;
+  if (row.channel === 'slack') {
+    if (row.targetKind === 'user') return `slack:user:${row.userId}`;
+    return named === null ? 'slack:system' : `slack:destination:${named}`;
+  }
+  if (row.channel === 'msteams') return named === null ? 'msteams:system' : `msteams:destination:${named}`;
+  if (row.channel === 'webhooks') {
+    if (row.webhookId !== null) return `webhook:${row.webhookId}`;
+    if (named !== null) return `webhook:destination:${named}`;
+  }
   return null;
 }
 
@@ -42,12 +59,17 @@ export async function takeToken(db: Database, destination: string, now: number, 
   return Number(row?.nextAt ?? now + intervalMs);
 }
 
-/** The deliveries rows of a paced destination, as SQL. */
-function rowsOfDestination(destination: string): SQL | null {
+/** The deliveries rows of a paced destination (paceKeyOf), as SQL. */
+export function rowsOfDestination(destination: string): SQL | null {
   if (destination === 'slack:system') return sql`channel = 'slack' and target_kind = 'system'`;
-  if (destination === 'msteams:system') return sql`channel = 'msteams'`;
+  if (destination === 'msteams:system') return sql`channel = 'msteams' and target_kind = 'system'`;
   const user = /^slack:user:(\d+)$/.exec(destination);
   if (user) return sql`channel = 'slack' and target_kind = 'user' and user_id = ${Number(user[1])}`;
+  const named = /^(slack|msteams|webhook):destination:(\d+)$/.exec(destination);
+  if (named) {
+    const channel = named[1] === 'webhook' ? 'webhooks' : named[1];
+    return sql`channel = ${channel} and target_kind = 'destination' and destination_id = ${Number(named[2])}`;
+  }
   const hook = /^webhook:(\d+)$/.exec(destination);
   if (hook) return sql`channel = 'webhooks' and webhook_id = ${Number(hook[1])}`;
   return null;
@@ -66,7 +88,12 @@ export async function holdDestination(db: Database, destination: string, until: 
     where status in ('queued', 'retrying') and next_attempt_at < ${until} and ${rows}`);
 }
 
-export type TPacingResult<T> = { keep: T[]; deferred: Map<number, number> };
+export type TPacingResult<T> = {
+  keep: T[];
+  deferred: Map<number, number>;
+  /** Per kept row of a paced destination: its pace key and the other claimed rows of that destination (deferred). */
+  slots: Map<number, { key: string; others: T[] }>;
+};
 
 /**
  * Which claimed rows may be sent now: per paced destination at most one, when its token is free; the others go
@@ -79,7 +106,7 @@ export async function applyPacing<T extends TPacedRow>(
   now: number,
   rows: readonly T[],
 ): Promise<TPacingResult<T>> {
-  const result: TPacingResult<T> = { keep: [], deferred: new Map() };
+  const result: TPacingResult<T> = { keep: [], deferred: new Map(), slots: new Map() };
   const groups = new Map<string, T[]>();
   for (const row of rows) {
     const key = paceKeyOf(row);
@@ -90,7 +117,10 @@ export async function applyPacing<T extends TPacedRow>(
     const interval = paceMsOf(env, group[0]?.channel ?? '');
     const busyUntil = await takeToken(db, key, now, interval);
     const [first, ...rest] = group;
-    if (busyUntil === null && first) result.keep.push(first);
+    if (busyUntil === null && first) {
+      result.keep.push(first);
+      result.slots.set(first.id, { key, others: rest });
+    }
     const due = busyUntil ?? now + interval;
     for (const row of busyUntil === null ? rest : group) result.deferred.set(row.id, due);
   }

@@ -9,6 +9,9 @@
  *   queued/retrying of one webhook ──deferWaitingForWebhook / releaseWaitingForWebhook / makeWebhookDeliveriesDue──►
  *     due when the endpoint may be tried again / due now
  *   failed ──retryDeliveryNow──► queued with a fresh attempt budget; retrying ──► due now
+ *   queued, never rendered, of a chat destination whose pace slot a claim took ──claim──► carried (carried_by: the
+ *     claimed row, the carrier): its event rides in the carrier's merged post, and every outcome of the carrier is
+ *     its outcome too (sent and failed with the same answer; retrying stays carried, due with its carrier)
  *
  * A row is due when it is queued or retrying with next_attempt_at <= now, or 'sending' with a lapsed lease (its
  * worker died). The claim leases rows inside a transaction (db.hot.claimDueDeliveries: the writer lock on SQLite,
@@ -21,11 +24,11 @@ import { and, eq, gt, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import { type Deps, withDb } from '../app-context';
 import type { Database } from '../db/database';
 import type { TClaimRequest as THotClaimRequest } from '../db/hot-paths';
-import { updateRows } from '../db/rows';
+import { findRows, updateRows } from '../db/rows';
 import { deliveries } from '../db/schema';
 import { conflict, notFound } from '../lib/errors';
-import { applyPacing } from './pacing';
-import { loadEventContext, type TDeliveryContent, type TEventContext, type TRenderEvent } from './render';
+import { applyPacing, rowsOfDestination, type TPacingResult } from './pacing';
+import { loadEventContext, type TDeliveryContent, type TEventContext, type TMergedItem, type TRenderEvent } from './render';
 
 type DeliveryRow = typeof deliveries.$inferSelect;
 
@@ -46,10 +49,12 @@ export type TClaimedDelivery = {
   content: TDeliveryContent;
   eventName: string;
   eventTitle: string;
+  /** Other deliveries riding in this one's merged post (status 'carried'): its outcome is theirs. */
+  carries?: number;
 };
 
-/** The lease part of a claimed row: what every outcome write is guarded by. */
-export type TLease = Pick<TClaimedDelivery, 'id' | 'leaseUntil'>;
+/** The lease part of a claimed row: what every outcome write is guarded by (and the rows it carries). */
+export type TLease = Pick<TClaimedDelivery, 'id' | 'leaseUntil' | 'carries'>;
 
 /** How long a row stays leased: at least `minMs`, and longer when its channel's slowest send is longer. */
 export type TLeases = { minMs: number; byChannel: Record<TExternalChannel, number> };
@@ -73,12 +78,28 @@ export type TClaimRequest = {
   perDestination: number;
   /** The message of a row without content; null when no channel can render it. */
   render: (channel: string, event: TRenderEvent, context: TEventContext, deliveryUuid: string) => TDeliveryContent | null;
+  /**
+   * Merging (pacing.ts takes one row per chat destination and pace slot): the claimed row takes up to `max - 1` more
+   * queued, never rendered rows of its destination with it, and they go out as one message. Absent: no merging.
+   */
+  merge?: TMergeRequest;
+};
+
+export type TMergeRequest = {
+  /** Channels that merge (their adapters can render several events as one message). */
+  channels: ReadonlySet<string>;
+  /** Deliveries one message carries at most (the carrier included). */
+  max: number;
+  render: (channel: string, items: readonly TMergedItem[]) => TDeliveryContent | null;
 };
 
 /** Claim rounds per call: rows over their destination's cap go back, and the next round looks past them. */
 const MAX_CLAIM_ROUNDS = 4;
 
 type TClaimRow = Omit<TClaimedDelivery, 'content'> & { content: string | null; coalescedCount?: number };
+
+/** Statuses of a row waiting for its (first or next) attempt, for the claim and the merge alike. */
+const WAITING = sql`('queued', 'retrying')`;
 
 /**
  * Lease up to `limit` due deliveries for this instance, oldest due first, at most `perDestination` in flight per
@@ -130,17 +151,63 @@ export async function claim(deps: Deps, request: TClaimRequest): Promise<TClaime
       if (over.length > 0) await putBack(tx, over, now);
       if (ids.length < want || accepted === 0) break;
     }
-    // Pacing per destination (pacing.ts): rows whose slot lies ahead go back, due at their slot.
+    // Pacing per destination (pacing.ts): rows whose slot lies ahead go back, due at their slot, unless they
+    // can ride in the message that takes the slot now.
     const paced = await applyPacing(tx, deps.env, now, taken);
+    const carriers = request.merge ? await mergeIntoCarriers(tx, now, paced, request.merge) : new Set<number>();
     if (paced.deferred.size > 0) await putBackUntilSlots(tx, paced.deferred, now);
-    return renderMissingContent(withDb(deps, tx), paced.keep, request.render);
+    return renderMissingContent(withDb(deps, tx), paced.keep, request.render, carriers, request.merge);
   });
+}
+
+/** A row can carry others, or ride in another's post, only before anything of it was rendered or sent. */
+const isMergeable = (row: TClaimRow) => row.attempts === 0 && row.content === null && !(row.carries && row.carries > 0);
+
+/**
+ * For each row that took a chat destination's pace slot: the other claimed rows of that destination, then the
+ * oldest queued rows of it that are due, up to `max - 1`, become 'carried' by it. Their leases (the claimed ones')
+ * end; the carrier's lease covers the one post. On PostgreSQL rows another claim holds are skipped, not waited for
+ * (that claim finds the slot taken and puts them back). Returns the carriers that took any.
+ */
+async function mergeIntoCarriers(db: Database, now: number, paced: TPacingResult<TClaimRow>, merge: TMergeRequest): Promise<Set<number>> {
+  const carriers = new Set<number>();
+  for (const carrier of paced.keep) {
+    const slot = paced.slots.get(carrier.id);
+    if (!slot || !merge.channels.has(carrier.channel) || !isMergeable(carrier) || merge.max <= 1) continue;
+    const riders = slot.others.filter(isMergeable).slice(0, merge.max - 1);
+    let count = 0;
+    if (riders.length > 0) {
+      for (const r of riders) paced.deferred.delete(r.id);
+      count += await db.run(sql`update deliveries set status = 'carried', carried_by = ${carrier.id}, lease_until = null,
+          lease_owner = null, updated_at = ${now}
+        where ${db.fragments.inIds(
+          sql`id`,
+          riders.map((r) => r.id),
+        )}`);
+    }
+    const want = merge.max - 1 - riders.length;
+    const rows = rowsOfDestination(slot.key);
+    if (want > 0 && rows) {
+      // The outer conditions are checked again on the locked row (another claim may have taken it meanwhile).
+      count += await db.run(sql`update deliveries set status = 'carried', carried_by = ${carrier.id}, updated_at = ${now}
+        where id in (select id from deliveries
+            where status in ${WAITING} and next_attempt_at <= ${now} and attempts = 0 and content is null and ${rows}
+            order by next_attempt_at, id limit ${want} ${db.fragments.skipLocked()})
+          and status in ${WAITING} and attempts = 0 and content is null`);
+    }
+    if (count > 0) {
+      carriers.add(carrier.id);
+      carrier.carries = count;
+    }
+  }
+  return carriers;
 }
 
 async function findClaimedRows(db: Database, ids: readonly number[]): Promise<TClaimRow[]> {
   return db.all<TClaimRow>(sql`select d.id, d.uuid, d.event_id as "eventId", d.channel, d.target_kind as "targetKind",
       d.user_id as "userId", d.webhook_id as "webhookId", d.destination_id as "destinationId", d.attempts, d.lease_until as "leaseUntil", d.content,
       d.coalesced_count as "coalescedCount",
+      (select count(*) from deliveries c where c.carried_by = d.id and c.status = 'carried') as carries,
       e.name as "eventName", e.title as "eventTitle"
     from deliveries d join events e on e.id = d.event_id
     where ${db.fragments.inIds(sql`d.id`, ids)}
@@ -165,29 +232,54 @@ async function putBack(db: Database, ids: readonly number[], now: number): Promi
     where ${db.fragments.inIds(sql`id`, ids)}`);
 }
 
-async function renderMissingContent(deps: Deps, rows: TClaimRow[], render: TClaimRequest['render']): Promise<TClaimedDelivery[]> {
+async function renderMissingContent(
+  deps: Deps,
+  rows: TClaimRow[],
+  render: TClaimRequest['render'],
+  carriers: ReadonlySet<number>,
+  merge: TMergeRequest | undefined,
+): Promise<TClaimedDelivery[]> {
   const events = new Map<number, { event: TRenderEvent; context: TEventContext } | null>();
+  const findItem = async (eventId: number, coalescedCount: number): Promise<TMergedItem | null> => {
+    let cached = events.get(eventId);
+    if (cached === undefined) {
+      const event = await findRenderEvent(deps.db, eventId);
+      cached = event ? { event, context: await loadEventContext(deps, event) } : null;
+      events.set(eventId, cached);
+    }
+    if (!cached) return null;
+    return { event: coalescedCount > 0 ? { ...cached.event, coalescedCount } : cached.event, context: cached.context };
+  };
   const claimed: TClaimedDelivery[] = [];
   const rendered: { id: number; content: string }[] = [];
   for (const row of rows) {
     let content: TDeliveryContent | null = null;
     if (row.content !== null) {
       content = parseContent(row.content);
-    } else {
-      let cached = events.get(row.eventId);
-      if (cached === undefined) {
-        const event = await findRenderEvent(deps.db, row.eventId);
-        cached = event ? { event, context: await loadEventContext(deps, event) } : null;
-        events.set(row.eventId, cached);
+    } else if (carriers.has(row.id) && merge) {
+      // The carrier's event first, then the riders' in queue order; a rider whose event is gone is left out.
+      const riders = await deps.db.all<{ eventId: number; coalescedCount: number }>(sql`select event_id as "eventId",
+          coalesced_count as "coalescedCount"
+        from deliveries where carried_by = ${row.id} and status = 'carried' order by next_attempt_at, id`);
+      const items: TMergedItem[] = [];
+      for (const r of [{ eventId: row.eventId, coalescedCount: Number(row.coalescedCount ?? 0) }, ...riders]) {
+        const item = await findItem(Number(r.eventId), Number(r.coalescedCount));
+        if (item) items.push(item);
       }
-      const count = Number(row.coalescedCount ?? 0);
-      content = cached
-        ? render(row.channel, count > 0 ? { ...cached.event, coalescedCount: count } : cached.event, cached.context, row.uuid)
-        : null;
+      content = items.length > 0 ? merge.render(row.channel, items) : null;
+      if (content) rendered.push({ id: row.id, content: JSON.stringify(content) });
+    } else {
+      const item = await findItem(row.eventId, Number(row.coalescedCount ?? 0));
+      content = item ? render(row.channel, item.event, item.context, row.uuid) : null;
       if (content) rendered.push({ id: row.id, content: JSON.stringify(content) });
     }
     // Nothing to render (unknown channel, event gone): a placeholder the worker fails permanently with a clear reason.
-    claimed.push({ ...row, content: content ?? ({ channel: '(none)' } as unknown as TDeliveryContent) });
+    const { coalescedCount: _count, ...fields } = row;
+    claimed.push({
+      ...fields,
+      carries: Number(row.carries ?? 0),
+      content: content ?? ({ channel: '(none)' } as unknown as TDeliveryContent),
+    });
   }
   await deps.db.hot.storeDeliveryContents(deps.db, rendered);
   return claimed;
@@ -239,21 +331,36 @@ export async function recordAttempt(deps: Deps, lease: TLease, attempt: TAttempt
         ? sql`status = 'retrying', next_attempt_at = ${next.nextAttemptAt}, last_error = ${error},
             last_error_summary = ${summary}, response_code = ${code}`
         : sql`status = 'failed', last_error = ${error}, last_error_summary = ${summary}, response_code = ${code}`;
+  const logged = {
+    deliveryId: lease.id,
+    startedAt: attempt.startedAt,
+    finishedAt: attempt.finishedAt,
+    ok: attempt.ok,
+    responseCode: code,
+    error: attempt.error,
+    errorSummary: attempt.error === null ? null : summary,
+  };
+  const set = sql`attempts = attempts + 1, lease_until = null, lease_owner = null, updated_at = ${now}`;
   // The attempt happened whatever became of the lease: the log keeps it.
-  return deps.db.hot.recordDeliveryAttempt(
-    deps.db,
-    {
-      deliveryId: lease.id,
-      startedAt: attempt.startedAt,
-      finishedAt: attempt.finishedAt,
-      ok: attempt.ok,
-      responseCode: code,
-      error: attempt.error,
-      errorSummary: attempt.error === null ? null : summary,
-    },
-    sql`${change}, attempts = attempts + 1, lease_until = null, lease_owner = null, updated_at = ${now}`,
-    isLeasedBy(deps, lease),
-  );
+  if (!lease.carries) return deps.db.hot.recordDeliveryAttempt(deps.db, logged, sql`${change}, ${set}`, isLeasedBy(deps, lease));
+  // A merged post: its riders share the attempt and the outcome, in the same transaction, only while the lease holds.
+  return deps.db.transaction(async (tx) => {
+    const stored = await tx.hot.recordDeliveryAttempt(tx, logged, sql`${change}, ${set}`, isLeasedBy(deps, lease));
+    if (!stored) return false;
+    const riders = sql`carried_by = ${lease.id} and status = 'carried'`;
+    await tx.run(sql`insert into delivery_attempts (delivery_id, started_at, finished_at, ok, response_code, error, error_summary)
+      select id, cast(${logged.startedAt} as bigint), cast(${logged.finishedAt} as bigint), cast(${attempt.ok ? 1 : 0} as integer),
+        cast(${code} as integer), cast(${logged.error} as text), cast(${logged.errorSummary} as text)
+      from deliveries where ${riders}`);
+    // A retry leaves them carried (they go with the carrier's next attempt) but says why they wait and until when.
+    const riderChange =
+      next.status === 'retrying'
+        ? sql`next_attempt_at = ${next.nextAttemptAt}, last_error = ${error},
+          last_error_summary = ${summary}, response_code = ${code}`
+        : change;
+    await tx.run(sql`update deliveries set ${riderChange}, attempts = attempts + 1, updated_at = ${now} where ${riders}`);
+    return true;
+  });
 }
 
 /**
@@ -325,15 +432,23 @@ export async function makeWebhookDeliveriesDue(deps: Deps, webhookId: number): P
  * the attempt history stays), retrying → due now. Sent, queued and in-flight rows are left alone (409), and so
  * is a row for a deactivated webhook: it would only fail again. Wakes the workers.
  */
-export async function retryDeliveryNow(deps: Deps, id: number): Promise<DeliveryRow> {
+export async function retryDeliveryNow(deps: Deps, requestedId: number): Promise<DeliveryRow> {
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
+    const requested = await tx.get<{ status: string; carriedBy: number | null }>(
+      sql`select status, carried_by as "carriedBy" from deliveries where id = ${requestedId}`,
+    );
+    if (!requested) throw notFound(`Delivery ${requestedId}`);
+    // A row that rode in a merged post is retried with that post: sending it alone as well would send it twice.
+    const isRider = requested.carriedBy !== null && (requested.status === 'carried' || requested.status === 'failed');
+    const id = isRider ? Number(requested.carriedBy) : requestedId;
     const current = await tx.get<{ status: string; webhookName: string | null; webhookStatus: string | null }>(sql`
       select d.status, w.name as "webhookName", w.status as "webhookStatus"
       from deliveries d left join webhooks w on w.id = d.webhook_id where d.id = ${id}`);
     if (!current) throw notFound(`Delivery ${id}`);
     if (current.status !== 'failed' && current.status !== 'retrying') {
-      throw conflict(`Only failed or retrying deliveries can be retried; this one is ${current.status}.`);
+      const which = isRider ? `this one was merged into delivery ${id}'s post, which` : 'this one';
+      throw conflict(`Only failed or retrying deliveries can be retried; ${which} is ${current.status}.`);
     }
     if (current.webhookStatus === 'inactive_permanent') {
       throw conflict(
@@ -346,6 +461,16 @@ export async function retryDeliveryNow(deps: Deps, id: number): Promise<Delivery
         : { nextAttemptAt: now, updatedAt: now };
     const [row] = await updateRows(tx, deliveries, patch, and(eq(deliveries.id, id), eq(deliveries.status, current.status)));
     if (!row) throw conflict(`Delivery ${id} changed while it was being retried; reload and try again.`);
+    // Its riders ride again, with the same fresh budget (the stored merged post still names them).
+    if (current.status === 'failed') {
+      await tx.run(sql`update deliveries set status = 'carried', attempts = 0, updated_at = ${now}
+        where carried_by = ${id} and status = 'failed'`);
+    }
+    if (isRider) {
+      const [rider] = await findRows(tx, deliveries, eq(deliveries.id, requestedId));
+      await deps.bus.publish(tx, { type: 'deliveries-queued' });
+      return rider ?? row;
+    }
     await deps.bus.publish(tx, { type: 'deliveries-queued' });
     return row;
   });

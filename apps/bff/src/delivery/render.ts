@@ -277,6 +277,113 @@ export function renderTeams(rawEvent: TRenderEvent, rawCtx: TEventContext, s: TR
 }
 
 // ---------------------------------------------------------------------------
+// Merged chat posts (pacing, queue.ts): several pending messages to one Slack channel or Teams flow, sent as one
+
+/** One event of a merged post, with its context names. */
+export type TMergedItem = { event: TRenderEvent; context: TEventContext };
+
+/** Events shown as sections of a merged post; the rest are one "+N more" line pointing to Tocsin. */
+export const MERGED_SECTIONS = 10;
+/** A merged event's summary: the start of its description. */
+const MERGED_SUMMARY_MAX = 300;
+
+function describeMergedTitle(team: string, count: number): string {
+  return `${team}: ${count} notification${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * Up to MERGED_SECTIONS events, each its title (a link), "and N more like this", the start of its description and
+ * its product and event; then "+N more" with a link to the alerts page. At most 4 + 2 × MERGED_SECTIONS blocks,
+ * well within Slack's 50.
+ */
+export function renderSlackMerged(items: readonly TMergedItem[], s: TRenderSettings): TSlackContent {
+  const team = oneLine(s.teamName);
+  const title = describeMergedTitle(team, items.length);
+  const shown = items.slice(0, MERGED_SECTIONS);
+  const rest = items.length - shown.length;
+  const alertsUrl = toAbsoluteUrl(s.baseUrl, '/alerts');
+  const blocks: unknown[] = [{ type: 'header', text: { type: 'plain_text', text: cut(title, 150), emoji: false } }];
+  for (const item of shown) {
+    const { event, ctx } = toShown(item.event, item.context, s);
+    const links = buildLinks(event, ctx, s);
+    const more = describeCoalesced(event.coalescedCount);
+    const lines = [`*<${links.event}|${escapeSlackMrkdwn(cut(oneLine(event.title), 250))}>*${more ? ` _(${more})_` : ''}`];
+    const summary = event.description ? renderMarkdownAsSlack(event.description, { baseUrl: s.baseUrl, max: MERGED_SUMMARY_MAX }) : '';
+    if (summary) lines.push(summary);
+    blocks.push({ type: 'section', text: mrkdwn(cut(lines.join('\n'), 3000)) });
+    const facts = contextFacts(ctx).map((f) => `*${f.label}:* ${escapeSlackMrkdwn(oneLine(f.value))}`);
+    facts.push(`*Event:* ${escapeSlackMrkdwn(oneLine(eventLabel(event)))}`);
+    blocks.push({ type: 'context', elements: [mrkdwn(cut(facts.join(' · '), 3000))] });
+  }
+  if (rest > 0) {
+    blocks.push({ type: 'section', text: mrkdwn(`+${rest} more: <${alertsUrl}|see them all in ${escapeSlackMrkdwn(team)}>`) });
+  }
+  blocks.push({
+    type: 'actions',
+    elements: [
+      { type: 'button', text: { type: 'plain_text', text: cut(`Open in ${team}`, 75) }, url: alertsUrl, action_id: 'open' },
+      {
+        type: 'button',
+        text: { type: 'plain_text', text: 'Notification settings' },
+        url: toAbsoluteUrl(s.baseUrl, NOTIFICATION_SETTINGS_PATH),
+        action_id: 'settings',
+      },
+    ],
+  });
+  if (s.disclaimer) blocks.push({ type: 'context', elements: [mrkdwn(cut(escapeSlackMrkdwn(s.disclaimer), 3000))] });
+  const titles = shown.map((i) => escapeSlackMrkdwn(oneLine(toShown(i.event, i.context, s).event.title)));
+  const text = cut(`${escapeSlackMrkdwn(title)}: ${titles.join('; ')}${rest > 0 ? `; +${rest} more` : ''} ${alertsUrl}`, 3000);
+  return { channel: 'slack', text, blocks };
+}
+
+/** The Teams form of renderSlackMerged: one Adaptive Card with a container per event and the "+N more" line. */
+export function renderTeamsMerged(items: readonly TMergedItem[], s: TRenderSettings): TTeamsContent {
+  const team = oneLine(s.teamName);
+  const shown = items.slice(0, MERGED_SECTIONS);
+  const rest = items.length - shown.length;
+  const alertsUrl = toAbsoluteUrl(s.baseUrl, '/alerts');
+  const body: Record<string, unknown>[] = [
+    { type: 'TextBlock', text: escapeTeamsText(describeMergedTitle(team, items.length)), size: 'Large', weight: 'Bolder', wrap: true },
+  ];
+  for (const item of shown) {
+    const { event, ctx } = toShown(item.event, item.context, s);
+    const links = buildLinks(event, ctx, s);
+    const more = describeCoalesced(event.coalescedCount);
+    const parts: Record<string, unknown>[] = [
+      { type: 'TextBlock', text: `[${escapeTeamsText(oneLine(event.title))}](${links.event})`, weight: 'Bolder', wrap: true },
+    ];
+    if (more) parts.push({ type: 'TextBlock', text: more, isSubtle: true, wrap: true, spacing: 'None' });
+    const summary = event.description ? truncateText(renderMarkdownAsText(event.description, s), MERGED_SUMMARY_MAX) : '';
+    if (summary) parts.push({ type: 'TextBlock', text: escapeTeamsText(summary), wrap: true, spacing: 'Small' });
+    const facts = contextFacts(ctx).map((f) => `${f.label}: ${oneLine(f.value)}`);
+    facts.push(`Event: ${oneLine(eventLabel(event))}`);
+    parts.push({ type: 'TextBlock', text: escapeTeamsText(facts.join(' · ')), size: 'Small', isSubtle: true, wrap: true, spacing: 'None' });
+    body.push({ type: 'Container', separator: true, items: parts });
+  }
+  if (rest > 0)
+    body.push({ type: 'TextBlock', text: `+${rest} more: [see them all in ${escapeTeamsText(team)}](${alertsUrl})`, wrap: true });
+  if (s.disclaimer)
+    body.push({ type: 'TextBlock', text: escapeTeamsText(s.disclaimer), size: 'Small', isSubtle: true, wrap: true, separator: true });
+  const message: TTeamsMessage = {
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          body,
+          actions: [{ type: 'Action.OpenUrl', title: `Open in ${team}`, url: alertsUrl }],
+        },
+      },
+    ],
+  };
+  return { channel: 'msteams', message };
+}
+
+// ---------------------------------------------------------------------------
 // Webhooks
 
 export function renderWebhookPayload(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings, deliveryUuid: string): TWebhookPayload {

@@ -87,7 +87,9 @@ export async function processDelivery(deps: Deps, claimed: TClaimedDelivery, ctx
         channel: adapter.channel,
         destinationKey: toDestinationKey(claimed),
         destination: await adapter.describeDestination(deps, claimed, ctx.settings),
-        eventTitle: claimed.eventTitle,
+        eventTitle: claimed.carries
+          ? `${claimed.eventTitle} (and ${claimed.carries} more notification${claimed.carries === 1 ? '' : 's'} merged into the same post)`
+          : claimed.eventTitle,
         reason: error,
         secrets,
       });

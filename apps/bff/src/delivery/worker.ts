@@ -19,7 +19,7 @@ import type { Deps } from '../app-context';
 import { isTruthy } from '../db/database';
 import type { TSendContext } from './channels/adapter';
 import { closeMailTransports } from './channels/mail';
-import { computeLeases, renderDeliveryContent } from './channels/registry';
+import { computeLeases, MERGEABLE_CHANNELS, renderDeliveryContent, renderMergedDeliveryContent } from './channels/registry';
 import { claim, destinationOf, findNextDueAt, releaseOwnLeases, type TClaimedDelivery } from './queue';
 import { processDelivery, type TDeliveryResult } from './send';
 import { getPublicBaseUrl, getSystemSettings, type TSystemSettings } from './settings';
@@ -98,6 +98,11 @@ class DeliveryEngine {
       inFlight: this.byDestination,
       perDestination: this.perDestination,
       render: (channel, event, context, uuid) => renderDeliveryContent(channel, event, context, renderSettings, uuid),
+      merge: {
+        channels: MERGEABLE_CHANNELS,
+        max: this.deps.env.CHAT_MERGE_MAX,
+        render: (channel, items) => renderMergedDeliveryContent(channel, items, renderSettings),
+      },
     });
     this.stats.claimed += rows.length;
     for (const row of rows) {

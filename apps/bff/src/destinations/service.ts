@@ -4,10 +4,13 @@
  * signing secret) are sealed at rest and never returned; a webhook's new URL drops its stored secrets unless the
  * same request enters them again, so nobody can send a secret someone else set to a new place.
  */
+
+import type { TDigestMode } from '@tocsin/contract/delivery-preferences';
 import {
   DESTINATION_KIND_LABELS,
   type TDestination,
   type TDestinationBody,
+  type TDestinationDigest,
   type TDestinationKind,
   ZDestinationBody,
 } from '@tocsin/contract/rules';
@@ -40,6 +43,9 @@ type TStoredDestination = {
   lastFailureAt: number | null;
   lastError: string | null;
   consecutiveFailures: number;
+  digestMode: TDigestMode;
+  digestDailyAt: string;
+  digestTimeZone: string;
   createdAt: number;
   ruleCount: number;
 };
@@ -47,7 +53,7 @@ type TStoredDestination = {
 const SELECT = sql`select d.id, d.name, d.kind, d.slack_channel as "slackChannel", d.addresses, d.url, d.header_name as "headerName",
     d.header_value as "headerValue", d.signing_secret as "signingSecret", d.last_success_at as "lastSuccessAt",
     d.last_failure_at as "lastFailureAt", d.last_error as "lastError", d.consecutive_failures as "consecutiveFailures",
-    d.created_at as "createdAt",
+    d.digest_mode as "digestMode", d.digest_daily_at as "digestDailyAt", d.digest_time_zone as "digestTimeZone", d.created_at as "createdAt",
     (select count(*) from rule_destinations rd where rd.destination_id = d.id) as "ruleCount"
   from destinations d`;
 
@@ -71,6 +77,7 @@ function toDto(row: TStoredDestination): TDestination {
       last_error: row.lastError,
       consecutive_failures: Number(row.consecutiveFailures),
     },
+    digest: { mode: row.digestMode, daily_at: row.digestDailyAt, time_zone: row.digestTimeZone },
     rule_count: Number(row.ruleCount),
     created_at: toIso(Number(row.createdAt)),
   };
@@ -106,6 +113,7 @@ type TColumns = {
   headerName: string | null;
   headerValue: string | null;
   signingSecret: string | null;
+  digest: TDestinationDigest;
 };
 
 /** The columns to store for a body; `stored` is the destination it changes (null on create). */
@@ -119,6 +127,12 @@ function toColumns(deps: Deps, body: ReturnType<typeof ZDestinationBody.parse>, 
     headerName: null,
     headerValue: null,
     signingSecret: null,
+    // Omitted: as stored (immediate for a new destination, in the server's time zone when it goes on a digest).
+    digest: body.digest ?? {
+      mode: stored?.digestMode ?? 'immediate',
+      daily_at: stored?.digestDailyAt ?? '08:00',
+      time_zone: stored?.digestTimeZone ?? deps.env.TIME_ZONE,
+    },
   };
   switch (body.kind) {
     case 'slack':
@@ -156,9 +170,9 @@ export async function createDestination(deps: Deps, input: TDestinationBody): Pr
   const now = deps.now();
   try {
     const row = await deps.db.get<{ id: number }>(sql`insert into destinations (name, kind, slack_channel, addresses, url, header_name,
-        header_value, signing_secret, created_at, updated_at)
+        header_value, signing_secret, digest_mode, digest_daily_at, digest_time_zone, created_at, updated_at)
       values (${c.name}, ${c.kind}, ${c.slackChannel}, ${c.addresses}, ${c.url}, ${c.headerName}, ${c.headerValue}, ${c.signingSecret},
-        ${now}, ${now})
+        ${c.digest.mode}, ${c.digest.daily_at}, ${c.digest.time_zone}, ${now}, ${now})
       returning id`);
     return getDestination(deps, Number(row!.id));
   } catch (err) {
@@ -180,6 +194,7 @@ export async function updateDestination(deps: Deps, id: number, input: TDestinat
   try {
     await deps.db.run(sql`update destinations set name = ${c.name}, slack_channel = ${c.slackChannel}, addresses = ${c.addresses},
         url = ${c.url}, header_name = ${c.headerName}, header_value = ${c.headerValue}, signing_secret = ${c.signingSecret},
+        digest_mode = ${c.digest.mode}, digest_daily_at = ${c.digest.daily_at}, digest_time_zone = ${c.digest.time_zone},
         updated_at = ${deps.now()}
       where id = ${id}`);
   } catch (err) {
@@ -193,6 +208,8 @@ export async function updateDestination(deps: Deps, id: number, input: TDestinat
 export async function deleteDestination(deps: Deps, id: number): Promise<void> {
   await deps.db.transaction(async (tx) => {
     await tx.run(sql`delete from deliveries where destination_id = ${id}`);
+    // Items still waiting for its digest go with it (on SQLite the column's foreign key has no cascade).
+    await tx.run(sql`delete from digest_items where destination_id = ${id}`);
     await tx.run(sql`delete from rule_destinations where destination_id = ${id}`);
     const removed = await tx.run(sql`delete from destinations where id = ${id}`);
     if (removed === 0) throw notFound(`Destination ${id}`);

@@ -20,6 +20,7 @@ type TItemRow = {
   targetKind: string;
   userId: number | null;
   webhookId: number | null;
+  destinationId: number | null;
   dueAt: number;
   createdAt: number;
   title: string;
@@ -49,11 +50,13 @@ export async function sendDueDigests(deps: Deps): Promise<{ digests: number; ite
       targetKind: string;
       userId: number | null;
       webhookId: number | null;
+      destinationId: number | null;
       dueAt: number;
     }>(sql`
-      select channel, target_kind as "targetKind", user_id as "userId", webhook_id as "webhookId", due_at as "dueAt"
+      select channel, target_kind as "targetKind", user_id as "userId", webhook_id as "webhookId",
+        destination_id as "destinationId", due_at as "dueAt"
       from digest_items where delivery_id is null and due_at <= ${now}
-      group by channel, target_kind, user_id, webhook_id, due_at
+      group by channel, target_kind, user_id, webhook_id, destination_id, due_at
       order by due_at limit ${GROUPS_PER_RUN}`);
     const byTarget: TItemRow[][] = [];
     let taken = 0;
@@ -61,14 +64,17 @@ export async function sendDueDigests(deps: Deps): Promise<{ digests: number; ite
       const same = (column: string, value: number | null) =>
         value === null ? sql`${sql.raw(column)} is null` : sql`${sql.raw(column)} = ${value}`;
       const items = await db.all<TItemRow>(sql`select di.id, di.channel, di.target_kind as "targetKind", di.user_id as "userId",
-          di.webhook_id as "webhookId", di.due_at as "dueAt", di.created_at as "createdAt", e.title, e.url, e.routed_as as event,
-          e.product_id as "productId", p.name as "productName", ds.mode
+          di.webhook_id as "webhookId", di.destination_id as "destinationId", di.due_at as "dueAt", di.created_at as "createdAt",
+          e.title, e.url, e.routed_as as event, e.product_id as "productId", p.name as "productName",
+          case when di.destination_id is null then ds.mode else dst.digest_mode end as mode
         from digest_items di
         join events e on e.id = di.event_id
         left join products p on p.id = e.product_id
         left join digest_settings ds on ds.user_key = coalesce(di.user_id, 0) and ds.channel = di.channel
+        left join destinations dst on dst.id = di.destination_id
         where di.delivery_id is null and di.due_at = ${g.dueAt} and di.channel = ${g.channel} and di.target_kind = ${g.targetKind}
           and ${same('di.user_id', g.userId)} and ${same('di.webhook_id', g.webhookId)}
+          and ${same('di.destination_id', g.destinationId)}
         order by di.id`);
       if (items.length > 0) byTarget.push(items);
       taken += items.length;
@@ -87,8 +93,9 @@ export async function sendDueDigests(deps: Deps): Promise<{ digests: number; ite
           ${first.userId === null ? null : JSON.stringify([first.userId])}, 1, ${now}, 'Tocsin', 0, 1)
         returning id`);
       const delivery = await db.get<{ id: number }>(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id,
-          webhook_id, status, attempts, next_attempt_at, content, coalesced_count, created_at, updated_at)
-        values (${uuid}, ${event?.id}, ${first.channel}, ${first.targetKind}, ${first.userId}, ${first.webhookId}, 'queued', 0, ${now},
+          webhook_id, destination_id, status, attempts, next_attempt_at, content, coalesced_count, created_at, updated_at)
+        values (${uuid}, ${event?.id}, ${first.channel}, ${first.targetKind}, ${first.userId}, ${first.webhookId},
+          ${first.destinationId}, 'queued', 0, ${now},
           ${JSON.stringify(content)}, ${items.length - 1}, ${now}, ${now})
         returning id`);
       await db.run(

@@ -1,6 +1,7 @@
 /**
  * Delivery preferences applied at dispatch, after routing decided who gets what (issue 10 §4): a channel on a digest
- * turns the delivery into a digest item (sent later by the digest job, one message per period); a personal delivery
+ * turns the delivery into a digest item (sent later by the digest job, one message per period), a named destination
+ * by its own choice (destinations.digest_*), everything else by the user's or the system destinations'; a personal delivery
  * raised during its user's quiet hours waits until they end (unless the user lets Critical findings through).
  * Two queries for the whole fan-out (the digest settings and the users with quiet hours among its targets), a pure
  * decision per row, one insert for the digest items.
@@ -22,6 +23,7 @@ export type TPreferenceResult = {
 };
 
 type TDigestSetting = { userKey: number; channel: string; mode: Exclude<TDigestMode, 'immediate'>; dailyAt: string };
+type TDestinationDigest = { id: number; mode: Exclude<TDigestMode, 'immediate'>; dailyAt: string; timeZone: string };
 type TQuietUser = { id: number; timeZone: string; start: string | null; end: string | null; criticalPasses: unknown };
 
 /** Whether an event is about a Critical finding: its finding, or a new or reactivated one in its lists. */
@@ -63,17 +65,32 @@ export async function applyDeliveryPreferences(
           and (quiet_hours_start is not null or ${db.fragments.inIds(sql`id`, [...digestUsers, -1])})`);
   const digestOf = new Map(digests.map((d) => [`${d.userKey}|${d.channel}`, d]));
   const userOf = new Map(users.map((u) => [u.id, u]));
+  // A named destination has its own choice (destinations.digest_*), never the system destinations' one.
+  const destinationIds = [...new Set(all.flatMap((row) => (row[2] === 'destination' && row[5] != null ? [row[5]] : [])))];
+  const destinationDigests =
+    destinationIds.length === 0
+      ? []
+      : await db.all<TDestinationDigest>(sql`select id, digest_mode as mode, digest_daily_at as "dailyAt", digest_time_zone as "timeZone"
+          from destinations where digest_mode != 'immediate' and ${db.fragments.inIds(sql`id`, destinationIds)}`);
+  const destinationDigestOf = new Map(destinationDigests.map((d) => [Number(d.id), d]));
 
   const items: SQL[] = [];
   for (const event of events) {
     const keep: TDeliveryInsert[] = [];
     for (const row of event.rows) {
       const [uuid, channel, targetKind, userId, webhookId] = row;
+      const destinationId = row[5] ?? null;
       const user = userId === null ? undefined : userOf.get(userId);
-      const digest = digestOf.get(`${userKeyOf(row)}|${channel}`);
-      if (digest) {
-        const due = digestDueAt(digest.mode, digest.dailyAt, userId === null ? systemTimeZone : (user?.timeZone ?? 'UTC'), now);
-        items.push(sql`(${event.eventId}, ${channel}, ${targetKind}, ${userId}, ${webhookId}, ${due}, ${now})`);
+      let due: number | null = null;
+      if (targetKind === 'destination') {
+        const digest = destinationId === null ? undefined : destinationDigestOf.get(destinationId);
+        if (digest) due = digestDueAt(digest.mode, digest.dailyAt, digest.timeZone, now);
+      } else {
+        const digest = digestOf.get(`${userKeyOf(row)}|${channel}`);
+        if (digest) due = digestDueAt(digest.mode, digest.dailyAt, userId === null ? systemTimeZone : (user?.timeZone ?? 'UTC'), now);
+      }
+      if (due !== null) {
+        items.push(sql`(${event.eventId}, ${channel}, ${targetKind}, ${userId}, ${webhookId}, ${destinationId}, ${due}, ${now})`);
         continue;
       }
       keep.push(row);
@@ -85,7 +102,7 @@ export async function applyDeliveryPreferences(
     result.keep.set(event.eventId, keep);
   }
   for (let i = 0; i < items.length; i += 500) {
-    await db.run(sql`insert into digest_items (event_id, channel, target_kind, user_id, webhook_id, due_at, created_at)
+    await db.run(sql`insert into digest_items (event_id, channel, target_kind, user_id, webhook_id, destination_id, due_at, created_at)
       values ${sql.join(items.slice(i, i + 500), sql`, `)}`);
   }
   result.digestItems = items.length;

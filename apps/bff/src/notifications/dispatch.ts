@@ -315,6 +315,11 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
       coalescing?.key ?? null,
     );
     let deliveries = await buildDeliveries(db, routed.users, routed.systemMask);
+    // System rules send to their destinations; like the system destinations, only for a broadcast. They are
+    // coalesced (first send, then one follow-up per window) and put on digests like every other destination.
+    if (recipients === null && !alertOnly && withRules.system.has(routedAs)) {
+      deliveries.push(...(await buildDestinationDeliveries(db, routedAs, facts!, enabledChannels)));
+    }
     const plan = coalescing ? await planDeliveries(db, coalescing, deliveries) : null;
     if (plan) deliveries = deliveries.filter((d) => plan.later.has(d[0]) || plan.now.includes(d));
     // Digests and quiet hours (digests/preferences.ts): some rows become digest items, some wait.
@@ -322,12 +327,6 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
       { eventId, isCritical: isAboutCriticalFinding(input.payload), rows: deliveries },
     ]);
     deliveries = prefs.keep.get(eventId) ?? [];
-    // System rules send to their destinations; like the system destinations, only for a broadcast. A repeat
-    // within a coalescing window is not sent to them again (destinations have neither digests nor follow-ups).
-    const isRepeat = folded.length > 0 || (plan !== null && (plan.folded > 0 || plan.later.size > 0));
-    if (recipients === null && !alertOnly && !isRepeat && withRules.system.has(routedAs)) {
-      deliveries.push(...(await buildDestinationDeliveries(db, routedAs, facts!, enabledChannels)));
-    }
     const deliveriesCreated = await db.hot.insertDeliveries(db, eventId, now, deliveries);
     if (coalescing && plan && deliveriesCreated > 0) await markDeliveries(db, eventId, coalescing.key, plan.later);
     if (prefs.delayed.size > 0) await deferDeliveries(db, prefs.delayed);

@@ -176,6 +176,12 @@ function errorFor(
 
 /** A sent delivery in words, where the status alone would mislead: Teams Workflows accept the card (202) and post it later. */
 function describeSent(d: DeliveryRow): string | null {
+  if (d.carriedBy !== null) {
+    const post = `one merged post with other notifications to the same destination (delivery ${d.carriedBy})`;
+    if (d.status === 'carried') return `Waiting to go out in ${post}.`;
+    if (d.status === 'sent') return `Sent in ${post}.`;
+    if (d.status === 'failed') return `Failed with ${post}.`;
+  }
   if (d.status === 'sent' && d.channel === 'msteams' && d.responseCode === 202) {
     return 'Accepted by Teams (HTTP 202): the workflow posts the card to its chat or channel.';
   }
@@ -184,7 +190,7 @@ function describeSent(d: DeliveryRow): string | null {
 
 function toDeliveryDto(deps: Deps, caller: UserRow, row: JoinedRow, settings: SystemSettingsRow): TDelivery {
   const d = row.delivery;
-  const isPending = d.status === 'queued' || d.status === 'retrying';
+  const isPending = d.status === 'queued' || d.status === 'retrying' || d.status === 'carried';
   const secrets = secretsOf(deps, row, settings);
   return {
     id: d.id,
@@ -198,6 +204,7 @@ function toDeliveryDto(deps: Deps, caller: UserRow, row: JoinedRow, settings: Sy
     user_id: d.userId,
     webhook_id: d.webhookId,
     destination_id: d.destinationId,
+    carried_by: d.carriedBy,
     status: d.status as TDeliveryStatus,
     attempts: d.attempts,
     last_error: errorFor(caller, d.lastError, d.lastErrorSummary, d.responseCode, secrets),

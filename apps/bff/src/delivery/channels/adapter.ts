@@ -11,7 +11,7 @@ import { isTruthy } from '../../db/database';
 import type { users, webhooks } from '../../db/schema';
 import { permanent, type TSendOutcome } from '../outcome';
 import type { TClaimedDelivery } from '../queue';
-import type { TDeliveryContent, TEventContext, TRenderEvent, TRenderSettings } from '../render';
+import type { TDeliveryContent, TEventContext, TMergedItem, TRenderEvent, TRenderSettings } from '../render';
 import type { TSystemSettings } from '../settings';
 
 /** The fields of a delivery row that say where it goes. */
@@ -45,6 +45,11 @@ export type TChannelAdapter<TTarget = unknown, TContent extends TDeliveryContent
   readonly notice: { words: string; source: string; icon: string };
   /** The message for one event, rendered once and stored before the first attempt (templates in render.ts). */
   render(event: TRenderEvent, context: TEventContext, settings: TRenderSettings, deliveryUuid: string): TContent;
+  /**
+   * Several pending messages to one destination as one message (pacing merges them, queue.ts). Only chat channels
+   * have it: a mail is one notice, and webhook receivers expect one event per request.
+   */
+  renderMerged?(items: readonly TMergedItem[], settings: TRenderSettings): TContent;
   /** The row's destination (the system destination, a user or a webhook), or why it has none. */
   resolveTarget(deps: Deps, row: TDeliveryAddress, settings: TSystemSettings): Promise<TResolvedTarget<TTarget>>;
   /** One attempt of one delivery. */

@@ -10,7 +10,7 @@ import { describeDestinationRow, resolveDestinationTarget } from '../../destinat
 import { redactSecrets } from '../../lib/text';
 import { classifyOutboundFailure } from '../outbound';
 import { classifyHttpAnswer, permanent, type TSecrets, type TSendOutcome, toAnswerSnippet, transient } from '../outcome';
-import { renderTeams, type TTeamsContent, type TTeamsMessage } from '../render';
+import { renderTeams, renderTeamsMerged, type TTeamsContent, type TTeamsMessage } from '../render';
 import type { TSystemSettings } from '../settings';
 import { describeOtherDestination, LEASE_MARGIN_MS, type TChannelAdapter, toTestResult } from './adapter';
 import { postJson } from './http';
@@ -92,6 +92,7 @@ export const msteamsChannel: TChannelAdapter<null | { url: string }, TTeamsConte
   notice: { words: 'Microsoft Teams', source: 'Microsoft Teams Notification', icon: 'msteams' },
 
   render: (event, context, settings) => renderTeams(event, context, settings),
+  renderMerged: (items, settings) => renderTeamsMerged(items, settings),
 
   async resolveTarget(deps, row) {
     if (row.targetKind === 'destination') {

@@ -4,7 +4,7 @@
  */
 import { EXTERNAL_CHANNELS, type TExternalChannel } from '@tocsin/contract/catalogue';
 import type { TLeases } from '../queue';
-import type { TDeliveryContent, TEventContext, TRenderEvent, TRenderSettings } from '../render';
+import type { TDeliveryContent, TEventContext, TMergedItem, TRenderEvent, TRenderSettings } from '../render';
 import type { TSystemSettings } from '../settings';
 import type { TChannelAdapter } from './adapter';
 import { mailChannel } from './mail';
@@ -40,6 +40,18 @@ export function renderDeliveryContent(
   deliveryUuid: string,
 ): TDeliveryContent | null {
   return findChannelAdapter(channel)?.render(event, context, settings, deliveryUuid) ?? null;
+}
+
+/** The channels whose pending messages to one destination may go out as one (their adapter can merge). */
+export const MERGEABLE_CHANNELS: ReadonlySet<string> = new Set(CHANNEL_ADAPTERS.filter((a) => a.renderMerged).map((a) => a.channel));
+
+/** Several deliveries' events as one message, or null when the channel does not merge. */
+export function renderMergedDeliveryContent(
+  channel: string,
+  items: readonly TMergedItem[],
+  settings: TRenderSettings,
+): TDeliveryContent | null {
+  return findChannelAdapter(channel)?.renderMerged?.(items, settings) ?? null;
 }
 
 /** Each channel's own need (its adapter's slowest send); the claim leases for the larger of that and `minMs`. */

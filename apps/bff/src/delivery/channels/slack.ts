@@ -10,7 +10,7 @@ import { users } from '../../db/schema';
 import { describeDestinationRow, resolveDestinationTarget } from '../../destinations/targets';
 import { classifyOutboundFailure, type TOutboundResponse } from '../outbound';
 import { classifyHttpAnswer, parseRetryAfter, permanent, type TSendOutcome, toAnswerSnippet, transient } from '../outcome';
-import { renderSlack, type TSlackContent } from '../render';
+import { renderSlack, renderSlackMerged, type TSlackContent } from '../render';
 import type { TSystemSettings } from '../settings';
 import {
   describeOtherDestination,
@@ -248,6 +248,7 @@ export const slackChannel: TChannelAdapter<
   notice: { words: 'Slack', source: 'Slack Notification', icon: 'slack' },
 
   render: (event, context, settings) => renderSlack(event, context, settings),
+  renderMerged: (items, settings) => renderSlackMerged(items, settings),
 
   async resolveTarget(deps, row) {
     if (row.targetKind === 'system') return { ok: true, target: { kind: 'system' } };

@@ -83,7 +83,7 @@ export async function drainDeliveries(deps: Deps, opts: TWorkerOptions & { timeo
   for (;;) {
     const stats = await runDueDeliveries(deps, opts);
     for (const k of Object.keys(total) as (keyof TRunStats)[]) total[k] += stats[k];
-    const pending = await findRows(deps.db, deliveries, inArray(deliveries.status, ['queued', 'retrying', 'sending']));
+    const pending = await findRows(deps.db, deliveries, inArray(deliveries.status, ['queued', 'retrying', 'sending', 'carried']));
     if (pending.length === 0) return total;
     const next = (await findNextDueAt(deps)) ?? deps.now();
     const wait = Math.max(1, next - deps.now());

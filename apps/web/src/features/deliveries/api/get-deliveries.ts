@@ -29,7 +29,7 @@ export const getDeliveries = (filters: TDeliveryFilters): Promise<TDeliveryPage>
 };
 
 const isPending = (page: TDeliveryPage | undefined) =>
-  page?.items.some((d) => d.status === 'queued' || d.status === 'sending' || d.status === 'retrying') ?? false;
+  page?.items.some((d) => d.status === 'queued' || d.status === 'sending' || d.status === 'retrying' || d.status === 'carried') ?? false;
 
 export const getDeliveriesQueryOptions = (filters: TDeliveryFilters) =>
   queryOptions({

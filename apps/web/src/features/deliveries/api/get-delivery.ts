@@ -10,7 +10,7 @@ export const getDeliveryQueryOptions = (id: number) =>
     queryFn: () => getDelivery(id),
     refetchInterval: (query) => {
       const status = query.state.data?.status;
-      return status === 'queued' || status === 'sending' || status === 'retrying' ? 3000 : false;
+      return status === 'queued' || status === 'sending' || status === 'retrying' || status === 'carried' ? 3000 : false;
     },
   });
 

@@ -3,6 +3,8 @@
  * and signing secret are never shown again; left empty on an edit they are kept (a webhook's new URL drops them
  * unless they are entered again). The contract's schema checks the input before it is sent.
  */
+
+import type { TDigestMode } from '@tocsin/contract/delivery-preferences';
 import {
   DESTINATION_KIND_LABELS,
   DESTINATION_KINDS,
@@ -24,7 +26,13 @@ export type TDestinationValues = {
   headerName: string;
   headerValue: string;
   signingSecret: string;
+  digestMode: TDigestMode;
+  digestDailyAt: string;
+  digestTimeZone: string;
 };
+
+/** The browser's own zone, a good first guess for a new destination's daily digest. */
+const localTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 const toValues = (d?: TDestination): TDestinationValues => ({
   kind: d?.kind ?? 'slack',
@@ -35,13 +43,18 @@ const toValues = (d?: TDestination): TDestinationValues => ({
   headerName: d?.header_name ?? '',
   headerValue: '',
   signingSecret: '',
+  digestMode: d?.digest.mode ?? 'immediate',
+  digestDailyAt: d?.digest.daily_at ?? '08:00',
+  digestTimeZone: d?.digest.time_zone ?? localTimeZone(),
 });
+
+const digestOf = (v: TDestinationValues) => ({ mode: v.digestMode, daily_at: v.digestDailyAt, time_zone: v.digestTimeZone.trim() });
 
 /** The body the API takes; empty write-only fields are left out (kept). */
 export function toBody(v: TDestinationValues): unknown {
   switch (v.kind) {
     case 'slack':
-      return { kind: 'slack', name: v.name, slack_channel: v.slackChannel };
+      return { kind: 'slack', name: v.name, slack_channel: v.slackChannel, digest: digestOf(v) };
     case 'mail':
       return {
         kind: 'mail',
@@ -50,9 +63,10 @@ export function toBody(v: TDestinationValues): unknown {
           .split(/[,\s]+/)
           .map((a) => a.trim())
           .filter((a) => a !== ''),
+        digest: digestOf(v),
       };
     case 'msteams':
-      return { kind: 'msteams', name: v.name, ...(v.url.trim() ? { url: v.url } : {}) };
+      return { kind: 'msteams', name: v.name, ...(v.url.trim() ? { url: v.url } : {}), digest: digestOf(v) };
     case 'webhook':
       return {
         kind: 'webhook',
@@ -61,6 +75,7 @@ export function toBody(v: TDestinationValues): unknown {
         header_name: v.headerName.trim() || null,
         ...(v.headerValue ? { header_value: v.headerValue } : {}),
         ...(v.signingSecret ? { signing_secret: v.signingSecret } : {}),
+        digest: digestOf(v),
       };
   }
 }
@@ -165,6 +180,33 @@ export function DestinationForm({ destination, onDone }: { destination?: TDestin
           </div>
         </>
       )}
+      <fieldset className="stack">
+        <legend>Sending</legend>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${id}-digestMode`}>Delivery</label>
+            <select
+              id={`${id}-digestMode`}
+              value={v.digestMode}
+              aria-describedby={`${id}-digestMode-hint`}
+              onChange={(e) => set('digestMode', e.target.value as TDigestMode)}
+            >
+              <option value="immediate">Immediately</option>
+              <option value="hourly">Hourly digest</option>
+              <option value="daily">Daily digest</option>
+            </select>
+            <p className="field-hint" id={`${id}-digestMode-hint`}>
+              A digest is one message per period, grouped by product and event with counts and links; nothing is sent for an empty period.
+            </p>
+          </div>
+          {v.digestMode === 'daily' && (
+            <>
+              {field('digestDailyAt', 'Daily digest at', { type: 'time' })}
+              {field('digestTimeZone', 'Time zone', { hint: 'An IANA time zone name such as Europe/Paris.' })}
+            </>
+          )}
+        </div>
+      </fieldset>
       {problem && <ErrorMessage>{problem}</ErrorMessage>}
       {save.isError && <ErrorMessage>{getErrorMessage(save.error)}</ErrorMessage>}
       {saved && <SuccessMessage>{saved}</SuccessMessage>}

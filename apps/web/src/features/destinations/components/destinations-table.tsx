@@ -40,6 +40,7 @@ export function DestinationsTable({
               <th scope="col">Name</th>
               <th scope="col">Kind</th>
               <th scope="col">Where</th>
+              <th scope="col">Sending</th>
               <th scope="col">Health</th>
               <th scope="col">Actions</th>
             </tr>
@@ -102,6 +103,7 @@ function DestinationRow({
       <td data-label="Where" className="cell-wrap">
         {whereOf(d)}
       </td>
+      <td data-label="Sending">{describeDigest(d.digest)}</td>
       <td data-label="Health">
         {h.last_success_at === null && h.last_failure_at === null ? (
           <span className="muted">Nothing sent yet</span>
@@ -144,4 +146,11 @@ function DestinationRow({
       </td>
     </tr>
   );
+}
+
+/** "Immediately", "Hourly digest", "Daily digest at 08:00 (Europe/Paris)". */
+export function describeDigest(digest: TDestination['digest']): string {
+  if (digest.mode === 'hourly') return 'Hourly digest';
+  if (digest.mode === 'daily') return `Daily digest at ${digest.daily_at} (${digest.time_zone})`;
+  return 'Immediately';
 }
