@@ -4,7 +4,7 @@
  * statuses, formats) and the main bodies are in findings.ts.
  */
 import { z } from 'zod';
-import { ZId, ZPage } from './common';
+import { ZIntId, ZPage } from './common';
 import { FINDING_STATUSES, RISK_DECISIONS, ZFindingStatus, ZImportFormat, ZSeverity, ZSlaPeriods, ZTag } from './findings';
 import { ZDescription } from './plain-text';
 
@@ -150,8 +150,8 @@ export const ZFindingListQuery = z.strictObject({
   status: ZListParam(ZFindingStatus).optional(),
   /** Findings with this tag (case-insensitive). */
   tag: z.string().trim().min(1).max(100).optional(),
-  test_id: ZId.optional(),
-  engagement_id: ZId.optional(),
+  test_id: ZIntId.optional(),
+  engagement_id: ZIntId.optional(),
   page: z.coerce.number().int().min(1).default(1),
   page_size: z.coerce.number().int().min(1).max(100).default(25),
 });

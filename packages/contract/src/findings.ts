@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ZCalendarDate } from './calendar-date';
+import { ZIntId } from './common';
 
 /** Highest first, as DefectDojo orders them. */
 export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'] as const;
@@ -52,8 +53,6 @@ export const IMPORT_FORMAT_LABELS: Record<TImportFormat, string> = {
 /** Largest accepted scan file, in bytes. The parser streams, so this bounds disk and time, not memory. */
 export const IMPORT_FILE_MAX_BYTES = 200 * 1024 * 1024;
 
-const ZId = z.coerce.number().int().positive();
-
 /** Multipart fields arrive as strings: accept "true"/"false" (and real booleans from JSON). */
 const ZFormBoolean = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
 
@@ -86,9 +85,9 @@ export const ZImportScanBody = z
   .strictObject({
     /** Detected from the file when absent. */
     format: ZImportFormat.optional(),
-    test_id: ZId.optional(),
-    engagement_id: ZId.optional(),
-    product_id: ZId.optional(),
+    test_id: ZIntId.optional(),
+    engagement_id: ZIntId.optional(),
+    product_id: ZIntId.optional(),
     engagement_name: z.string().trim().min(1, 'is empty').max(200).optional(),
     /** Day the scan ran; findings without their own date are found on this day. Defaults to today. */
     scan_date: ZCalendarDate.optional(),

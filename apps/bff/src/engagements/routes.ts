@@ -1,20 +1,20 @@
 /** Engagements: list and show within what the caller may view; Writers and up add and close them. */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZCreateEngagementBody, ZEngagement } from '@tocsin/contract/products';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
 import { createRouter, errorResponses, jsonContent } from '../lib/router';
 import { closeEngagement, createEngagement, getEngagement, listEngagements } from './service';
 
-const idParam = { params: z.object({ id: ZId }) };
+const idParam = { params: z.object({ id: ZIntId }) };
 
 const list = createRoute({
   method: 'get',
   path: '/',
   tags: ['Engagements'],
   summary: 'Engagements the caller may view, optionally of one product',
-  request: { query: z.object({ product_id: ZId.optional() }) },
+  request: { query: z.object({ product_id: ZIntId.optional() }) },
   responses: {
     200: jsonContent(z.array(ZEngagement), 'Engagements, latest start first'),
     400: errorResponses[400],

@@ -1,6 +1,6 @@
 /** Findings: a product's list (filtered, paged), one finding, its status and severity; and a product's tags. */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZFindingStatusChangeBody } from '@tocsin/contract/findings';
 import {
   ZFindingDetail,
@@ -18,7 +18,7 @@ import { createRouter, jsonContent } from '../lib/router';
 import { getProductTags, setProductTags } from './product-tags';
 import { changeFindingStatus, getFindingDetail, listProductFindings, updateFinding } from './service';
 
-const idParam = { params: z.object({ id: ZId }) };
+const idParam = { params: z.object({ id: ZIntId }) };
 const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 const badRequest = apiError('Invalid input; the message names each bad field (details: one entry per field).');
 const writeRefused = apiError('The caller may see the finding but not change it (Writer or above needed), or the CSRF token is missing.');
@@ -78,7 +78,7 @@ const listFindings = createRoute({
     'Filters: `severity` and `status` (one value or a comma-separated list), `tag` (case-insensitive), `test_id`, `engagement_id`. ' +
     'Paged with `page` (from 1) and `page_size` (at most 100). `sla.days_left` counts from today in TIME_ZONE (negative: overdue) ' +
     'and is null for findings that are not open or have no SLA.',
-  request: { params: z.object({ id: ZId }), query: ZFindingListQuery },
+  request: { params: z.object({ id: ZIntId }), query: ZFindingListQuery },
   responses: { 200: jsonContent(ZFindingPage, 'One page of findings'), 400: badRequest, ...commonErrors },
 });
 

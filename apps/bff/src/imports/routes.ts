@@ -4,7 +4,7 @@
  * in one transaction (imports/service.ts) and removed.
  */
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { IMPORT_FILE_MAX_BYTES, IMPORT_FORMAT_LABELS, SEVERITIES, ZImportScanBody, ZImportScanResult } from '@tocsin/contract/findings';
 import { ZTestDetail, ZTestSummary } from '@tocsin/contract/findings-api';
 import { z } from 'zod';
@@ -123,7 +123,7 @@ export const importRoutes = createRouter().openapi(importRoute, async (c) => {
   }
 });
 
-const idParam = { params: z.object({ id: ZId }) };
+const idParam = { params: z.object({ id: ZIntId }) };
 
 const showTest = createRoute({
   method: 'get',

@@ -3,7 +3,7 @@
  * /api/engagements (…/{id}/notes, …/{id}/mentionable) and /api/notes (editing).
  */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZCreateNoteBody, ZEditNoteBody } from '@tocsin/contract/findings';
 import { ZMentionableList, ZMentionableQuery, ZNote, ZNoteResult } from '@tocsin/contract/findings-api';
 import { z } from 'zod';
@@ -12,7 +12,7 @@ import { apiError, commonErrors } from '../lib/api-errors';
 import { createRouter, jsonContent } from '../lib/router';
 import { createNote, editNote, findNoteTarget, listMentionable, listNotes, type TNoteTarget } from './service';
 
-const idParam = { params: z.object({ id: ZId }) };
+const idParam = { params: z.object({ id: ZIntId }) };
 const badRequest = apiError('Invalid input; the message names each bad field.');
 
 const MENTIONS_TEXT =

@@ -1,6 +1,6 @@
 /** Review requests on findings (mounted under /api/findings) and the reviewer's side (/api/reviews). */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZReviewRequestBody } from '@tocsin/contract/findings';
 import { ZCompleteReviewBody, ZReview, ZReviewList } from '@tocsin/contract/findings-api';
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { apiError, commonErrors } from '../lib/api-errors';
 import { createRouter, jsonContent } from '../lib/router';
 import { completeReview, listFindingReviews, listMyReviews, requestReview } from './service';
 
-const idParam = { params: z.object({ id: ZId }) };
+const idParam = { params: z.object({ id: ZIntId }) };
 
 const request = createRoute({
   method: 'post',

@@ -1,6 +1,6 @@
 /** Risk acceptances: on a product or an engagement (Writer or above), listed per product, and one by id. */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZCreateRiskAcceptanceBody } from '@tocsin/contract/findings';
 import { ZRiskAcceptance, ZRiskAcceptanceList } from '@tocsin/contract/findings-api';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { apiError, commonErrors } from '../lib/api-errors';
 import { createRouter, jsonContent } from '../lib/router';
 import { createRiskAcceptance, getRiskAcceptance, listProductRiskAcceptances } from './service';
 
-const idParam = { params: z.object({ id: ZId }) };
+const idParam = { params: z.object({ id: ZIntId }) };
 const CREATE_TEXT =
   'Accepts chosen open (active or verified) findings: their status becomes risk_accepted, with a history row each. Refused as a ' +
   'whole (400, details per problem) when a finding is outside the scope, not open or already accepted, the owner is not an ' +

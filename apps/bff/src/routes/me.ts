@@ -1,7 +1,7 @@
 /** The caller's own account: profile (incl. the Slack email), password and personal API tokens. */
 import { createRoute } from '@hono/zod-openapi';
 import { ZApiToken, ZChangePasswordBody, ZCreatedToken, ZCreateTokenBody, ZUpdateProfileBody, ZUser } from '@tocsin/contract/auth';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { z } from 'zod';
 import { requireAuth, requireSession } from '../auth/middleware';
 import { createRouter, errorResponses, jsonContent } from '../lib/router';
@@ -63,7 +63,7 @@ const deleteToken = createRoute({
   path: '/tokens/{id}',
   tags: ['Me'],
   summary: 'Revoke one of my API tokens. Session only.',
-  request: { params: z.object({ id: ZId }) },
+  request: { params: z.object({ id: ZIntId }) },
   responses: {
     204: { description: 'Revoked' },
     401: errorResponses[401],

@@ -3,7 +3,7 @@
  * Mounted at /api/products beside the products router; a product the caller cannot view is "not found".
  */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZSaveSettingsBody, ZSettingsRecord } from '@tocsin/contract/notification-settings';
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
@@ -14,7 +14,7 @@ import { notFound } from '../lib/errors';
 import { createRouter, errorResponses, jsonContent } from '../lib/router';
 import { getSettingsRecord, saveSettingsRecord, type TRecordKey } from '../notifications/settings';
 
-const params = z.object({ id: ZId });
+const params = z.object({ id: ZIntId });
 
 /** Route-level (runs before body validation) because this router shares the /api/products prefix and has no router-wide middleware. */
 const authFirst: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -1,6 +1,6 @@
 /** Product types: list and show what the caller may view; superusers and global Maintainers/Owners add them. */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZCreateProductTypeBody, ZProductType } from '@tocsin/contract/products';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
@@ -35,7 +35,7 @@ const show = createRoute({
   path: '/{id}',
   tags: ['Products'],
   summary: 'One product type (404 when not visible)',
-  request: { params: z.object({ id: ZId }) },
+  request: { params: z.object({ id: ZIntId }) },
   responses: { 200: jsonContent(ZProductType, 'The product type'), 401: errorResponses[401], 404: errorResponses[404] },
 });
 

@@ -1,6 +1,6 @@
 /** Products: list and show what the caller may view (404 otherwise); Maintainers/Owners of the product type add them. */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZCreateProductBody, ZProduct, ZProductDetail } from '@tocsin/contract/products';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
@@ -12,7 +12,7 @@ const list = createRoute({
   path: '/',
   tags: ['Products'],
   summary: 'Products the caller may view, optionally of one product type',
-  request: { query: z.object({ product_type_id: ZId.optional() }) },
+  request: { query: z.object({ product_type_id: ZIntId.optional() }) },
   responses: {
     200: jsonContent(z.array(ZProduct), 'Products by name'),
     400: errorResponses[400],
@@ -41,7 +41,7 @@ const show = createRoute({
   path: '/{id}',
   tags: ['Products'],
   summary: 'One product with its engagements (404 when not visible)',
-  request: { params: z.object({ id: ZId }) },
+  request: { params: z.object({ id: ZIntId }) },
   responses: { 200: jsonContent(ZProductDetail, 'The product'), 401: errorResponses[401], 404: errorResponses[404] },
 });
 

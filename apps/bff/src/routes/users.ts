@@ -16,7 +16,7 @@ import {
   ZUser,
   ZUserOption,
 } from '@tocsin/contract/auth';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZPlainLine } from '@tocsin/contract/plain-text';
 import { z } from 'zod';
 import { requireAuth, requireSession, requireSuperuser } from '../auth/middleware';
@@ -25,7 +25,7 @@ import { createIntegrationToken, listIntegrationTokens, revokeIntegrationToken }
 import { createUser, getMemberships, getUser, listUserOptions, listUsers, setMemberships, toUserDto, updateUser } from '../services/users';
 
 const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
-const idParam = { params: z.object({ id: ZId }) };
+const idParam = { params: z.object({ id: ZIntId }) };
 const guarded = { 401: errorResponses[401], 403: { description: 'Only superusers.' } } as const;
 
 const getOptions = createRoute({

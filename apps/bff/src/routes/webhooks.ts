@@ -1,6 +1,6 @@
 /** Webhook endpoints: superusers manage all (system ones and users'), other users their own. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZTestResult } from '@tocsin/contract/system-settings';
 import { ZCreateWebhookBody, ZSavedWebhook, ZUpdateWebhookBody, ZWebhook, ZWebhookList } from '@tocsin/contract/webhooks';
 import { requireAuth } from '../auth/middleware';
@@ -16,7 +16,7 @@ import {
 } from '../services/webhooks';
 
 const tags = ['Webhooks'];
-const idParams = z.object({ id: ZId });
+const idParams = z.object({ id: ZIntId });
 const webhookResponse = (description: string) => ({ description, content: { 'application/json': { schema: ZWebhook } } });
 const savedResponse = (description: string) => ({ description, content: { 'application/json': { schema: ZSavedWebhook } } });
 const pingFailed = {

@@ -4,7 +4,7 @@
  * notices (/api/system-settings/findings, superusers).
  */
 import { createRoute } from '@hono/zod-openapi';
-import { ZId } from '@tocsin/contract/common';
+import { ZIntId } from '@tocsin/contract/common';
 import { ZSlaConfigurationBody } from '@tocsin/contract/findings';
 import {
   ZFindingNoticeSettings,
@@ -31,7 +31,7 @@ import {
 } from './configurations';
 import { getFindingNoticeSettings, updateFindingNoticeSettings } from './notice-settings';
 
-const idParam = { params: z.object({ id: ZId }) };
+const idParam = { params: z.object({ id: ZIntId }) };
 const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 const badRequest = apiError('Invalid input; the message names each bad field.');
 const superusersOnly = apiError('Only superusers can do this.');
