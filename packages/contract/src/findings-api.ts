@@ -172,6 +172,21 @@ export const ZStatusChange = z.object({
 });
 export type TStatusChange = z.infer<typeof ZStatusChange>;
 
+/** One correction of a finding's severity by a person, with the SLA expiry it moved. */
+export const ZSeverityChange = z.object({
+  id: z.number().int(),
+  from: ZSeverity,
+  to: ZSeverity,
+  /** null once the account is deleted. */
+  changed_by: ZPersonRef.nullable(),
+  reason: z.string(),
+  /** The SLA expiry before and after (YYYY-MM-DD); null: no SLA for that severity. */
+  sla_expires_before: z.string().nullable(),
+  sla_expires_after: z.string().nullable(),
+  created_at: z.string(),
+});
+export type TSeverityChange = z.infer<typeof ZSeverityChange>;
+
 export const ZNote = z.object({
   id: z.number().int(),
   entry: z.string(),
@@ -256,6 +271,8 @@ export const ZFindingDetail = ZFindingSummary.extend({
   }),
   /** Oldest first. */
   status_history: z.array(ZStatusChange),
+  /** Oldest first. */
+  severity_history: z.array(ZSeverityChange),
   /** Oldest first; private notes only for their author and superusers. */
   notes: z.array(ZNote),
   /** Newest first. */
@@ -271,8 +288,12 @@ export type TFindingDetail = z.infer<typeof ZFindingDetail>;
 export const ZFindingStatusChangeResult = z.object({ finding: ZFindingDetail, mentions: ZMentionReport.nullable() });
 export type TFindingStatusChangeResult = z.infer<typeof ZFindingStatusChangeResult>;
 
-/** Body of PATCH /api/findings/:id: a person corrects the severity (the SLA expiry follows). */
-export const ZUpdateFindingBody = z.strictObject({ severity: ZSeverity });
+/** Body of PATCH /api/findings/:id: a person corrects the severity (the SLA expiry follows), saying why. */
+export const ZUpdateFindingBody = z.strictObject({
+  severity: ZSeverity,
+  /** Why; shown in the finding's severity history. */
+  reason: ZDescription.trim().min(1, 'Say why the severity changes').max(2000, 'Use at most 2000 characters'),
+});
 export type TUpdateFindingBody = z.infer<typeof ZUpdateFindingBody>;
 
 // ---------------------------------------------------------------------------

@@ -186,7 +186,7 @@ export const EXPECTATIONS: Record<string, TExpectation> = {
   },
   'GET /api/products/{id}/risk-acceptances': { access: VIEW },
   'GET /api/findings/{id}': { access: VIEW },
-  'PATCH /api/findings/{id}': { access: WRITER, body: () => ({ severity: 'Low' }) },
+  'PATCH /api/findings/{id}': { access: WRITER, body: () => ({ severity: 'Low', reason: 'Only reachable from the office network' }) },
   'POST /api/findings/{id}/status': { access: WRITER, body: () => ({ status: 'false_positive' }), once: true },
   'GET /api/findings/{id}/notes': { access: VIEW },
   'POST /api/findings/{id}/notes': { access: VIEW, body: (_w, role) => ({ entry: `Seen by ${role}` }) },
