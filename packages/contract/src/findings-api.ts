@@ -231,6 +231,10 @@ export const REVIEW_STATUSES = ['pending', 'reviewed'] as const;
 export const ZReview = z.object({
   id: z.number().int(),
   finding_id: z.number().int(),
+  finding_title: z.string(),
+  finding_severity: ZSeverity,
+  product_id: z.number().int(),
+  product_name: z.string(),
   requested_by: ZPersonRef.nullable(),
   reviewer: ZPersonRef,
   message: z.string(),
@@ -245,6 +249,22 @@ export type TReview = z.infer<typeof ZReview>;
 
 export const ZReviewList = z.object({ items: z.array(ZReview) });
 export type TReviewList = z.infer<typeof ZReviewList>;
+
+/** GET /api/reviews: the caller's reviews as a reviewer. */
+export const ZMyReviewsQuery = z.strictObject({
+  /** pending (default), reviewed, or all (pending first). */
+  status: z.enum(['pending', 'reviewed', 'all']).default('pending'),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type TMyReviewsQuery = z.infer<typeof ZMyReviewsQuery>;
+
+/** One page of the caller's reviews: pending first, then completed, newest first within each. */
+export const ZMyReviewPage = ZPage(ZReview).extend({
+  /** The caller's pending reviews (on findings they may still see), whatever the filter: the count in the navigation. */
+  pending: z.number().int(),
+});
+export type TMyReviewPage = z.infer<typeof ZMyReviewPage>;
 
 /** Body of POST /api/reviews/:id/complete. */
 export const ZCompleteReviewBody = z.strictObject({
