@@ -136,7 +136,7 @@ describe('mentions in notes', () => {
     expect(res.status).toBe(201);
     const { note, mentions } = (await res.json()) as TNoteResult;
     expect(mentions.notified).toEqual(['bob']);
-    const url = `/products/${w.payments.id}?engagement=${w.ci.id}#note-${note.id}`;
+    const url = `/engagements/${w.ci.id}#note-${note.id}`;
     expect(note.url).toBe(url);
     const [event] = await mentionEvents(w);
     expect(event).toMatchObject({ title: "erin mentioned you on engagement 'CI' of Payments API", url, engagementId: w.ci.id });

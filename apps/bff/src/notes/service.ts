@@ -13,6 +13,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, type UserRow, withDb } from '../app-context';
 import { canViewProduct, userViewsProductSql } from '../auth/rbac';
 import type { Database } from '../db/database';
+import { engagementPath } from '../engagements/links';
 import { findVisibleEngagement, findVisibleFinding } from '../findings/access';
 import { personColumns, personOf } from '../findings/queries';
 import { forbidden, notFound } from '../lib/errors';
@@ -45,9 +46,7 @@ export async function findNoteTarget(deps: Deps, user: UserRow, kind: TNoteTarge
 
 /** The note's own link: its object's page, at the note. */
 export function noteUrl(target: Pick<TNoteTarget, 'kind' | 'id' | 'productId'>, noteId: number): string {
-  return target.kind === 'finding'
-    ? `/findings/${target.id}#note-${noteId}`
-    : `/products/${target.productId}?engagement=${target.id}#note-${noteId}`;
+  return target.kind === 'finding' ? `/findings/${target.id}#note-${noteId}` : `${engagementPath(target.id)}#note-${noteId}`;
 }
 
 type TNoteRow = {
