@@ -12,6 +12,7 @@ import { PageLoading } from '../components/page-loading';
 import { paths } from '../config/paths';
 import { useAlertStream } from '../features/alerts/api/stream-alerts';
 import { AlertsBell } from '../features/alerts/components/alerts-bell';
+import { usePendingReviewCount } from '../features/findings/api/get-my-reviews';
 import { useHasUnsavedChanges, useUnsavedChangesGuard } from '../hooks/use-unsaved-changes';
 import { getErrorMessage } from '../lib/api-client';
 import { useLogout, useSession } from '../lib/auth';
@@ -41,6 +42,22 @@ export function AppLayout() {
 }
 
 const NAV_ID = 'main-navigation';
+
+/** "My reviews", with how many wait for the caller (the name says it too, for screen readers). */
+function MyReviewsLink() {
+  const pending = usePendingReviewCount();
+  const count = pending.data ?? 0;
+  return (
+    <NavLink to={paths.reviews.getHref()} aria-label={count > 0 ? `My reviews, ${count} pending` : undefined}>
+      My reviews
+      {count > 0 && (
+        <span className="nav-count" aria-hidden="true">
+          {count > 99 ? '99+' : count}
+        </span>
+      )}
+    </NavLink>
+  );
+}
 
 function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperuser: boolean }) {
   useAlertStream();
@@ -138,6 +155,9 @@ function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperus
             </li>
             <li>
               <NavLink to={paths.productTypes.getHref()}>Product Types</NavLink>
+            </li>
+            <li>
+              <MyReviewsLink />
             </li>
           </ul>
           <p className="sidebar-heading" id="nav-configuration">
