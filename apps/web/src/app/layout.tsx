@@ -43,17 +43,21 @@ export function AppLayout() {
 
 const NAV_ID = 'main-navigation';
 
-/** "My reviews", with how many wait for the caller (the name says it too, for screen readers). */
+/** "My reviews", with how many wait for the caller ("My reviews 2 pending" to a screen reader). */
 function MyReviewsLink() {
   const pending = usePendingReviewCount();
   const count = pending.data ?? 0;
   return (
-    <NavLink to={paths.reviews.getHref()} aria-label={count > 0 ? `My reviews, ${count} pending` : undefined}>
+    <NavLink to={paths.reviews.getHref()}>
       My reviews
       {count > 0 && (
-        <span className="nav-count" aria-hidden="true">
-          {count > 99 ? '99+' : count}
-        </span>
+        <>
+          {' '}
+          <span className="nav-count">
+            {count > 99 ? '99+' : count}
+            <span className="visually-hidden"> pending</span>
+          </span>
+        </>
       )}
     </NavLink>
   );
