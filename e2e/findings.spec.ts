@@ -262,7 +262,7 @@ test('a Reader sees the product findings but no import, risk or SLA forms', asyn
   await expect(page.getByRole('table', { name: 'Findings, most severe first' }).getByRole('checkbox')).toHaveCount(0);
 });
 
-test('engagement notes open from the engagement list', async ({ page, makeProduct, admin }) => {
+test('engagement notes open from the engagement list, on the engagement page', async ({ page, makeProduct, admin }) => {
   const product = await makeProduct();
   const engagement = await admin.post('/api/engagements', {
     name: uniqueName('Pentest'),
@@ -274,7 +274,9 @@ test('engagement notes open from the engagement list', async ({ page, makeProduc
   await loginAs(page, DEMO_ADMIN.username, DEMO_ADMIN.password);
   await page.goto(`/products/${product.productId}`);
   await page.getByRole('link', { name: `Notes on ${engagement.body.name}` }).click();
-  const notes = page.getByRole('region', { name: `Notes on ${engagement.body.name}` });
+  await expect(page).toHaveURL(new RegExp(`/engagements/${engagement.body.id}#notes$`));
+  await expect(page.getByRole('heading', { level: 1, name: engagement.body.name })).toBeVisible();
+  const notes = page.getByRole('region', { name: 'Notes' });
   await notes.getByRole('combobox', { name: 'Note' }).fill('Scope agreed with the product owner.');
   await notes.getByRole('button', { name: 'Add note' }).click();
   await expect(notes.getByRole('listitem').filter({ hasText: 'Scope agreed' })).toContainText(DEMO_ADMIN.username);

@@ -276,7 +276,10 @@ async function seedFindingsStory(
   const findingOf = async (testId: number, where: SQL) =>
     (await deps.db.get<{ id: number }>(sql`select id from findings where test_id = ${testId} and ${where} order by id limit 1`))!.id;
   // An unused variable is no vulnerability: alice lowers it to Info.
-  await updateFinding(deps, alice, await findingOf(codeql.test_id, sql`rule_id = 'js/unused-local-variable'`), { severity: 'Info' });
+  await updateFinding(deps, alice, await findingOf(codeql.test_id, sql`rule_id = 'js/unused-local-variable'`), {
+    severity: 'Info',
+    reason: 'An unused variable is no vulnerability.',
+  });
 
   // admin accepts the DAST findings of the VPN until five days from now: inside the 10-day heads-up window.
   const vpnFindings = (

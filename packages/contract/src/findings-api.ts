@@ -172,6 +172,21 @@ export const ZStatusChange = z.object({
 });
 export type TStatusChange = z.infer<typeof ZStatusChange>;
 
+/** One correction of a finding's severity by a person, with the SLA expiry it moved. */
+export const ZSeverityChange = z.object({
+  id: z.number().int(),
+  from: ZSeverity,
+  to: ZSeverity,
+  /** null once the account is deleted. */
+  changed_by: ZPersonRef.nullable(),
+  reason: z.string(),
+  /** The SLA expiry before and after (YYYY-MM-DD); null: no SLA for that severity. */
+  sla_expires_before: z.string().nullable(),
+  sla_expires_after: z.string().nullable(),
+  created_at: z.string(),
+});
+export type TSeverityChange = z.infer<typeof ZSeverityChange>;
+
 export const ZNote = z.object({
   id: z.number().int(),
   entry: z.string(),
@@ -216,6 +231,10 @@ export const REVIEW_STATUSES = ['pending', 'reviewed'] as const;
 export const ZReview = z.object({
   id: z.number().int(),
   finding_id: z.number().int(),
+  finding_title: z.string(),
+  finding_severity: ZSeverity,
+  product_id: z.number().int(),
+  product_name: z.string(),
   requested_by: ZPersonRef.nullable(),
   reviewer: ZPersonRef,
   message: z.string(),
@@ -230,6 +249,22 @@ export type TReview = z.infer<typeof ZReview>;
 
 export const ZReviewList = z.object({ items: z.array(ZReview) });
 export type TReviewList = z.infer<typeof ZReviewList>;
+
+/** GET /api/reviews: the caller's reviews as a reviewer. */
+export const ZMyReviewsQuery = z.strictObject({
+  /** pending (default), reviewed, or all (pending first). */
+  status: z.enum(['pending', 'reviewed', 'all']).default('pending'),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type TMyReviewsQuery = z.infer<typeof ZMyReviewsQuery>;
+
+/** One page of the caller's reviews: pending first, then completed, newest first within each. */
+export const ZMyReviewPage = ZPage(ZReview).extend({
+  /** The caller's pending reviews (on findings they may still see), whatever the filter: the count in the navigation. */
+  pending: z.number().int(),
+});
+export type TMyReviewPage = z.infer<typeof ZMyReviewPage>;
 
 /** Body of POST /api/reviews/:id/complete. */
 export const ZCompleteReviewBody = z.strictObject({
@@ -256,6 +291,8 @@ export const ZFindingDetail = ZFindingSummary.extend({
   }),
   /** Oldest first. */
   status_history: z.array(ZStatusChange),
+  /** Oldest first. */
+  severity_history: z.array(ZSeverityChange),
   /** Oldest first; private notes only for their author and superusers. */
   notes: z.array(ZNote),
   /** Newest first. */
@@ -271,8 +308,12 @@ export type TFindingDetail = z.infer<typeof ZFindingDetail>;
 export const ZFindingStatusChangeResult = z.object({ finding: ZFindingDetail, mentions: ZMentionReport.nullable() });
 export type TFindingStatusChangeResult = z.infer<typeof ZFindingStatusChangeResult>;
 
-/** Body of PATCH /api/findings/:id: a person corrects the severity (the SLA expiry follows). */
-export const ZUpdateFindingBody = z.strictObject({ severity: ZSeverity });
+/** Body of PATCH /api/findings/:id: a person corrects the severity (the SLA expiry follows), saying why. */
+export const ZUpdateFindingBody = z.strictObject({
+  severity: ZSeverity,
+  /** Why; shown in the finding's severity history. */
+  reason: ZDescription.trim().min(1, 'Say why the severity changes').max(2000, 'Use at most 2000 characters'),
+});
 export type TUpdateFindingBody = z.infer<typeof ZUpdateFindingBody>;
 
 // ---------------------------------------------------------------------------

@@ -49,6 +49,10 @@ export const ZEngagement = z.object({
   created_at: z.string(),
 });
 export type TEngagement = z.infer<typeof ZEngagement>;
+
+/** GET /api/engagements/:id: the engagement, and whether the caller may close or reopen it (Writer or above). */
+export const ZEngagementDetail = ZEngagement.extend({ can_edit: z.boolean() });
+export type TEngagementDetail = z.infer<typeof ZEngagementDetail>;
 export const ZCreateEngagementBody = z
   .strictObject({
     name: ZName.max(255),

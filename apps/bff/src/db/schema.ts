@@ -716,6 +716,29 @@ export const findingStatusHistory = sqliteTable(
   (t) => [index('finding_status_history_finding').on(t.findingId, t.id)],
 );
 
+/**
+ * A person's corrections of a finding's severity (PATCH /api/findings/:id): who, when, from → to, why, and the SLA
+ * expiry before and after (the correction recomputes it).
+ */
+export const findingSeverityHistory = sqliteTable(
+  'finding_severity_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    findingId: integer('finding_id')
+      .notNull()
+      .references(() => findings.id, { onDelete: 'cascade' }),
+    fromSeverity: text('from_severity').notNull(),
+    toSeverity: text('to_severity').notNull(),
+    /** The SLA expiry before and after (YYYY-MM-DD); null: no SLA for that severity. */
+    fromSlaExpiresOn: text('from_sla_expires_on'),
+    toSlaExpiresOn: text('to_sla_expires_on'),
+    changedBy: integer('changed_by').references(() => users.id, { onDelete: 'set null' }),
+    reason: text('reason').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('finding_severity_history_finding').on(t.findingId, t.id)],
+);
+
 /** Notes on a finding (finding_id set) or on an engagement (finding_id null). Private notes: the author and superusers only. */
 export const notes = sqliteTable(
   'notes',

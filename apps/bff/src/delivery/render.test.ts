@@ -181,7 +181,13 @@ describe('renderWebhookPayload', () => {
       url_api: 'https://tocsin.example.com/api/engagements/7',
       product_type: { id: 1, name: 'Web <apps>', url: 'https://tocsin.example.com/product-types/1' },
       product: { id: 3, name: 'Shop', url: 'https://tocsin.example.com/products/3', url_api: 'https://tocsin.example.com/api/products/3' },
-      engagement: { id: 7, name: 'Q3 pentest', url_api: 'https://tocsin.example.com/api/engagements/7' },
+      engagement: {
+        id: 7,
+        name: 'Q3 pentest',
+        url: 'https://tocsin.example.com/engagements/7',
+        url_ui: 'https://tocsin.example.com/engagements/7',
+        url_api: 'https://tocsin.example.com/api/engagements/7',
+      },
       disclaimer: settings.disclaimer,
     });
     const bare = renderWebhookPayload(event, { productType: null, product: null, engagement: null }, { ...settings, disclaimer: '' }, 'u');

@@ -10,6 +10,7 @@ import { findEventInfo } from '@tocsin/contract/catalogue';
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../app-context';
 import type { events } from '../db/schema';
+import { engagementPath } from '../engagements/links';
 import { escapeSlackMrkdwn, escapeTeamsText, toInlineText, truncateText } from '../lib/text';
 import { EVENT_PAYLOAD_BLOCKS, type TEventPayload } from '../notifications/event-payload';
 import {
@@ -96,8 +97,7 @@ export type TWebhookPayload = {
 const UI_PATHS = {
   productType: (id: number) => `/product-types/${id}`,
   product: (id: number) => `/products/${id}`,
-  // Engagements have no page of their own in the SPA: their product page lists them.
-  engagement: (id: number, productId: number | null) => (productId === null ? `/products` : `/products/${productId}?engagement=${id}`),
+  engagement: (id: number) => engagementPath(id),
 };
 const API_PATHS = {
   productType: (id: number) => `/api/product-types/${id}`,
@@ -129,7 +129,7 @@ function buildLinks(event: TRenderEvent, ctx: TEventContext, s: TRenderSettings)
     settings: abs(NOTIFICATION_SETTINGS_PATH),
     productType: ctx.productType ? abs(UI_PATHS.productType(ctx.productType.id)) : null,
     product: ctx.product ? abs(UI_PATHS.product(ctx.product.id)) : null,
-    engagement: ctx.engagement ? abs(UI_PATHS.engagement(ctx.engagement.id, ctx.product?.id ?? null)) : null,
+    engagement: ctx.engagement ? abs(UI_PATHS.engagement(ctx.engagement.id)) : null,
   };
 }
 

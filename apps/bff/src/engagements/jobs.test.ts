@@ -101,7 +101,7 @@ describe('upcoming_engagement', () => {
       [inTwo.id, 'Engagement "In two" starts in 2 days'],
       [inThree.id, 'Engagement "In three" starts in 3 days'],
     ]);
-    expect(sent[2]).toMatchObject({ url: `/products/${shop.id}`, productId: shop.id, createdBy: null });
+    expect(sent[2]).toMatchObject({ url: `/engagements/${inTwo.id}`, productId: shop.id, createdBy: null });
     expect(sent[2]?.description).toContain(`starts on ${day(2)} and runs until ${day(16)}`);
   });
 
@@ -176,7 +176,7 @@ describe('stale_engagement', () => {
       [yesterday.id, 'Engagement "Yesterday" is past its end date'],
       [longAgo.id, 'Engagement "Long ago" is past its end date'],
     ]);
-    expect(sent[0]).toMatchObject({ url: `/products/${shop.id}`, productId: shop.id, createdBy: null });
+    expect(sent[0]).toMatchObject({ url: `/engagements/${yesterday.id}`, productId: shop.id, createdBy: null });
     expect(await alertedUsers(sent[0]!.id)).toEqual(['admin', 'member', 'typemember']);
     // Auto-close is off by default: the old one stays open.
     expect(await statusOf(longAgo.id)).toBe('Not Started');
@@ -226,7 +226,7 @@ describe('auto_close_engagement', () => {
       [fourDays.id, 'Engagement "Four days" was closed automatically'],
       [appOld.id, 'Engagement "App old" was closed automatically'],
     ]);
-    expect(closedEvents[0]).toMatchObject({ url: `/products/${shop.id}`, productId: shop.id, createdBy: null });
+    expect(closedEvents[0]).toMatchObject({ url: `/engagements/${fourDays.id}`, productId: shop.id, createdBy: null });
     expect(closedEvents[0]?.description).toContain(`ended on ${day(-4)}, 4 days ago`);
     expect(await alertedUsers(closedEvents[0]!.id)).toEqual(['admin', 'member', 'typemember']);
     expect(await alertedUsers(closedEvents[1]!.id)).toEqual(['admin', 'outsider']);

@@ -1,4 +1,6 @@
 /** Engagements: list, show, add and close within RBAC (moved here from routes/products.test.ts with the domain). */
+
+import type { TEngagementDetail } from '@tocsin/contract/products';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../app-context';
@@ -66,7 +68,7 @@ describe('engagements', () => {
       expect.objectContaining({
         name: 'engagement_added',
         title: 'Engagement Q3 pentest added to Shop',
-        url: `/products/${shop.id}`,
+        url: `/engagements/${engagement.id}`,
         product_id: shop.id,
         engagement_id: engagement.id,
         created_by: users.bob.id,
@@ -122,13 +124,50 @@ describe('engagements', () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { status: string }).status).toBe('Completed');
     expect(await eventRows(deps)).toEqual([
-      expect.objectContaining({ name: 'close_engagement', product_id: shop.id, engagement_id: e.id, created_by: users.alice.id }),
+      expect.objectContaining({
+        name: 'close_engagement',
+        url: `/engagements/${e.id}`,
+        product_id: shop.id,
+        engagement_id: e.id,
+        created_by: users.alice.id,
+      }),
     ]);
     expect(await alertTitles(deps, users.bob.id)).toEqual(['Engagement Shop review closed']);
     expect(await alertTitles(deps, users.dave.id)).toEqual([]);
     const again = await clients.alice.post(`/api/engagements/${e.id}/close`);
     expect(again.status).toBe(409);
     expect((await deps.db.get<{ n: number }>(sql`select count(*) as n from events`))?.n).toBe(1);
+  });
+
+  it('shows one engagement with whether the caller may close or reopen it', async () => {
+    const { deps, clients, shop, users } = await setupWorld();
+    const e = await insertEngagement(deps, { name: 'Shop review', productId: shop.id, leadId: users.bob.id, status: 'In Progress' });
+    const as = async (who: keyof typeof clients) =>
+      (await (await clients[who].get(`/api/engagements/${e.id}`)).json()) as TEngagementDetail;
+    expect(await as('bob')).toMatchObject({ id: e.id, name: 'Shop review', product_name: 'Shop', lead_username: 'bob', can_edit: true });
+    expect((await as('alice')).can_edit).toBe(true);
+    expect((await as('admin')).can_edit).toBe(true);
+    expect((await as('carol')).can_edit).toBe(false);
+    expect((await clients.dave.get(`/api/engagements/${e.id}`)).status).toBe(404);
+  });
+
+  it('reopens a closed engagement (In Progress) for Writers and up, without an event; anything not closed is a conflict', async () => {
+    const { deps, clients, shop, users } = await setupWorld();
+    const e = await insertEngagement(deps, { name: 'Shop review', productId: shop.id, leadId: users.bob.id, status: 'Completed' });
+    const carol = await clients.carol.post(`/api/engagements/${e.id}/reopen`);
+    expect(carol.status).toBe(403);
+    expect((await errorOf(carol)).message).toContain('Reopening an engagement needs the Writer role');
+    expect((await clients.dave.post(`/api/engagements/${e.id}/reopen`)).status).toBe(404);
+    const res = await clients.bob.post(`/api/engagements/${e.id}/reopen`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { status: string }).status).toBe('In Progress');
+    const again = await clients.bob.post(`/api/engagements/${e.id}/reopen`);
+    expect(again.status).toBe(409);
+    expect((await errorOf(again)).message).toBe('The engagement "Shop review" is not closed (its status is In Progress).');
+    expect(await eventRows(deps)).toEqual([]);
+    // Closed again, it can be reopened again.
+    expect((await clients.bob.post(`/api/engagements/${e.id}/close`)).status).toBe(200);
+    expect((await clients.bob.post(`/api/engagements/${e.id}/reopen`)).status).toBe(200);
   });
 
   it('accepts an API token for writes without a CSRF token', async () => {

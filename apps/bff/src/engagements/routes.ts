@@ -1,11 +1,11 @@
-/** Engagements: list and show within what the caller may view; Writers and up add and close them. */
+/** Engagements: list and show within what the caller may view; Writers and up add, close and reopen them. */
 import { createRoute } from '@hono/zod-openapi';
 import { ZIntId } from '@tocsin/contract/common';
-import { ZCreateEngagementBody, ZEngagement } from '@tocsin/contract/products';
+import { ZCreateEngagementBody, ZEngagement, ZEngagementDetail } from '@tocsin/contract/products';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
 import { createRouter, errorResponses, jsonContent } from '../lib/router';
-import { closeEngagement, createEngagement, getEngagement, listEngagements } from './service';
+import { closeEngagement, createEngagement, getEngagementDetail, listEngagements, reopenEngagement } from './service';
 
 const idParam = { params: z.object({ id: ZIntId }) };
 
@@ -36,9 +36,9 @@ const show = createRoute({
   method: 'get',
   path: '/{id}',
   tags: ['Engagements'],
-  summary: 'One engagement (404 when not visible)',
+  summary: 'One engagement (404 when not visible), with whether the caller may close or reopen it',
   request: idParam,
-  responses: { 200: jsonContent(ZEngagement, 'The engagement'), 401: errorResponses[401], 404: errorResponses[404] },
+  responses: { 200: jsonContent(ZEngagementDetail, 'The engagement'), 401: errorResponses[401], 404: errorResponses[404] },
 });
 
 const close = createRoute({
@@ -56,6 +56,21 @@ const close = createRoute({
   },
 });
 
+const reopen = createRoute({
+  method: 'post',
+  path: '/{id}/reopen',
+  tags: ['Engagements'],
+  summary: 'Reopen a closed engagement (status In Progress; Writer or higher on the product)',
+  request: idParam,
+  responses: {
+    200: jsonContent(ZEngagement, 'The reopened engagement'),
+    401: errorResponses[401],
+    403: errorResponses[403],
+    404: errorResponses[404],
+    409: { description: 'The engagement is not closed.' },
+  },
+});
+
 const router = createRouter();
 router.use('*', async (c, next) => {
   requireAuth(c);
@@ -65,5 +80,6 @@ router.use('*', async (c, next) => {
 export const engagementRoutes = router
   .openapi(list, async (c) => c.json(await listEngagements(c.var.deps, requireAuth(c).user, c.req.valid('query').product_id), 200))
   .openapi(create, async (c) => c.json(await createEngagement(c.var.deps, requireAuth(c).user, c.req.valid('json')), 201))
-  .openapi(show, async (c) => c.json(await getEngagement(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200))
-  .openapi(close, async (c) => c.json(await closeEngagement(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200));
+  .openapi(show, async (c) => c.json(await getEngagementDetail(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200))
+  .openapi(close, async (c) => c.json(await closeEngagement(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200))
+  .openapi(reopen, async (c) => c.json(await reopenEngagement(c.var.deps, requireAuth(c).user, c.req.valid('param').id), 200));

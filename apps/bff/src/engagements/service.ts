@@ -1,6 +1,6 @@
 /** Engagements on a product: listed within what the caller may view; added and closed by Writers and up. */
 import type { TEngagementStatus } from '@tocsin/contract/catalogue';
-import type { TCreateEngagementBody, TEngagement } from '@tocsin/contract/products';
+import type { TCreateEngagementBody, TEngagement, TEngagementDetail } from '@tocsin/contract/products';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, type UserRow, withDb } from '../app-context';
 import { canViewProduct, visibleProductCondition } from '../auth/rbac';
@@ -60,6 +60,12 @@ export async function getEngagement(deps: Deps, user: UserRow, id: number): Prom
   const row = await deps.db.get<TEngagementRow>(selectEngagements(user, sql`e.id = ${id}`));
   if (!row) throw notFound(`Engagement ${id}`);
   return toEngagementDto(row);
+}
+
+/** The engagement for its page: with whether the caller may close or reopen it. */
+export async function getEngagementDetail(deps: Deps, user: UserRow, id: number): Promise<TEngagementDetail> {
+  const engagement = await getEngagement(deps, user, id);
+  return { ...engagement, can_edit: isRoleAtLeast(await findProductRole(deps, user, engagement.product_id), 'Writer') };
 }
 
 async function assertCanWrite(deps: Deps, user: UserRow, productId: number, action: string) {
@@ -122,4 +128,16 @@ export async function closeEngagement(deps: Deps, user: UserRow, id: number): Pr
     await dispatchEvent(txDeps, engagementClosedEvent(engagement, user));
     return engagement;
   });
+}
+
+/**
+ * Reopen a closed engagement (DefectDojo's "Reopen": status In Progress). Writers and up; one that is not closed is a
+ * conflict. DefectDojo raises no event for it, and neither do we: the people who heard of the close see it on its page.
+ */
+export async function reopenEngagement(deps: Deps, user: UserRow, id: number): Promise<TEngagement> {
+  const before = await getEngagement(deps, user, id);
+  await assertCanWrite(deps, user, before.product_id, 'Reopening an engagement');
+  const changed = await deps.db.run(sql`update engagements set status = 'In Progress' where id = ${id} and status = 'Completed'`);
+  if (changed === 0) throw conflict(`The engagement "${before.name}" is not closed (its status is ${before.status}).`);
+  return getEngagement(deps, user, id);
 }

@@ -153,18 +153,64 @@ describe('POST /api/findings/:id/status', () => {
 });
 
 describe('PATCH /api/findings/:id', () => {
-  it('corrects the severity and recomputes the SLA expiry with it', async () => {
+  it('corrects the severity, recomputes the SLA expiry with it and keeps who, when, from → to and why', async () => {
     const { w, sqli } = await setUp();
-    const res = await w.clients.bob.patch(`/api/findings/${sqli}`, { severity: 'Critical' });
+    const before = (await (await w.clients.bob.get(`/api/findings/${sqli}`)).json()) as TFindingDetail;
+    expect(before.severity).toBe('High');
+    expect(before.severity_history).toEqual([]);
+    const res = await w.clients.bob.patch(`/api/findings/${sqli}`, { severity: 'Critical', reason: '  Reachable from the internet.  ' });
     expect(res.status).toBe(200);
     const detail = (await res.json()) as TFindingDetail;
     expect(detail.severity).toBe('Critical');
     expect(detail.sla).toEqual({ expires_on: '2026-03-08', days_left: -2, state: 'overdue' });
     expect(detail.sla_detail.days).toBe(7);
-    const info = (await (await w.clients.bob.patch(`/api/findings/${sqli}`, { severity: 'Info' })).json()) as TFindingDetail;
+    expect(detail.severity_history).toEqual([
+      {
+        id: expect.any(Number),
+        from: 'High',
+        to: 'Critical',
+        changed_by: { id: w.users.bob.id, username: 'bob', name: 'bob' },
+        reason: 'Reachable from the internet.',
+        sla_expires_before: before.sla.expires_on,
+        sla_expires_after: '2026-03-08',
+        created_at: new Date(w.deps.now()).toISOString(),
+      },
+    ]);
+    // What the finding page reads afterwards is what the PATCH answered: the SLA is stored, not only shown.
+    const reread = (await (await w.clients.erin.get(`/api/findings/${sqli}`)).json()) as TFindingDetail;
+    expect(reread.sla).toEqual(detail.sla);
+    expect(reread.severity_history).toEqual(detail.severity_history);
+    const stored = await w.deps.db.get(sql`select severity, sla_expires_on as "slaExpiresOn" from findings where id = ${sqli}`);
+    expect(stored).toEqual({ severity: 'Critical', slaExpiresOn: '2026-03-08' });
+
+    const info = (await (
+      await w.clients.bob.patch(`/api/findings/${sqli}`, { severity: 'Info', reason: 'A test fixture.' })
+    ).json()) as TFindingDetail;
     expect(info.sla).toEqual({ expires_on: null, days_left: null, state: 'none' });
-    expect((await w.clients.erin.patch(`/api/findings/${sqli}`, { severity: 'Low' })).status).toBe(403);
-    expect((await w.clients.bob.patch(`/api/findings/${sqli}`, { severity: 'Urgent' })).status).toBe(400);
+    expect(info.severity_history.map((h) => [h.from, h.to, h.sla_expires_before, h.sla_expires_after])).toEqual([
+      ['High', 'Critical', before.sla.expires_on, '2026-03-08'],
+      ['Critical', 'Info', '2026-03-08', null],
+    ]);
+  });
+
+  it('refuses readers (403), outsiders (404), no reason, an unknown severity and the severity it already has', async () => {
+    const { w, sqli } = await setUp();
+    const reader = await w.clients.erin.patch(`/api/findings/${sqli}`, { severity: 'Low', reason: 'x' });
+    expect(reader.status).toBe(403);
+    expect((await errorOf(reader)).message).toContain('needs the Writer role or higher');
+    expect((await w.clients.dave.patch(`/api/findings/${sqli}`, { severity: 'Low', reason: 'x' })).status).toBe(404);
+    const noReason = await w.clients.bob.patch(`/api/findings/${sqli}`, { severity: 'Low' });
+    expect(noReason.status).toBe(400);
+    expect((await errorOf(noReason)).message).toContain('reason');
+    const blank = await w.clients.bob.patch(`/api/findings/${sqli}`, { severity: 'Low', reason: '   ' });
+    expect(blank.status).toBe(400);
+    expect((await errorOf(blank)).message).toContain('Say why the severity changes');
+    expect((await w.clients.bob.patch(`/api/findings/${sqli}`, { severity: 'Urgent', reason: 'x' })).status).toBe(400);
+    const same = await w.clients.bob.patch(`/api/findings/${sqli}`, { severity: 'High', reason: 'x' });
+    expect(same.status).toBe(409);
+    expect((await errorOf(same)).message).toBe('The finding is already High.');
+    expect(await w.deps.db.get(sql`select count(*) as n from finding_severity_history`)).toEqual({ n: 0 });
+    expect(await w.deps.db.get(sql`select severity from findings where id = ${sqli}`)).toEqual({ severity: 'High' });
   });
 });
 

@@ -11,6 +11,7 @@ import type {
   TFindingPage,
   TFindingStatusChangeResult,
   TMentionReport,
+  TSeverityChange,
   TStatusChange,
   TUpdateFindingBody,
 } from '@tocsin/contract/findings-api';
@@ -78,6 +79,24 @@ type TDetailRow = TFindingSummaryRow & {
   slaStartDate: string;
 } & Record<string, unknown>;
 
+async function findSeverityHistory(deps: Deps, findingId: number): Promise<TSeverityChange[]> {
+  const rows = await deps.db.all<Record<string, unknown>>(sql`select h.id, h.from_severity as "fromSeverity",
+      h.to_severity as "toSeverity", h.from_sla_expires_on as "fromSla", h.to_sla_expires_on as "toSla", h.reason,
+      h.created_at as "createdAt", ${personColumns('u', 'by')}
+    from finding_severity_history h left join users u on u.id = h.changed_by
+    where h.finding_id = ${findingId} order by h.id`);
+  return rows.map((r) => ({
+    id: r.id as number,
+    from: r.fromSeverity as TSeverity,
+    to: r.toSeverity as TSeverity,
+    changed_by: personOf(r, 'by'),
+    reason: r.reason as string,
+    sla_expires_before: (r.fromSla as string | null) ?? null,
+    sla_expires_after: (r.toSla as string | null) ?? null,
+    created_at: toIso(r.createdAt as number),
+  }));
+}
+
 async function findStatusHistory(deps: Deps, findingId: number): Promise<TStatusChange[]> {
   const rows = await deps.db.all<Record<string, unknown>>(sql`select h.id, h.from_status as "fromStatus", h.to_status as "toStatus",
       h.source, h.note, h.created_at as "createdAt", ${personColumns('u', 'by')}
@@ -129,6 +148,7 @@ export async function getFindingDetail(deps: Deps, user: UserRow, id: number): P
       start_date: extra!.slaStartDate,
     },
     status_history: await findStatusHistory(deps, id),
+    severity_history: await findSeverityHistory(deps, id),
     notes: await listNotes(deps, user, target),
     reviews: await listFindingReviews(db, user, id),
     risk_acceptance: acceptance
@@ -180,13 +200,29 @@ export async function changeFindingStatus(
   return { finding: await getFindingDetail(deps, user, id), mentions };
 }
 
-/** A person corrects the severity (Writer or above); the SLA expiry is recomputed with it. */
+/**
+ * A person corrects the severity (Writer or above), saying why. The SLA expiry is recomputed with it, and the
+ * change (who, when, from → to, the expiry before and after, the reason) is kept in the severity history, all in
+ * one transaction. Setting the severity it already has is a conflict.
+ */
 export async function updateFinding(deps: Deps, user: UserRow, id: number, body: TUpdateFindingBody): Promise<TFindingDetail> {
   const finding = await findVisibleFinding(deps, user, id);
   assertCanWrite(finding, 'Changing the severity of a finding');
   await deps.db.transaction(async (tx) => {
-    await tx.run(sql`update findings set severity = ${body.severity}, updated_at = ${deps.now()} where id = ${id}`);
+    const now = deps.now();
+    // The severity as it is now, read under a write that holds the row: two corrections at once take turns.
+    const before = await tx.get<{ severity: TSeverity; slaExpiresOn: string | null }>(
+      sql`update findings set updated_at = ${now} where id = ${id} returning severity, sla_expires_on as "slaExpiresOn"`,
+    );
+    if (!before) throw notFound(`Finding ${id}`);
+    if (before.severity === body.severity) throw conflict(`The finding is already ${body.severity}.`);
+    await tx.run(sql`update findings set severity = ${body.severity} where id = ${id}`);
     await recomputeSlaExpiry(tx, sql`findings.id = ${id}`);
+    await tx.run(sql`insert into finding_severity_history (finding_id, from_severity, to_severity, from_sla_expires_on,
+        to_sla_expires_on, changed_by, reason, created_at)
+      select f.id, ${before.severity}, f.severity, cast(${before.slaExpiresOn} as text), f.sla_expires_on, ${user.id}, ${body.reason},
+        cast(${now} as bigint)
+      from findings f where f.id = ${id}`);
   });
   return getFindingDetail(deps, user, id);
 }

@@ -5,6 +5,7 @@
  */
 import { ALERT_LIMITS } from '@tocsin/contract/catalogue';
 import type { UserRow } from '../app-context';
+import { engagementPath } from '../engagements/links';
 import { clipText } from '../lib/clip-text';
 import { escapeMarkdown } from '../lib/text';
 import type { TDispatchInput } from '../notifications/dispatch';
@@ -41,8 +42,8 @@ export function userMentionedEvent(input: {
           type: 'engagement' as const,
           id: target.id,
           name: target.engagementName,
-          url: `/products/${target.productId}?engagement=${target.id}`,
-          url_ui: `/products/${target.productId}?engagement=${target.id}`,
+          url: engagementPath(target.id),
+          url_ui: engagementPath(target.id),
           url_api: `/api/engagements/${target.id}`,
         };
   const payload: TEventPayload = {

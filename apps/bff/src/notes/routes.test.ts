@@ -136,7 +136,7 @@ describe('mentions in notes', () => {
     expect(res.status).toBe(201);
     const { note, mentions } = (await res.json()) as TNoteResult;
     expect(mentions.notified).toEqual(['bob']);
-    const url = `/products/${w.payments.id}?engagement=${w.ci.id}#note-${note.id}`;
+    const url = `/engagements/${w.ci.id}#note-${note.id}`;
     expect(note.url).toBe(url);
     const [event] = await mentionEvents(w);
     expect(event).toMatchObject({ title: "erin mentioned you on engagement 'CI' of Payments API", url, engagementId: w.ci.id });
@@ -144,6 +144,23 @@ describe('mentions in notes', () => {
     const list = (await (await w.clients.carol.get(`/api/engagements/${w.ci.id}/notes`)).json()) as { items: TNote[] };
     expect(list.items.map((n) => n.entry)).toEqual(['Kick-off moved, @bob.']);
     expect((await w.clients.dave.get(`/api/engagements/${w.ci.id}/notes`)).status).toBe(404);
+  });
+
+  it('answers a new note exactly as it is read back afterwards, private or not, on a finding or an engagement', async () => {
+    const { w, finding } = await setUp();
+    // The answer is built from what was written, not read again: it must be what every later read says.
+    const cases = [
+      { client: w.clients.alice, path: `/api/findings/${finding.id}/notes`, body: { entry: 'Public, by a named person' } },
+      { client: w.clients.admin, path: `/api/findings/${finding.id}/notes`, body: { entry: 'Private', is_private: true } },
+      { client: w.clients.erin, path: `/api/engagements/${w.ci.id}/notes`, body: { entry: 'On the engagement' } },
+    ];
+    for (const { client, path, body } of cases) {
+      const res = await client.post(path, body);
+      expect(res.status, await res.clone().text()).toBe(201);
+      const { note } = (await res.json()) as TNoteResult;
+      const list = (await (await client.get(path)).json()) as { items: TNote[] };
+      expect(list.items.find((n) => n.id === note.id)).toEqual(note);
+    }
   });
 
   it('lets anyone who may see the finding write a note (Readers too); others get 404', async () => {

@@ -13,6 +13,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, type UserRow, withDb } from '../app-context';
 import { canViewProduct, userViewsProductSql } from '../auth/rbac';
 import type { Database } from '../db/database';
+import { engagementPath } from '../engagements/links';
 import { findVisibleEngagement, findVisibleFinding } from '../findings/access';
 import { personColumns, personOf } from '../findings/queries';
 import { forbidden, notFound } from '../lib/errors';
@@ -45,9 +46,7 @@ export async function findNoteTarget(deps: Deps, user: UserRow, kind: TNoteTarge
 
 /** The note's own link: its object's page, at the note. */
 export function noteUrl(target: Pick<TNoteTarget, 'kind' | 'id' | 'productId'>, noteId: number): string {
-  return target.kind === 'finding'
-    ? `/findings/${target.id}#note-${noteId}`
-    : `/products/${target.productId}?engagement=${target.id}#note-${noteId}`;
+  return target.kind === 'finding' ? `/findings/${target.id}#note-${noteId}` : `${engagementPath(target.id)}#note-${noteId}`;
 }
 
 type TNoteRow = {
@@ -67,6 +66,13 @@ const NOTE_SELECT = sql`select n.id, n.entry, n.is_private as "isPrivate", n.aut
     n.updated_at as "updatedAt", n.edited_at as "editedAt", n.finding_id as "findingId", n.engagement_id as "engagementId",
     n.product_id as "productId", ${personColumns('a', 'author')}
   from notes n left join users a on a.id = n.author_id`;
+
+/** The author's columns as NOTE_SELECT names them (personColumns('a', 'author')). */
+const authorColumns = (user: UserRow) => ({
+  authorUsername: user.username,
+  authorFirstName: user.firstName,
+  authorLastName: user.lastName,
+});
 
 /** Private notes: their author and superusers only. */
 const readableBy = (user: UserRow): SQL => (user.isSuperuser ? sql`1 = 1` : sql`(n.is_private = 0 or n.author_id = ${user.id})`);
@@ -181,7 +187,24 @@ export async function createNote(deps: Deps, user: UserRow, target: TNoteTarget,
       returning id`);
     const id = row!.id;
     const mentions = await notifyMentions(txDeps, findMentions(entry), { target, author: user, note: { id, entry, isPrivate } });
-    return { note: (await findNote(tx, user, id))!, mentions };
+    // The note as stored, from what was just written (no second read: every statement is a round trip on PostgreSQL).
+    const note = toNoteDto(
+      {
+        id,
+        entry,
+        isPrivate: isPrivate ? 1 : 0,
+        authorId: user.id,
+        createdAt: now,
+        updatedAt: now,
+        editedAt: null,
+        findingId: target.kind === 'finding' ? target.id : null,
+        engagementId: target.engagementId,
+        productId: target.productId,
+        ...authorColumns(user),
+      },
+      user,
+    );
+    return { note, mentions };
   });
 }
 

@@ -23,7 +23,7 @@ import { computeEventFacts, storeEventFacts } from '../rules/facts';
 import { buildDestinationDeliveries, findEventsWithRules, personalRuleMaskJoin } from '../rules/routing';
 import type { TEventPayload } from './event-payload';
 import { enabledChannelsMask, routeEvent, type TRoutingCandidate } from './recipients';
-import { findEnabledChannels } from './settings';
+import { findRoutingSettings } from './settings';
 import { fitField, writeAlerts } from './write-alerts';
 
 export type TDispatchInput = {
@@ -72,12 +72,15 @@ export type TContext = { productTypeId: number | null; productId: number | null;
 /** An engagement implies its product, a product its product type. Unknown ids are an error, not a silent broadcast. */
 async function resolveContext(db: Database, input: TDispatchInput): Promise<TContext> {
   const engagementId = input.engagementId ?? null;
-  let productId = input.productId ?? null;
+  const productId = input.productId ?? null;
   let productTypeId = input.productTypeId ?? null;
   if (engagementId !== null) {
-    const row = await db.get<{ productId: number }>(sql`select product_id as "productId" from engagements where id = ${engagementId}`);
+    // The engagement, its product and the product type in one round trip.
+    const row = await db.get<{ productId: number; productTypeId: number }>(sql`select e.product_id as "productId",
+        p.product_type_id as "productTypeId"
+      from engagements e join products p on p.id = e.product_id where e.id = ${engagementId}`);
     if (!row) throw notFound(`engagement_id ${engagementId}`);
-    productId = row.productId;
+    return { productTypeId: row.productTypeId, productId: row.productId, engagementId };
   }
   if (productId !== null) {
     const row = await db.get<{ productTypeId: number }>(
@@ -275,11 +278,8 @@ export async function dispatchEvent(deps: Deps, input: TDispatchInput): Promise<
       return { eventId, alertsCreated: 0, deliveriesCreated: 0, duplicate: false };
     }
 
-    const enabledChannels = await findEnabledChannels(db);
-    const systemRow = await db.get<{ channels: number }>(
-      sql`select channels from notification_settings where scope = 'system' and user_key = 0 and product_key = 0 and event = ${routedAs}`,
-    );
-    const systemMask = (systemRow?.channels ?? 0) & enabledChannelsMask(enabledChannels, alertOnly);
+    const { enabledChannels, systemChannels } = await findRoutingSettings(db, routedAs);
+    const systemMask = systemChannels & enabledChannelsMask(enabledChannels, alertOnly);
 
     const withRules = await findEventsWithRules(db, [routedAs]);
     const candidates = await findCandidates(

@@ -31,16 +31,33 @@ export type TRecordKey =
   | { scope: 'product'; userId: number; productId: number };
 
 export async function findEnabledChannels(db: Database): Promise<Set<TExternalChannel>> {
-  const row = await db.get<{ mail: number; slack: number; msteams: number; webhooks: number }>(
-    sql`select mail_enabled as mail, slack_enabled as slack, msteams_enabled as msteams, webhooks_enabled as webhooks
-        from system_settings where id = 1`,
+  return (await findRoutingSettings(db, null)).enabledChannels;
+}
+
+/**
+ * The external channels enabled in system settings and, for `event`, the system record's channels: one query, as
+ * dispatch needs both for every event.
+ */
+export async function findRoutingSettings(
+  db: Database,
+  event: string | null,
+): Promise<{ enabledChannels: Set<TExternalChannel>; systemChannels: number }> {
+  const systemChannels =
+    event === null
+      ? sql`0`
+      : sql`(select ns.channels from notification_settings ns
+          where ns.scope = 'system' and ns.user_key = 0 and ns.product_key = 0 and ns.event = ${event})`;
+  const row = await db.get<{ mail: number; slack: number; msteams: number; webhooks: number; systemChannels: number | null }>(
+    sql`select mail_enabled as mail, slack_enabled as slack, msteams_enabled as msteams, webhooks_enabled as webhooks,
+        ${systemChannels} as "systemChannels"
+      from system_settings where id = 1`,
   );
   const enabled = new Set<TExternalChannel>();
   if (row?.mail) enabled.add('mail');
   if (row?.slack) enabled.add('slack');
   if (row?.msteams) enabled.add('msteams');
   if (row?.webhooks) enabled.add('webhooks');
-  return enabled;
+  return { enabledChannels: enabled, systemChannels: Number(row?.systemChannels ?? 0) };
 }
 
 /** Columns shown now: the alert list plus the external channels switched on, limited to what the scope may offer. */

@@ -1,5 +1,5 @@
 /** Review requests end to end: who may ask whom, review_requested to the reviewers only, and marking reviews done. */
-import type { TFindingDetail, TReview, TReviewList } from '@tocsin/contract/findings-api';
+import type { TFindingDetail, TMyReviewPage, TReview, TReviewList } from '@tocsin/contract/findings-api';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -127,8 +127,14 @@ describe('review requests', () => {
     });
     const again = await w.clients.erin.post(`/api/reviews/${erinReview.id}/complete`);
     expect(again.status).toBe(409);
-    expect((await (await w.clients.erin.get('/api/reviews')).json()) as TReviewList).toEqual({ items: [] });
-    expect(((await (await w.clients.erin.get('/api/reviews?status=reviewed')).json()) as TReviewList).items).toHaveLength(1);
+    expect((await (await w.clients.erin.get('/api/reviews')).json()) as TMyReviewPage).toEqual({
+      items: [],
+      total: 0,
+      pending: 0,
+      page: 1,
+      page_size: 25,
+    });
+    expect(((await (await w.clients.erin.get('/api/reviews?status=reviewed')).json()) as TMyReviewPage).items).toHaveLength(1);
 
     const detail = (await (await w.clients.carol.get(`/api/findings/${finding.id}`)).json()) as TFindingDetail;
     expect(detail.reviews.map((r) => [r.id, r.reviewer.username, r.status])).toEqual([
@@ -143,5 +149,87 @@ describe('review requests', () => {
       (await w.clients.bob.post(`/api/findings/${finding.id}/review-requests`, { reviewer_ids: [w.users.erin.id], note: 'Once more' }))
         .status,
     ).toBe(201);
+  });
+});
+
+describe('GET /api/reviews (my reviews)', () => {
+  /** Bob asks erin (a Reader of Payments API) to review three of its findings. */
+  async function askErin() {
+    const { w, finding } = await setUp();
+    const others = await w.deps.db.all<{ id: number; title: string }>(
+      sql`select id, title from findings where id != ${finding.id} order by id limit 2`,
+    );
+    const ask = async (findingId: number, note: string) => {
+      const res = await w.clients.bob.post(`/api/findings/${findingId}/review-requests`, { reviewer_ids: [w.users.erin.id], note });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return ((await res.json()) as TReviewList).items[0]!;
+    };
+    const first = await ask(finding.id, 'First');
+    const second = await ask(others[0]!.id, 'Second');
+    const third = await ask(others[1]!.id, 'Third');
+    return { w, finding, first, second, third };
+  }
+
+  const mine = async (w: TWorld, client: keyof TWorld['clients'], query = '') => {
+    const res = await w.clients[client].get(`/api/reviews${query}`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    return (await res.json()) as TMyReviewPage;
+  };
+
+  it('lists pending first, then completed, with the finding, product, requester and message; counts the pending ones', async () => {
+    const { w, finding, first, second, third } = await askErin();
+    expect((await w.clients.erin.post(`/api/reviews/${second.id}/complete`, {})).status).toBe(200);
+
+    const all = await mine(w, 'erin', '?status=all');
+    expect(all.items.map((r) => [r.id, r.status])).toEqual([
+      [third.id, 'pending'],
+      [first.id, 'pending'],
+      [second.id, 'reviewed'],
+    ]);
+    expect(all).toMatchObject({ total: 3, pending: 2, page: 1, page_size: 25 });
+    expect(all.items.at(-1)).toMatchObject({
+      finding_id: second.finding_id,
+      product_id: w.payments.id,
+      product_name: 'Payments API',
+      requested_by: { username: 'bob' },
+      reviewer: { username: 'erin' },
+      message: 'Second',
+      can_complete: false,
+    });
+    expect(all.items.find((r) => r.id === first.id)).toMatchObject({
+      finding_title: finding.title,
+      finding_severity: 'High',
+      can_complete: true,
+    });
+
+    const pending = await mine(w, 'erin');
+    expect(pending.items.map((r) => r.id)).toEqual([third.id, first.id]);
+    expect(pending).toMatchObject({ total: 2, pending: 2 });
+    const reviewed = await mine(w, 'erin', '?status=reviewed');
+    expect(reviewed.items.map((r) => r.id)).toEqual([second.id]);
+    expect(reviewed).toMatchObject({ total: 1, pending: 2 });
+    const paged = await mine(w, 'erin', '?status=all&page=2&page_size=2');
+    expect(paged.items.map((r) => r.id)).toEqual([second.id]);
+    expect(paged).toMatchObject({ total: 3, pending: 2, page: 2, page_size: 2 });
+
+    // Only the caller's own reviews: bob asked, he reviews nothing.
+    expect(await mine(w, 'bob', '?status=all')).toMatchObject({ items: [], total: 0, pending: 0 });
+  });
+
+  it('leaves out reviews of findings the reviewer may no longer see, and they cannot be completed', async () => {
+    const { w, first } = await askErin();
+    expect((await mine(w, 'erin')).pending).toBe(3);
+    await w.deps.db.run(sql`delete from product_members where user_id = ${w.users.erin.id}`);
+    expect(await mine(w, 'erin', '?status=all')).toMatchObject({ items: [], total: 0, pending: 0 });
+    expect((await w.clients.erin.post(`/api/reviews/${first.id}/complete`, {})).status).toBe(404);
+  });
+
+  it('refuses a status or a page it does not know, with the field named', async () => {
+    const { w } = await setUp();
+    const bad = await w.clients.erin.get('/api/reviews?status=completed');
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toContain('status');
+    expect((await w.clients.erin.get('/api/reviews?page_size=101')).status).toBe(400);
+    expect((await w.clients.erin.get('/api/reviews?page=0')).status).toBe(400);
   });
 });

@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ZIntId } from '@tocsin/contract/common';
 import { ZReviewRequestBody } from '@tocsin/contract/findings';
-import { ZCompleteReviewBody, ZReview, ZReviewList } from '@tocsin/contract/findings-api';
+import { ZCompleteReviewBody, ZMyReviewPage, ZMyReviewsQuery, ZReview, ZReviewList } from '@tocsin/contract/findings-api';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware';
 import { findVisibleFinding } from '../findings/access';
@@ -53,9 +53,16 @@ const mine = createRoute({
   method: 'get',
   path: '/',
   tags: ['Reviews'],
-  summary: "The caller's reviews as a reviewer (default: pending), newest first",
-  request: { query: z.object({ status: z.enum(['pending', 'reviewed', 'all']).default('pending') }) },
-  responses: { 200: jsonContent(ZReviewList, 'The reviews'), 401: commonErrors[401] },
+  summary: "The caller's reviews as a reviewer (default: pending): pending first, then completed, newest first",
+  description:
+    'Only reviews of findings the caller may still see are listed and counted. `status`: pending, reviewed or all; paged with ' +
+    '`page` (from 1) and `page_size` (at most 100); `pending` counts the pending ones whatever the filter.',
+  request: { query: ZMyReviewsQuery },
+  responses: {
+    200: jsonContent(ZMyReviewPage, 'One page of reviews'),
+    400: apiError('Invalid input; the message names each bad field.'),
+    401: commonErrors[401],
+  },
 });
 
 const complete = createRoute({
@@ -74,7 +81,7 @@ const complete = createRoute({
 });
 
 export const reviewRoutes = createRouter()
-  .openapi(mine, async (c) => c.json({ items: await listMyReviews(c.var.deps, requireAuth(c).user, c.req.valid('query').status) }, 200))
+  .openapi(mine, async (c) => c.json(await listMyReviews(c.var.deps, requireAuth(c).user, c.req.valid('query')), 200))
   .openapi(complete, async (c) =>
     c.json(await completeReview(c.var.deps, requireAuth(c).user, c.req.valid('param').id, c.req.valid('json') ?? {}), 200),
   );

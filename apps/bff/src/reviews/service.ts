@@ -3,8 +3,8 @@
  * the active people who may see the finding, with a message; each reviewer gets review_requested and a pending
  * review, which they (and only they) mark reviewed. The finding shows its pending and completed reviews.
  */
-import type { TReviewRequestBody } from '@tocsin/contract/findings';
-import type { TCompleteReviewBody, TReview } from '@tocsin/contract/findings-api';
+import type { TReviewRequestBody, TSeverity } from '@tocsin/contract/findings';
+import type { TCompleteReviewBody, TMyReviewPage, TMyReviewsQuery, TReview } from '@tocsin/contract/findings-api';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, type UserRow, withDb } from '../app-context';
 import { canViewProduct, userViewsProductSql } from '../auth/rbac';
@@ -19,7 +19,10 @@ import { reviewRequestedEvent } from './events';
 type TReviewRow = {
   id: number;
   findingId: number;
+  findingTitle: string;
+  findingSeverity: TSeverity;
   productId: number;
+  productName: string;
   reviewerId: number;
   message: string;
   status: 'pending' | 'reviewed';
@@ -28,17 +31,23 @@ type TReviewRow = {
   reviewedAt: number | null;
 } & Record<string, unknown>;
 
-const REVIEW_SELECT = sql`select r.id, r.finding_id as "findingId", f.product_id as "productId", r.reviewer_id as "reviewerId",
+const REVIEW_SELECT = sql`select r.id, r.finding_id as "findingId", f.title as "findingTitle", f.severity as "findingSeverity",
+    f.product_id as "productId", p.name as "productName", r.reviewer_id as "reviewerId",
     r.message, r.status, r.comment, r.created_at as "createdAt", r.reviewed_at as "reviewedAt",
     ${personColumns('rq', 'requester')}, ${personColumns('rv', 'reviewer')}
   from finding_reviews r
   join findings f on f.id = r.finding_id
+  join products p on p.id = f.product_id
   left join users rq on rq.id = r.requested_by
   join users rv on rv.id = r.reviewer_id`;
 
 const toReviewDto = (row: TReviewRow, user: UserRow): TReview => ({
   id: row.id,
   finding_id: row.findingId,
+  finding_title: row.findingTitle,
+  finding_severity: row.findingSeverity,
+  product_id: row.productId,
+  product_name: row.productName,
   requested_by: personOf(row, 'requester'),
   reviewer: personOf(row, 'reviewer')!,
   message: row.message,
@@ -49,8 +58,8 @@ const toReviewDto = (row: TReviewRow, user: UserRow): TReview => ({
   can_complete: row.status === 'pending' && row.reviewerId === user.id,
 });
 
-async function selectReviews(db: Database, user: UserRow, where: SQL): Promise<TReview[]> {
-  const rows = await db.all<TReviewRow>(sql`${REVIEW_SELECT} where ${where} order by r.id desc`);
+async function selectReviews(db: Database, user: UserRow, where: SQL, order: SQL = sql`r.id desc`, page?: SQL): Promise<TReview[]> {
+  const rows = await db.all<TReviewRow>(sql`${REVIEW_SELECT} where ${where} order by ${order}${page ?? sql``}`);
   return rows.map((r) => toReviewDto(r, user));
 }
 
@@ -58,14 +67,29 @@ async function selectReviews(db: Database, user: UserRow, where: SQL): Promise<T
 export const listFindingReviews = (db: Database, user: UserRow, findingId: number) =>
   selectReviews(db, user, sql`r.finding_id = ${findingId}`);
 
-/** The caller's own reviews as a reviewer (on findings they may still see), newest first. */
-export async function listMyReviews(deps: Deps, user: UserRow, status: 'pending' | 'reviewed' | 'all'): Promise<TReview[]> {
-  const byStatus = status === 'all' ? sql`1 = 1` : sql`r.status = ${status}`;
-  return selectReviews(
-    deps.db,
+/**
+ * The caller's own reviews as a reviewer, on findings they may still see (a review of a product they lost access to
+ * is not listed, nor counted): pending first, then completed, newest first within each; with the pending count.
+ */
+export async function listMyReviews(deps: Deps, user: UserRow, query: TMyReviewsQuery): Promise<TMyReviewPage> {
+  const db = deps.db;
+  const mine = sql`r.reviewer_id = ${user.id} and ${userViewsProductSql(sql`rv`, sql`f.product_id`)}`;
+  const counts = await db.get<{ total: number; pending: number }>(sql`select count(*) as total,
+      coalesce(sum(case when r.status = 'pending' then 1 else 0 end), 0) as pending
+    from finding_reviews r join findings f on f.id = r.finding_id join users rv on rv.id = r.reviewer_id
+    where ${mine}`);
+  const all = Number(counts?.total ?? 0);
+  const pending = Number(counts?.pending ?? 0);
+  const total = query.status === 'all' ? all : query.status === 'pending' ? pending : all - pending;
+  const byStatus = query.status === 'all' ? sql`1 = 1` : sql`r.status = ${query.status}`;
+  const items = await selectReviews(
+    db,
     user,
-    sql`r.reviewer_id = ${user.id} and ${byStatus} and ${userViewsProductSql(sql`rv`, sql`f.product_id`)}`,
+    sql`${mine} and ${byStatus}`,
+    sql`case when r.status = 'pending' then 0 else 1 end, r.id desc`,
+    sql` limit ${query.page_size} offset ${(query.page - 1) * query.page_size}`,
   );
+  return { items, total, pending, page: query.page, page_size: query.page_size };
 }
 
 type TCandidate = { id: number; username: string; isActive: number; canView: unknown; hasPending: unknown };

@@ -144,6 +144,7 @@ export const EXPECTATIONS: Record<string, TExpectation> = {
   },
   'GET /api/engagements/{id}': { access: VIEW },
   'POST /api/engagements/{id}/close': { access: WRITER, once: true },
+  'POST /api/engagements/{id}/reopen': { access: WRITER, once: true, params: (w) => ({ id: w.ids.closedEngagement }) },
 
   'GET /api/system-settings': { access: SUPERUSER },
   'PUT /api/system-settings': { access: SUPERUSER, body: () => ({ team_name: 'Blue team' }) },
@@ -186,7 +187,12 @@ export const EXPECTATIONS: Record<string, TExpectation> = {
   },
   'GET /api/products/{id}/risk-acceptances': { access: VIEW },
   'GET /api/findings/{id}': { access: VIEW },
-  'PATCH /api/findings/{id}': { access: WRITER, body: () => ({ severity: 'Low' }) },
+  'PATCH /api/findings/{id}': {
+    // The same severity twice is a 409: each allowed role corrects it in a world of its own.
+    once: true,
+    access: WRITER,
+    body: () => ({ severity: 'Low', reason: 'Only reachable from the office network' }),
+  },
   'POST /api/findings/{id}/status': { access: WRITER, body: () => ({ status: 'false_positive' }), once: true },
   'GET /api/findings/{id}/notes': { access: VIEW },
   'POST /api/findings/{id}/notes': { access: VIEW, body: (_w, role) => ({ entry: `Seen by ${role}` }) },

@@ -126,6 +126,15 @@ export async function createWorld(env: Partial<Env> = {}) {
       status: 'In Progress',
     }),
   );
+  const closedEngagement = await ok<{ id: number }>(
+    root.post('/api/engagements', {
+      name: 'Last year',
+      product_id: product.id,
+      target_start: '2025-01-01',
+      target_end: '2025-12-31',
+      status: 'Completed',
+    }),
+  );
   const imported = await uploadScan(app, sessionAuth(root), { engagement_id: engagement.id }, { fixture: 'generic.json' });
   const importBody = (await imported.json()) as { test_id: number };
   if (imported.status !== 201) throw new Error(`seeding import failed: ${JSON.stringify(importBody)}`);
@@ -211,6 +220,7 @@ export async function createWorld(env: Partial<Env> = {}) {
       productType: productType.id,
       product: product.id,
       engagement: engagement.id,
+      closedEngagement: closedEngagement.id,
       test: importBody.test_id,
       finding: finding.id,
       otherFinding: otherFinding.id,

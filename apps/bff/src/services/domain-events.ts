@@ -6,6 +6,7 @@
  * neither does, so a crash or a failed dispatch can never leave a change nobody was told about.
  */
 import type { TEngagement } from '@tocsin/contract/products';
+import { engagementPath } from '../engagements/links';
 import { escapeMarkdown, toInlineText } from '../lib/text';
 import type { TDispatchInput } from '../notifications/dispatch';
 
@@ -47,7 +48,7 @@ export function engagementAddedEvent(engagement: TEngagement, actor: TActor): TD
     description:
       `The engagement **${escapeMarkdown(engagement.name)}** on **${escapeMarkdown(engagement.product_name)}** ` +
       `runs from ${engagement.target_start} to ${engagement.target_end}${lead}.`,
-    url: `/products/${engagement.product_id}`,
+    url: engagementPath(engagement.id),
     productId: engagement.product_id,
     engagementId: engagement.id,
     createdBy: actor.id,
@@ -60,7 +61,7 @@ export const engagementClosedEvent = (engagement: TEngagement, actor: TActor): T
   description:
     `The engagement **${escapeMarkdown(engagement.name)}** on **${escapeMarkdown(engagement.product_name)}** ` +
     `was closed by ${escapeMarkdown(actor.username)}.`,
-  url: `/products/${engagement.product_id}`,
+  url: engagementPath(engagement.id),
   productId: engagement.product_id,
   engagementId: engagement.id,
   createdBy: actor.id,
@@ -84,7 +85,7 @@ export const upcomingEngagementEvent = (engagement: TScheduledEngagement, daysTo
   event: 'upcoming_engagement',
   title: `Engagement "${line(engagement.name)}" starts ${inDays(daysToStart)}`,
   description: `${onProduct(engagement)} starts on ${engagement.target_start} and runs until ${engagement.target_end}.${ledBy(engagement)}`,
-  url: `/products/${engagement.product_id}`,
+  url: engagementPath(engagement.id),
   productId: engagement.product_id,
   engagementId: engagement.id,
   createdBy: null,
@@ -97,7 +98,7 @@ export const staleEngagementEvent = (engagement: TScheduledEngagement): TDispatc
   description:
     `${onProduct(engagement)} was due to end on ${engagement.target_end} and is still open: ` +
     `close it or move its end date.${ledBy(engagement)}`,
-  url: `/products/${engagement.product_id}`,
+  url: engagementPath(engagement.id),
   productId: engagement.product_id,
   engagementId: engagement.id,
   createdBy: null,
@@ -110,7 +111,7 @@ export const autoClosedEngagementEvent = (engagement: TScheduledEngagement, days
   description:
     `${onProduct(engagement)} ended on ${engagement.target_end}, ${daysOverdue} days ago, ` +
     `and was still open, so it was set to Completed.${ledBy(engagement)}`,
-  url: `/products/${engagement.product_id}`,
+  url: engagementPath(engagement.id),
   productId: engagement.product_id,
   engagementId: engagement.id,
   createdBy: null,

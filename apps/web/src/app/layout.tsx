@@ -12,6 +12,7 @@ import { PageLoading } from '../components/page-loading';
 import { paths } from '../config/paths';
 import { useAlertStream } from '../features/alerts/api/stream-alerts';
 import { AlertsBell } from '../features/alerts/components/alerts-bell';
+import { usePendingReviewCount } from '../features/findings/api/get-my-reviews';
 import { useHasUnsavedChanges, useUnsavedChangesGuard } from '../hooks/use-unsaved-changes';
 import { getErrorMessage } from '../lib/api-client';
 import { useLogout, useSession } from '../lib/auth';
@@ -41,6 +42,26 @@ export function AppLayout() {
 }
 
 const NAV_ID = 'main-navigation';
+
+/** "My reviews", with how many wait for the caller ("My reviews 2 pending" to a screen reader). */
+function MyReviewsLink() {
+  const pending = usePendingReviewCount();
+  const count = pending.data ?? 0;
+  return (
+    <NavLink to={paths.reviews.getHref()}>
+      My reviews
+      {count > 0 && (
+        <>
+          {' '}
+          <span className="nav-count">
+            {count > 99 ? '99+' : count}
+            <span className="visually-hidden"> pending</span>
+          </span>
+        </>
+      )}
+    </NavLink>
+  );
+}
 
 function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperuser: boolean }) {
   useAlertStream();
@@ -138,6 +159,9 @@ function LoggedInLayout({ username, isSuperuser }: { username: string; isSuperus
             </li>
             <li>
               <NavLink to={paths.productTypes.getHref()}>Product Types</NavLink>
+            </li>
+            <li>
+              <MyReviewsLink />
             </li>
           </ul>
           <p className="sidebar-heading" id="nav-configuration">

@@ -40,6 +40,14 @@ export const paths = {
   riskAcceptances: {
     detail: { path: '/risk-acceptances/:id', getHref: (id: number | string) => `/risk-acceptances/${encodeURIComponent(String(id))}` },
   },
+  engagements: {
+    detail: {
+      path: '/engagements/:id',
+      getHref: (id: number | string, noteId?: number) =>
+        `/engagements/${encodeURIComponent(String(id))}${noteId === undefined ? '' : `#note-${noteId}`}`,
+    },
+  },
+  reviews: { path: '/reviews', getHref: () => '/reviews' },
   tests: { detail: { path: '/tests/:id', getHref: (id: number | string) => `/tests/${encodeURIComponent(String(id))}` } },
   findings: {
     detail: {

@@ -1,11 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { Link, Navigate, useLocation, useParams, useSearchParams } from 'react-router-dom';
 import { ErrorMessage } from '../../components/messages';
 import { paths } from '../../config/paths';
 import { getProductFindingsBaseKey } from '../../features/findings/api/get-product-findings';
 import { useProductTests } from '../../features/findings/api/get-product-tests';
 import { ImportScanForm } from '../../features/findings/components/import-scan-form';
-import { NotesSection } from '../../features/findings/components/notes-section';
 import { ProductFindings } from '../../features/findings/components/product-findings';
 import { RiskAcceptancesList } from '../../features/findings/components/risk-acceptances-list';
 import { TestsTable } from '../../features/findings/components/tests-table';
@@ -25,6 +24,13 @@ import { hasRoleAtLeast } from '../../lib/roles';
 
 export function Component() {
   const productId = parseId(useParams().id);
+  const [params] = useSearchParams();
+  const { hash } = useLocation();
+  // Alerts and notices sent before engagements had a page link here with ?engagement=<id>: send them there.
+  const engagementId = parseId(params.get('engagement') ?? undefined);
+  if (engagementId !== null) {
+    return <Navigate to={`${paths.engagements.detail.getHref(engagementId)}${hash === '#engagement-notes' ? '#notes' : hash}`} replace />;
+  }
   if (productId === null) return <ProductNotFound />;
   return <ProductPage productId={productId} />;
 }
@@ -35,7 +41,6 @@ function ProductPage({ productId }: { productId: number }) {
   const tests = useProductTests(productId);
   const user = useUser();
   const queryClient = useQueryClient();
-  const [params] = useSearchParams();
   useDocumentTitle(product.data?.name ?? 'Product');
   useScrollToHash(product.isSuccess);
 
@@ -46,8 +51,6 @@ function ProductPage({ productId }: { productId: number }) {
 
   const canWrite = user.is_superuser || hasRoleAtLeast(product.data.role, 'Writer');
   const canMaintain = user.is_superuser || hasRoleAtLeast(product.data.role, 'Maintainer');
-  const openEngagementId = parseId(params.get('engagement') ?? undefined);
-  const openEngagement = product.data.engagements.find((e) => e.id === openEngagementId);
 
   return (
     <article>
@@ -57,16 +60,6 @@ function ProductPage({ productId }: { productId: number }) {
       <section aria-labelledby="engagements-heading">
         <h2 id="engagements-heading">Engagements</h2>
         <EngagementsTable productId={productId} engagements={product.data.engagements} />
-        {openEngagement && (
-          <div id="engagement-notes">
-            <NotesSection
-              key={openEngagement.id}
-              target={{ kind: 'engagement', id: openEngagement.id }}
-              heading={`Notes on ${openEngagement.name}`}
-              canWritePrivate={user.is_superuser}
-            />
-          </div>
-        )}
         {leads.isError && <ErrorMessage>{getErrorMessage(leads.error)}</ErrorMessage>}
         {canWrite && <CreateEngagementForm productId={productId} leads={leads.data ?? []} />}
       </section>

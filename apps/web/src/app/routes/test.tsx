@@ -38,7 +38,9 @@ function TestPage({ testId }: { testId: number }) {
           <Link to={paths.products.detail.getHref(t.product_id)}>{t.product_name}</Link>
         </dd>
         <dt>Engagement</dt>
-        <dd>{t.engagement_name}</dd>
+        <dd>
+          <Link to={paths.engagements.detail.getHref(t.engagement_id)}>{t.engagement_name}</Link>
+        </dd>
         <dt>Open findings</dt>
         <dd>{formatOpenCounts(t.open_findings)}</dd>
         <dt>Created</dt>

@@ -1,6 +1,6 @@
-/** A finding's details, SLA and status history. The description comes from a scan: rendered with the sanitised markdown component. */
+/** A finding's details, SLA, status history and severity history. The description comes from a scan: rendered with the sanitised markdown component. */
 import { FINDING_STATUS_LABELS } from '@tocsin/contract/findings';
-import type { TFindingDetail, TStatusChange } from '@tocsin/contract/findings-api';
+import type { TFindingDetail, TSeverityChange, TStatusChange } from '@tocsin/contract/findings-api';
 import { Link } from 'react-router-dom';
 import { Markdown } from '../../../components/markdown';
 import { RelativeTime } from '../../../components/relative-time';
@@ -80,7 +80,8 @@ export function FindingDetails({ finding }: { finding: TFindingDetail }) {
         )}
         <dt>Test</dt>
         <dd>
-          <Link to={paths.tests.detail.getHref(finding.test_id)}>{finding.test_title}</Link> in {finding.engagement_name}
+          <Link to={paths.tests.detail.getHref(finding.test_id)}>{finding.test_title}</Link> in{' '}
+          <Link to={paths.engagements.detail.getHref(finding.engagement_id)}>{finding.engagement_name}</Link>
         </dd>
         <dt>Product</dt>
         <dd>
@@ -194,6 +195,52 @@ export function StatusHistory({ history }: { history: readonly TStatusChange[] }
           </tbody>
         </table>
       </div>
+    </section>
+  );
+}
+
+/** People's corrections of the severity: who, when, from → to, why, and how the SLA expiry moved. */
+export function SeverityHistory({ history }: { history: readonly TSeverityChange[] }) {
+  return (
+    <section aria-labelledby="finding-severity-history-heading">
+      <h2 id="finding-severity-history-heading">Severity history</h2>
+      {history.length === 0 ? (
+        <p>The severity is as the scan reported it.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table table-stack">
+            <caption className="visually-hidden">Severity changes, oldest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Severity</th>
+                <th scope="col">By</th>
+                <th scope="col">When</th>
+                <th scope="col">SLA expiry</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((change) => (
+                <tr key={change.id}>
+                  <td className="cell-primary">
+                    {change.from} → {change.to}
+                  </td>
+                  <td data-label="By">{change.changed_by?.username ?? <span className="muted">A deleted user</span>}</td>
+                  <td data-label="When">
+                    <RelativeTime value={change.created_at} />
+                  </td>
+                  <td data-label="SLA expiry">
+                    {change.sla_expires_before ?? 'No SLA'} → {change.sla_expires_after ?? 'No SLA'}
+                  </td>
+                  <td data-label="Reason" className="cell-wrap note-entry">
+                    {change.reason}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }

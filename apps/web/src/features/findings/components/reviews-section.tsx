@@ -16,7 +16,7 @@ import { useCompleteReview } from '../api/complete-review';
 import { useMentionable } from '../api/get-mentionable';
 import { useRequestReview } from '../api/request-review';
 
-function CompleteReview({ review }: { review: TReview }) {
+export function CompleteReview({ review }: { review: TReview }) {
   const complete = useCompleteReview();
   const [comment, setComment] = useState('');
   const id = useId();

@@ -30,7 +30,9 @@ export function TestsTable({ tests }: { tests: readonly TTestSummary[] }) {
               <td className="cell-primary">
                 <Link to={paths.tests.detail.getHref(test.id)}>{test.title}</Link>
               </td>
-              <td data-label="Engagement">{test.engagement_name}</td>
+              <td data-label="Engagement">
+                <Link to={paths.engagements.detail.getHref(test.engagement_id)}>{test.engagement_name}</Link>
+              </td>
               <td data-label="Open findings">{formatOpenCounts(test.open_findings)}</td>
               <td data-label="Imports">{test.import_count}</td>
               <td data-label="Last import">{test.last_import_at ? <RelativeTime value={test.last_import_at} /> : 'Never'}</td>

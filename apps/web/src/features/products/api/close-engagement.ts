@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TEngagement } from '@tocsin/contract/products';
 import { api } from '../../../lib/api-client';
+import { getEngagementQueryOptions } from './get-engagement';
 import { getProductQueryOptions } from './get-product';
 
 export const closeEngagement = ({ engagementId }: { engagementId: number; productId: number }): Promise<TEngagement> =>
@@ -10,6 +11,10 @@ export const useCloseEngagement = () => {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: closeEngagement,
-    onSuccess: (_engagement, { productId }) => queryClient.invalidateQueries({ queryKey: getProductQueryOptions(productId).queryKey }),
+    onSuccess: (_engagement, { engagementId, productId }) =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: getProductQueryOptions(productId).queryKey }),
+        queryClient.invalidateQueries({ queryKey: getEngagementQueryOptions(engagementId).queryKey }),
+      ]),
   });
 };

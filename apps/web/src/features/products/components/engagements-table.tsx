@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { ErrorMessage } from '../../../components/messages';
+import { paths } from '../../../config/paths';
 import { getErrorMessage } from '../../../lib/api-client';
 import { useCloseEngagement } from '../api/close-engagement';
 
@@ -34,7 +35,9 @@ export function EngagementsTable({ productId, engagements }: { productId: number
           <tbody>
             {engagements.map((engagement) => (
               <tr key={engagement.id}>
-                <td className="cell-primary">{engagement.name}</td>
+                <td className="cell-primary">
+                  <Link to={paths.engagements.detail.getHref(engagement.id)}>{engagement.name}</Link>
+                </td>
                 <td data-label="Lead">{engagement.lead_username ?? <span className="muted">None</span>}</td>
                 <td data-label="Target start">{engagement.target_start}</td>
                 <td data-label="Target end">{engagement.target_end}</td>
@@ -42,7 +45,7 @@ export function EngagementsTable({ productId, engagements }: { productId: number
                 <td className="form-actions">
                   <Link
                     className="button button-small"
-                    to={`?engagement=${engagement.id}#engagement-notes`}
+                    to={`${paths.engagements.detail.getHref(engagement.id)}#notes`}
                     aria-label={`Notes on ${engagement.name}`}
                   >
                     Notes
