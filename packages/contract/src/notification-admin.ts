@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ZIntId } from './common';
 import { ZChannel } from './notification-settings';
+import { ZRule } from './rules';
 
 /** Where a channel of an event comes from for one user. */
 export const EFFECTIVE_SOURCES = ['system', 'personal', 'product'] as const;
@@ -65,12 +66,32 @@ export const ZNotificationChange = z.object({
   removed: z.array(ZChannel),
 });
 
-/** One action by someone else on a user's settings (an admin edit or the template applied). */
+export const RULE_CHANGE_ACTIONS = ['created', 'changed', 'deleted'] as const;
+
+/** A superuser's change to one of the user's personal rules: the rule as it was and as it became. */
+export const ZRuleChange = z.object({
+  id: z.number().int(),
+  /** The rule's name after the change (before it, for a deletion). */
+  name: z.string(),
+  action: z.enum(RULE_CHANGE_ACTIONS),
+  /** null for a creation. */
+  before: ZRule.nullable(),
+  /** null for a deletion. */
+  after: ZRule.nullable(),
+});
+export type TRuleChange = z.infer<typeof ZRuleChange>;
+
+/**
+ * One action by someone else on a user's settings (an admin edit or the template applied), or on one of their
+ * personal rules (scope rule: `changes` lists the channels the rule adds per event it is about, before and after).
+ */
 export const ZNotificationChangeSet = z.object({
   id: z.string(),
   source: z.enum(['admin', 'template']),
-  scope: z.enum(['personal', 'product']),
+  scope: z.enum(['personal', 'product', 'rule']),
   product: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+  /** Set for scope rule. */
+  rule: ZRuleChange.nullable(),
   /** Who made it; null when that account was deleted. */
   changed_by: z.object({ id: z.number().int(), username: z.string() }).nullable(),
   created_at: z.string(),

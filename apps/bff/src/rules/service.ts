@@ -89,7 +89,7 @@ export async function getRule(deps: Deps, scope: TRuleScope, ownerId: number | n
  * The ids a rule names must exist; a personal rule may name only products and product types its owner may view
  * (the answer does not tell which others exist).
  */
-async function checkConditionIds(db: Database, user: UserRow | null, c: TRuleConditions): Promise<void> {
+async function checkConditionIds(db: Database, user: UserRow | null, c: TRuleConditions, viewer = 'you'): Promise<void> {
   const check = async (ids: readonly number[], table: 'products' | 'product_types', field: string, views: (id: SQL) => SQL) => {
     if (ids.length === 0) return;
     const visible = user === null || canViewEverything(user) ? sql`1 = 1` : views(sql`t.id`);
@@ -104,7 +104,7 @@ async function checkConditionIds(db: Database, user: UserRow | null, c: TRuleCon
     if (missing.length > 0) {
       const what = table === 'products' ? 'product' : 'product type';
       throw badRequest(
-        `conditions.${field}: there is no ${what} ${missing.join(', ')}${user === null ? '' : ' that you can see'}. Remove ${missing.length === 1 ? 'it' : 'them'} from the rule.`,
+        `conditions.${field}: there is no ${what} ${missing.join(', ')}${user === null ? '' : ` that ${viewer} can see`}. Remove ${missing.length === 1 ? 'it' : 'them'} from the rule.`,
         { path: `conditions.${field}`, unknown: missing },
       );
     }
@@ -202,9 +202,19 @@ export async function writeRule(deps: Deps, id: number | null, rule: TSaveRule):
   });
 }
 
-export async function savePersonalRule(deps: Deps, user: UserRow, id: number | null, input: TPersonalRuleBody): Promise<TRule> {
+/**
+ * Create (id null) or replace one of `user`'s personal rules. The ids it names must be ones `user` may view,
+ * whoever saves it; `viewer` names them in that message ("you", or the owner's name when a superuser saves it).
+ */
+export async function savePersonalRule(
+  deps: Deps,
+  user: UserRow,
+  id: number | null,
+  input: TPersonalRuleBody,
+  viewer = 'you',
+): Promise<TRule> {
   const body = ZPersonalRuleBody.parse(input);
-  await checkConditionIds(deps.db, user, body.conditions);
+  await checkConditionIds(deps.db, user, body.conditions, viewer);
   const ruleId = await writeRule(deps, id, {
     scope: 'personal',
     ownerId: user.id,

@@ -18,7 +18,7 @@ const FAMILIES = [
   /^\/api\/rules/,
   /^\/api\/system-rules/,
   /^\/api\/destinations/,
-  /^\/api\/users\/(me|\{id\})\/(effective-notifications|notification-)/,
+  /^\/api\/users\/(me|\{id\})\/(effective-notifications|notification-|rules)/,
 ];
 const TOO_BIG = [MAX_INT_ID + 1, 99_999_999_999_999];
 
