@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ZIntId } from './common';
+import { ZDigestMode, ZQuietHours } from './delivery-preferences';
 import { ZChannel } from './notification-settings';
 import { ZRule } from './rules';
 
@@ -39,6 +40,27 @@ export const ZEffectiveEvent = z.object({
 });
 export type TEffectiveEvent = z.infer<typeof ZEffectiveEvent>;
 
+/** When one personal external channel's deliveries go out for the user. */
+export const ZEffectiveTiming = z.object({
+  /** immediate, or collected into an hourly or daily digest. */
+  mode: ZDigestMode,
+  /** daily: the time of day (HH:MM) in the user's time zone; null otherwise. */
+  daily_at: z.string().nullable(),
+  /** The user's quiet hours hold this channel's deliveries until they end (immediate only: a digest keeps its time). */
+  held_by_quiet_hours: z.boolean(),
+});
+export type TEffectiveTiming = z.infer<typeof ZEffectiveTiming>;
+
+/** The user's delivery preferences as they apply to what they receive (issue 10 §4). */
+export const ZEffectiveDelivery = z.object({
+  time_zone: z.string(),
+  /** null: no quiet hours. The window is in `time_zone`; critical_passes lets Critical findings through at once. */
+  quiet_hours: ZQuietHours.nullable(),
+  /** One entry per personal external channel (mail, slack, webhooks). */
+  channels: z.record(z.string(), ZEffectiveTiming),
+});
+export type TEffectiveDelivery = z.infer<typeof ZEffectiveDelivery>;
+
 /** GET /api/users/me/effective-notifications and GET /api/users/{id}/effective-notifications. */
 export const ZEffectiveNotifications = z.object({
   user_id: z.number().int(),
@@ -52,6 +74,8 @@ export const ZEffectiveNotifications = z.object({
   /** The user sees every product (superuser or global role). */
   sees_everything: z.boolean(),
   events: z.array(ZEffectiveEvent),
+  /** When the personal external channels' deliveries go out: immediately or in a digest, and under quiet hours. */
+  delivery: ZEffectiveDelivery,
 });
 export type TEffectiveNotifications = z.infer<typeof ZEffectiveNotifications>;
 

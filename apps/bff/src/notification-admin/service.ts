@@ -27,10 +27,11 @@ import { canViewEverything, canViewProduct, visibleProductCondition, visibleProd
 import type { Database } from '../db/database';
 import { insertRows } from '../db/rows';
 import { notificationSettingChanges } from '../db/schema';
+import { readMyPreferences } from '../digests/service';
 import { badRequest, notFound } from '../lib/errors';
 import { toIso } from '../lib/time';
 import { findEnabledChannels, saveSettingsRecord, type TRecordKey } from '../notifications/settings';
-import { computeEffectiveSettings, PERSONAL_COLUMNS } from './effective';
+import { computeEffectiveDelivery, computeEffectiveSettings, PERSONAL_COLUMNS } from './effective';
 
 type TUserRecordKey = Extract<TRecordKey, { scope: 'personal' | 'product' }>;
 
@@ -98,6 +99,7 @@ export async function findEffectiveNotifications(deps: Deps, user: UserRow, prod
     visible_products: visibleCount,
     sees_everything: seesEverything,
     events,
+    delivery: computeEffectiveDelivery(await readMyPreferences(deps, user.id)),
   };
 }
 
