@@ -27,6 +27,30 @@ test('the personal matrix marks what the system record already sends, and says w
   // Jira Update is not in the system record: the member's own box, editable.
   await expect(page.getByRole('checkbox', { name: 'Jira Update: Alert', exact: true })).toBeEnabled();
   await expect(page.getByText('events about products will not reach you')).toHaveCount(0);
+  // When messages go out, in words: immediately until the member chooses a digest and quiet hours.
+  const timing = page.getByRole('list', { name: 'When your messages go out' });
+  await expect(timing).toContainText('Email: immediately');
+  const prefs = await member.api.put('/api/delivery-preferences/me', {
+    time_zone: 'Europe/Paris',
+    channels: {
+      mail: { mode: 'daily', daily_at: '08:30' },
+      slack: { mode: 'hourly', daily_at: '08:00' },
+      webhooks: { mode: 'immediate', daily_at: '08:00' },
+    },
+    quiet_hours: { start: '22:00', end: '07:00', critical_passes: true },
+  });
+  expect(prefs.status, JSON.stringify(prefs.body)).toBe(200);
+  await page.reload();
+  await expect(timing.getByRole('listitem')).toHaveText([
+    'Email: daily digest at 08:30 (Europe/Paris)',
+    'Slack: hourly digest',
+    'Webhooks: immediately, held during quiet hours',
+  ]);
+  await expect(
+    page.getByText(
+      'Quiet hours 22:00–07:00 (Europe/Paris): messages sent immediately wait until they end; Critical findings go out at once. Digests keep their time.',
+    ),
+  ).toBeVisible();
   await expectNoSeriousA11yViolations(page, 'personal matrix with inherited cells');
 
   const outsider = await makeUser();
@@ -68,6 +92,9 @@ test('a superuser edits another user’s settings; the user sees who changed wha
       .getByRole('cell')
       .first(),
   ).toHaveText('Yes (System, Personal)');
+  // The superuser sees when messages to the user go out (the user chose nothing: immediately, no quiet hours).
+  await expect(page.getByRole('list', { name: `When messages to ${user.username} go out` })).toContainText('Email: immediately');
+  await expect(page.getByText(/^No quiet hours/)).toBeVisible();
   const history = page.getByRole('region', { name: 'Changes made by others' });
   await expect(history).toContainText('Changed by admin on');
   await expect(history).toContainText('Jira Update: removed Alert');

@@ -21,6 +21,7 @@ import { importRoutes, productTestRoutes, testRoutes } from './imports/routes';
 import { errorResponse, HttpError, unauthorized } from './lib/errors';
 import { engagementNoteRoutes, findingNoteRoutes, noteRoutes } from './notes/routes';
 import { templateApplyRoutes, userNotificationAdminRoutes } from './notification-admin/routes';
+import { userRuleAdminRoutes } from './notification-admin/rule-routes';
 import { findingReviewRoutes, reviewRoutes } from './reviews/routes';
 import { engagementRiskAcceptanceRoutes, productRiskAcceptanceRoutes, riskAcceptanceRoutes } from './risk-acceptances/routes';
 import { alertRoutes } from './routes/alerts';
@@ -146,6 +147,7 @@ export function createApp(deps: Deps) {
   app.route('/api/me', meRoutes);
   // Before the users router: its superuser gate would refuse /api/users/me/… to everyone else.
   app.route('/api/users', userNotificationAdminRoutes);
+  app.route('/api/users', userRuleAdminRoutes);
   app.route('/api/users', userRoutes);
   app.route('/api/alerts', alertRoutes);
   app.route('/api/events', eventRoutes);

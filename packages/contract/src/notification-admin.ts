@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { ZIntId } from './common';
+import { ZDigestMode, ZQuietHours } from './delivery-preferences';
 import { ZChannel } from './notification-settings';
+import { ZRule } from './rules';
 
 /** Where a channel of an event comes from for one user. */
 export const EFFECTIVE_SOURCES = ['system', 'personal', 'product'] as const;
@@ -38,6 +40,27 @@ export const ZEffectiveEvent = z.object({
 });
 export type TEffectiveEvent = z.infer<typeof ZEffectiveEvent>;
 
+/** When one personal external channel's deliveries go out for the user. */
+export const ZEffectiveTiming = z.object({
+  /** immediate, or collected into an hourly or daily digest. */
+  mode: ZDigestMode,
+  /** daily: the time of day (HH:MM) in the user's time zone; null otherwise. */
+  daily_at: z.string().nullable(),
+  /** The user's quiet hours hold this channel's deliveries until they end (immediate only: a digest keeps its time). */
+  held_by_quiet_hours: z.boolean(),
+});
+export type TEffectiveTiming = z.infer<typeof ZEffectiveTiming>;
+
+/** The user's delivery preferences as they apply to what they receive (issue 10 §4). */
+export const ZEffectiveDelivery = z.object({
+  time_zone: z.string(),
+  /** null: no quiet hours. The window is in `time_zone`; critical_passes lets Critical findings through at once. */
+  quiet_hours: ZQuietHours.nullable(),
+  /** One entry per personal external channel (mail, slack, webhooks). */
+  channels: z.record(z.string(), ZEffectiveTiming),
+});
+export type TEffectiveDelivery = z.infer<typeof ZEffectiveDelivery>;
+
 /** GET /api/users/me/effective-notifications and GET /api/users/{id}/effective-notifications. */
 export const ZEffectiveNotifications = z.object({
   user_id: z.number().int(),
@@ -51,6 +74,8 @@ export const ZEffectiveNotifications = z.object({
   /** The user sees every product (superuser or global role). */
   sees_everything: z.boolean(),
   events: z.array(ZEffectiveEvent),
+  /** When the personal external channels' deliveries go out: immediately or in a digest, and under quiet hours. */
+  delivery: ZEffectiveDelivery,
 });
 export type TEffectiveNotifications = z.infer<typeof ZEffectiveNotifications>;
 
@@ -65,12 +90,32 @@ export const ZNotificationChange = z.object({
   removed: z.array(ZChannel),
 });
 
-/** One action by someone else on a user's settings (an admin edit or the template applied). */
+export const RULE_CHANGE_ACTIONS = ['created', 'changed', 'deleted'] as const;
+
+/** A superuser's change to one of the user's personal rules: the rule as it was and as it became. */
+export const ZRuleChange = z.object({
+  id: z.number().int(),
+  /** The rule's name after the change (before it, for a deletion). */
+  name: z.string(),
+  action: z.enum(RULE_CHANGE_ACTIONS),
+  /** null for a creation. */
+  before: ZRule.nullable(),
+  /** null for a deletion. */
+  after: ZRule.nullable(),
+});
+export type TRuleChange = z.infer<typeof ZRuleChange>;
+
+/**
+ * One action by someone else on a user's settings (an admin edit or the template applied), or on one of their
+ * personal rules (scope rule: `changes` lists the channels the rule adds per event it is about, before and after).
+ */
 export const ZNotificationChangeSet = z.object({
   id: z.string(),
   source: z.enum(['admin', 'template']),
-  scope: z.enum(['personal', 'product']),
+  scope: z.enum(['personal', 'product', 'rule']),
   product: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+  /** Set for scope rule. */
+  rule: ZRuleChange.nullable(),
   /** Who made it; null when that account was deleted. */
   changed_by: z.object({ id: z.number().int(), username: z.string() }).nullable(),
   created_at: z.string(),

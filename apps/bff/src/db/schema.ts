@@ -856,12 +856,18 @@ export const notificationSettingChanges = sqliteTable(
     changedById: integer('changed_by_id').references(() => users.id, { onDelete: 'set null' }),
     /** admin (edited by a superuser) or template (applied to existing users). */
     source: text('source').notNull(),
-    /** personal or product. */
+    /** personal, product, or rule (one of the user's personal rules: the rows are the events it touches). */
     scope: text('scope').notNull(),
     productId: integer('product_id').references(() => products.id, { onDelete: 'cascade' }),
     event: text('event').notNull(),
+    /** For a rule: the channels the rule added for this event before and after (0 where disabled or not about it). */
     channelsBefore: integer('channels_before').notNull(),
     channelsAfter: integer('channels_after').notNull(),
+    /** scope rule: the rule's id (no reference: the history outlives a deleted rule). */
+    ruleId: integer('rule_id'),
+    /** scope rule: the rule as the API showed it before and after (JSON); null before a creation, after a deletion. */
+    ruleBefore: text('rule_before'),
+    ruleAfter: text('rule_after'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('notification_setting_changes_user').on(t.userId, t.createdAt)],

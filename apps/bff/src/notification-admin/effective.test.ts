@@ -1,7 +1,8 @@
 /** The effective-settings view, one row per rule: what reaches the user, from which record, and what stops it. */
 import { CHANNEL_BITS, EVENT_NAMES, type TExternalChannel } from '@tocsin/contract/catalogue';
+import type { TMyDeliveryPreferences } from '@tocsin/contract/delivery-preferences';
 import { describe, expect, it } from 'vitest';
-import { computeEffectiveSettings, type TEffectiveInput } from './effective';
+import { computeEffectiveDelivery, computeEffectiveSettings, type TEffectiveInput } from './effective';
 
 const { alert: A, mail: M, slack: S, msteams: T, webhooks: W } = CHANNEL_BITS;
 
@@ -150,5 +151,53 @@ describe('computeEffectiveSettings', () => {
         }
       }
     }
+  });
+});
+
+describe('delivery timing per channel', () => {
+  const immediate = { mode: 'immediate', daily_at: '08:00' } as const;
+  const prefs = (over: Partial<TMyDeliveryPreferences> = {}): TMyDeliveryPreferences => ({
+    time_zone: 'Europe/Paris',
+    channels: { mail: immediate, slack: immediate, webhooks: immediate },
+    quiet_hours: null,
+    ...over,
+  });
+  const quiet = { start: '22:00', end: '07:00', critical_passes: true };
+  type TTimingRow = [string, TMyDeliveryPreferences, string, { mode: string; daily_at: string | null; held_by_quiet_hours: boolean }];
+  const TIMING: TTimingRow[] = [
+    ['no preferences: immediate, nothing held', prefs(), 'mail', { mode: 'immediate', daily_at: null, held_by_quiet_hours: false }],
+    [
+      'an hourly digest has no time of day',
+      prefs({ channels: { mail: immediate, slack: { mode: 'hourly', daily_at: '09:30' }, webhooks: immediate } }),
+      'slack',
+      { mode: 'hourly', daily_at: null, held_by_quiet_hours: false },
+    ],
+    [
+      'a daily digest goes out at its time of day',
+      prefs({ channels: { mail: { mode: 'daily', daily_at: '09:30' }, slack: immediate, webhooks: immediate } }),
+      'mail',
+      { mode: 'daily', daily_at: '09:30', held_by_quiet_hours: false },
+    ],
+    [
+      'quiet hours hold immediate deliveries',
+      prefs({ quiet_hours: quiet }),
+      'webhooks',
+      { mode: 'immediate', daily_at: null, held_by_quiet_hours: true },
+    ],
+    [
+      'quiet hours leave a digest at its time',
+      prefs({ quiet_hours: quiet, channels: { mail: { mode: 'daily', daily_at: '08:00' }, slack: immediate, webhooks: immediate } }),
+      'mail',
+      { mode: 'daily', daily_at: '08:00', held_by_quiet_hours: false },
+    ],
+  ];
+  for (const [name, input, channel, want] of TIMING) {
+    it(name, () => expect(computeEffectiveDelivery(input).channels[channel]).toEqual(want));
+  }
+
+  it('covers each personal external channel, and carries the time zone and the quiet hours', () => {
+    const out = computeEffectiveDelivery(prefs({ quiet_hours: quiet }));
+    expect(Object.keys(out.channels)).toEqual(['mail', 'slack', 'webhooks']);
+    expect(out).toMatchObject({ time_zone: 'Europe/Paris', quiet_hours: quiet });
   });
 });

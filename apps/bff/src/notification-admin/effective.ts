@@ -16,7 +16,8 @@ import {
   type TEventName,
   type TExternalChannel,
 } from '@tocsin/contract/catalogue';
-import type { TEffectiveBlock, TEffectiveEvent, TEffectiveSource } from '@tocsin/contract/notification-admin';
+import { PERSONAL_DIGEST_CHANNELS, type TMyDeliveryPreferences } from '@tocsin/contract/delivery-preferences';
+import type { TEffectiveBlock, TEffectiveDelivery, TEffectiveEvent, TEffectiveSource } from '@tocsin/contract/notification-admin';
 import { routeEvent, SYSTEM_TRUMP_EVENTS } from '../notifications/recipients';
 
 export type TEffectiveInput = {
@@ -96,4 +97,22 @@ export function computeEffectiveSettings(input: TEffectiveInput): TEffectiveEven
     const systemDestinations = EXTERNAL_CHANNELS.filter((c) => (routed.systemMask & bit(c)) !== 0);
     return { event: name, channels, system_destinations: systemDestinations };
   });
+}
+
+/**
+ * When each personal external channel's deliveries go out, from the user's delivery preferences, by the rules
+ * dispatch applies (digests/preferences.ts): a channel on a digest becomes a digest item due at the end of its
+ * period, and quiet hours hold only the deliveries that are sent immediately.
+ */
+export function computeEffectiveDelivery(prefs: TMyDeliveryPreferences): TEffectiveDelivery {
+  const channels: TEffectiveDelivery['channels'] = {};
+  for (const channel of PERSONAL_DIGEST_CHANNELS) {
+    const digest = prefs.channels[channel];
+    channels[channel] = {
+      mode: digest.mode,
+      daily_at: digest.mode === 'daily' ? digest.daily_at : null,
+      held_by_quiet_hours: digest.mode === 'immediate' && prefs.quiet_hours !== null,
+    };
+  }
+  return { time_zone: prefs.time_zone, quiet_hours: prefs.quiet_hours, channels };
 }

@@ -96,6 +96,58 @@ describe('effective notifications', () => {
   });
 });
 
+describe('delivery timing in the effective view', () => {
+  it('says per channel whether it is immediate or a digest, and the quiet hours; dispatch agrees', async () => {
+    const before = await json<TEffectiveNotifications>(await asAlice.get('/api/users/me/effective-notifications'));
+    expect(before.delivery).toEqual({
+      time_zone: 'UTC',
+      quiet_hours: null,
+      channels: {
+        mail: { mode: 'immediate', daily_at: null, held_by_quiet_hours: false },
+        slack: { mode: 'immediate', daily_at: null, held_by_quiet_hours: false },
+        webhooks: { mode: 'immediate', daily_at: null, held_by_quiet_hours: false },
+      },
+    });
+    const quiet = { start: '22:00', end: '07:00', critical_passes: true };
+    const saved = await asAlice.put('/api/delivery-preferences/me', {
+      time_zone: 'Europe/Paris',
+      channels: {
+        mail: { mode: 'daily', daily_at: '08:30' },
+        slack: { mode: 'hourly', daily_at: '08:00' },
+        webhooks: { mode: 'immediate', daily_at: '08:00' },
+      },
+      quiet_hours: quiet,
+    });
+    expect(saved.status).toBe(200);
+    const want = {
+      time_zone: 'Europe/Paris',
+      quiet_hours: quiet,
+      channels: {
+        mail: { mode: 'daily', daily_at: '08:30', held_by_quiet_hours: false },
+        slack: { mode: 'hourly', daily_at: null, held_by_quiet_hours: false },
+        webhooks: { mode: 'immediate', daily_at: null, held_by_quiet_hours: true },
+      },
+    };
+    expect((await json<TEffectiveNotifications>(await asAlice.get('/api/users/me/effective-notifications'))).delivery).toEqual(want);
+    // The superuser's view of alice, with or without a product, says the same.
+    expect((await json<TEffectiveNotifications>(await asAdmin.get(`/api/users/${alice.id}/effective-notifications`))).delivery).toEqual(
+      want,
+    );
+    const forShop = await json<TEffectiveNotifications>(
+      await asAdmin.get(`/api/users/${alice.id}/effective-notifications?product_id=${shopId}`),
+    );
+    expect(forShop.delivery).toEqual(want);
+
+    // Dispatch agrees: alice's mail about the event becomes a digest item, not a delivery sent on its own.
+    await asAlice.put('/api/notifications/settings/personal', { settings: { scan_added: ['mail'] } });
+    await dispatchEvent(t.deps, { event: 'scan_added', title: 'Scan', productId: shopId });
+    const items = await t.deps.db.all<{ channel: string }>(sql`select channel from digest_items where user_id = ${alice.id}`);
+    expect(items).toEqual([{ channel: 'mail' }]);
+    const sent = await t.deps.db.get<{ n: number }>(sql`select count(*) as n from deliveries where user_id = ${alice.id}`);
+    expect(Number(sent?.n)).toBe(0);
+  });
+});
+
 describe("a superuser managing another user's settings", () => {
   it('reads, saves and records each changed event for the user to see', async () => {
     const read = await asAdmin.get(`/api/users/${alice.id}/notification-settings`);

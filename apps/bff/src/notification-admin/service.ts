@@ -4,24 +4,34 @@
  * user), and the template applied to existing users in one transaction. This module owns that audit table.
  */
 import { randomUUID } from 'node:crypto';
-import { EVENT_NAMES, EXTERNAL_CHANNELS, maskToChannels, PRODUCT_EVENT_NAMES, type TChannel } from '@tocsin/contract/catalogue';
+import {
+  channelsToMask,
+  EVENT_NAMES,
+  EXTERNAL_CHANNELS,
+  maskToChannels,
+  PRODUCT_EVENT_NAMES,
+  type TChannel,
+} from '@tocsin/contract/catalogue';
 import type {
   TApplyTemplateBody,
   TEffectiveNotifications,
   TNotificationChangeSet,
+  TRuleChange,
   TTemplateApplyResult,
 } from '@tocsin/contract/notification-admin';
 import type { TSaveSettingsBody, TSettingsRecord } from '@tocsin/contract/notification-settings';
+import { type TRule, ZRule } from '@tocsin/contract/rules';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, type UserRow, withDb } from '../app-context';
 import { canViewEverything, canViewProduct, visibleProductCondition, visibleProductTypeCondition } from '../auth/rbac';
 import type { Database } from '../db/database';
 import { insertRows } from '../db/rows';
 import { notificationSettingChanges } from '../db/schema';
+import { readMyPreferences } from '../digests/service';
 import { badRequest, notFound } from '../lib/errors';
 import { toIso } from '../lib/time';
 import { findEnabledChannels, saveSettingsRecord, type TRecordKey } from '../notifications/settings';
-import { computeEffectiveSettings, PERSONAL_COLUMNS } from './effective';
+import { computeEffectiveDelivery, computeEffectiveSettings, PERSONAL_COLUMNS } from './effective';
 
 type TUserRecordKey = Extract<TRecordKey, { scope: 'personal' | 'product' }>;
 
@@ -89,6 +99,7 @@ export async function findEffectiveNotifications(deps: Deps, user: UserRow, prod
     visible_products: visibleCount,
     sees_everything: seesEverything,
     events,
+    delivery: computeEffectiveDelivery(await readMyPreferences(deps, user.id)),
   };
 }
 
@@ -158,11 +169,65 @@ export async function saveUserSettingsAs(
   });
 }
 
+/** The channels a personal rule adds for `event`: none while it is disabled or not about the event. */
+const ruleMaskFor = (rule: TRule | null, event: string): number =>
+  rule?.enabled && (rule.events as readonly string[]).includes(event) ? channelsToMask(rule.channels) : 0;
+
+/**
+ * Record a superuser's change to one of `ownerId`'s personal rules (before null: created; after null: deleted), in
+ * the transaction of the change: one row per event the rule is about before or after, with the channels it adds
+ * for that event, and the whole rule before and after on each. Nothing is recorded when the owner acts.
+ */
+export async function recordRuleChange(
+  db: Database,
+  now: number,
+  actor: UserRow,
+  ownerId: number,
+  before: TRule | null,
+  after: TRule | null,
+): Promise<void> {
+  if (actor.id === ownerId) return;
+  const rule = after ?? before;
+  if (!rule) return;
+  const events = [...new Set([...(before?.events ?? []), ...(after?.events ?? [])])];
+  const base = {
+    changeSetId: randomUUID(),
+    userId: ownerId,
+    changedById: actor.id,
+    source: 'admin',
+    scope: 'rule',
+    productId: null,
+    ruleId: rule.id,
+    ruleBefore: before ? JSON.stringify(before) : null,
+    ruleAfter: after ? JSON.stringify(after) : null,
+    createdAt: now,
+  };
+  await insertChangeRows(
+    db,
+    events.map((event) => ({ ...base, event, channelsBefore: ruleMaskFor(before, event), channelsAfter: ruleMaskFor(after, event) })),
+  );
+}
+
+function toRuleChange(ruleId: number, before: string | null, after: string | null): TRuleChange {
+  const was = before === null ? null : ZRule.parse(JSON.parse(before));
+  const is = after === null ? null : ZRule.parse(JSON.parse(after));
+  return {
+    id: ruleId,
+    name: (is ?? was)?.name ?? `Rule ${ruleId}`,
+    action: was === null ? 'created' : is === null ? 'deleted' : 'changed',
+    before: was,
+    after: is,
+  };
+}
+
 type TChangeQueryRow = {
   changeSetId: string;
   source: 'admin' | 'template';
-  scope: 'personal' | 'product';
+  scope: 'personal' | 'product' | 'rule';
   productId: number | null;
+  ruleId: number | null;
+  ruleBefore: string | null;
+  ruleAfter: string | null;
   productName: string | null;
   changedById: number | null;
   changedByName: string | null;
@@ -178,7 +243,8 @@ const toChannels = (mask: number): TChannel[] => maskToChannels(Number(mask));
 export async function listChangeSets(deps: Deps, userId: number, limit = 50): Promise<TNotificationChangeSet[]> {
   const rows = await deps.db.all<TChangeQueryRow>(sql`select c.change_set_id as "changeSetId", c.source, c.scope,
       c.product_id as "productId", p.name as "productName", c.changed_by_id as "changedById", u.username as "changedByName",
-      c.event, c.channels_before as "channelsBefore", c.channels_after as "channelsAfter", c.created_at as "createdAt"
+      c.event, c.channels_before as "channelsBefore", c.channels_after as "channelsAfter", c.created_at as "createdAt",
+      c.rule_id as "ruleId", c.rule_before as "ruleBefore", c.rule_after as "ruleAfter"
     from notification_setting_changes c
       left join products p on p.id = c.product_id
       left join users u on u.id = c.changed_by_id
@@ -195,6 +261,7 @@ export async function listChangeSets(deps: Deps, userId: number, limit = 50): Pr
         source: r.source,
         scope: r.scope,
         product: r.productId !== null && r.productName !== null ? { id: Number(r.productId), name: r.productName } : null,
+        rule: r.scope === 'rule' && r.ruleId !== null ? toRuleChange(Number(r.ruleId), r.ruleBefore, r.ruleAfter) : null,
         changed_by: r.changedById !== null && r.changedByName !== null ? { id: Number(r.changedById), username: r.changedByName } : null,
         created_at: toIso(Number(r.createdAt)),
         changes: [],

@@ -4,7 +4,7 @@
  * rows the fan-out's SQL reads (conditions.ts: toRuleColumns). The preview runs the pure reading of the same
  * conditions over the facts of the last 30 days' events the caller may see.
  */
-import { channelsToMask, maskToChannels, type TEventName } from '@tocsin/contract/catalogue';
+import { CHANNEL_BITS, channelsToMask, findEventInfo, maskToChannels, type TEventName } from '@tocsin/contract/catalogue';
 import {
   RULE_PREVIEW_DAYS,
   RULE_PREVIEW_EXAMPLES,
@@ -25,6 +25,7 @@ import type { Deps, UserRow } from '../app-context';
 import { canViewEverything, viewsProductSql, viewsProductTypeSql } from '../auth/rbac';
 import type { Database } from '../db/database';
 import { isTruthy } from '../db/database';
+import { clipText } from '../lib/clip-text';
 import { badRequest, notFound } from '../lib/errors';
 import { toIso } from '../lib/time';
 import { emptyFacts, matchesConditions, type TEventFacts, toRuleColumns } from './conditions';
@@ -89,7 +90,7 @@ export async function getRule(deps: Deps, scope: TRuleScope, ownerId: number | n
  * The ids a rule names must exist; a personal rule may name only products and product types its owner may view
  * (the answer does not tell which others exist).
  */
-async function checkConditionIds(db: Database, user: UserRow | null, c: TRuleConditions): Promise<void> {
+async function checkConditionIds(db: Database, user: UserRow | null, c: TRuleConditions, viewer = 'you'): Promise<void> {
   const check = async (ids: readonly number[], table: 'products' | 'product_types', field: string, views: (id: SQL) => SQL) => {
     if (ids.length === 0) return;
     const visible = user === null || canViewEverything(user) ? sql`1 = 1` : views(sql`t.id`);
@@ -104,7 +105,7 @@ async function checkConditionIds(db: Database, user: UserRow | null, c: TRuleCon
     if (missing.length > 0) {
       const what = table === 'products' ? 'product' : 'product type';
       throw badRequest(
-        `conditions.${field}: there is no ${what} ${missing.join(', ')}${user === null ? '' : ' that you can see'}. Remove ${missing.length === 1 ? 'it' : 'them'} from the rule.`,
+        `conditions.${field}: there is no ${what} ${missing.join(', ')}${user === null ? '' : ` that ${viewer} can see`}. Remove ${missing.length === 1 ? 'it' : 'them'} from the rule.`,
         { path: `conditions.${field}`, unknown: missing },
       );
     }
@@ -202,9 +203,19 @@ export async function writeRule(deps: Deps, id: number | null, rule: TSaveRule):
   });
 }
 
-export async function savePersonalRule(deps: Deps, user: UserRow, id: number | null, input: TPersonalRuleBody): Promise<TRule> {
+/**
+ * Create (id null) or replace one of `user`'s personal rules. The ids it names must be ones `user` may view,
+ * whoever saves it; `viewer` names them in that message ("you", or the owner's name when a superuser saves it).
+ */
+export async function savePersonalRule(
+  deps: Deps,
+  user: UserRow,
+  id: number | null,
+  input: TPersonalRuleBody,
+  viewer = 'you',
+): Promise<TRule> {
   const body = ZPersonalRuleBody.parse(input);
-  await checkConditionIds(deps.db, user, body.conditions);
+  await checkConditionIds(deps.db, user, body.conditions, viewer);
   const ruleId = await writeRule(deps, id, {
     scope: 'personal',
     ownerId: user.id,
@@ -238,6 +249,65 @@ export async function saveSystemRule(deps: Deps, id: number | null, input: TSyst
 export async function deleteRule(deps: Deps, scope: TRuleScope, ownerId: number | null, id: number): Promise<void> {
   const removed = await deps.db.run(sql`delete from rules where id = ${id} and ${ownerFilter(scope, ownerId)}`);
   if (removed === 0) throw notFound(`Rule ${id}`);
+}
+
+/** What one-click unsubscribe did to one personal rule that mailed the event (see stopRuleMail). */
+export type TRuleMailStop =
+  | { rule: string; outcome: 'disabled' }
+  | { rule: string; outcome: 'mail_removed' }
+  | { rule: string; outcome: 'event_removed' }
+  | { rule: string; outcome: 'split'; newRule: string };
+
+/** The user's enabled personal rules that mail `event` (what one-click unsubscribe would change), by name. */
+export async function findMailingRules(deps: Deps, ownerId: number, event: string): Promise<TRule[]> {
+  const rows = await deps.db.all<TRuleRow>(sql`select ${RULE_COLUMNS} from rules
+    where scope = 'personal' and owner_id = ${ownerId} and enabled = 1 and (channels & ${CHANNEL_BITS.mail}) <> 0
+      and id in (select rule_id from rule_events where event = ${event})
+    order by lower(name), id`);
+  return toRules(deps.db, rows);
+}
+
+/**
+ * Stop the owner's enabled personal rules from mailing `event`, changing nothing else they do (decision 013):
+ * a rule about that event alone loses its mail channel (or, when mail was all it added, is switched off); a
+ * rule about several events stops covering that one, and when it also added other channels a new rule with the
+ * same conditions keeps them for that event. Run it inside the caller's transaction.
+ */
+export async function stopRuleMail(deps: Deps, ownerId: number, event: TEventName): Promise<TRuleMailStop[]> {
+  const done: TRuleMailStop[] = [];
+  for (const rule of await findMailingRules(deps, ownerId, event)) {
+    const others = rule.channels.filter((c) => c !== 'mail');
+    const base: TSaveRule = {
+      scope: 'personal',
+      ownerId,
+      name: rule.name,
+      enabled: rule.enabled,
+      events: rule.events,
+      channels: channelsToMask(rule.channels),
+      destinationIds: [],
+      conditions: rule.conditions,
+    };
+    if (rule.events.length === 1) {
+      if (others.length === 0) {
+        await writeRule(deps, rule.id, { ...base, enabled: false });
+        done.push({ rule: rule.name, outcome: 'disabled' });
+      } else {
+        await writeRule(deps, rule.id, { ...base, channels: channelsToMask(others) });
+        done.push({ rule: rule.name, outcome: 'mail_removed' });
+      }
+      continue;
+    }
+    await writeRule(deps, rule.id, { ...base, events: rule.events.filter((e) => e !== event) });
+    if (others.length === 0) {
+      done.push({ rule: rule.name, outcome: 'event_removed' });
+      continue;
+    }
+    const suffix = ` (${findEventInfo(event).label}, no email)`;
+    const newRule = `${clipText(rule.name, 100 - suffix.length)}${suffix}`;
+    await writeRule(deps, null, { ...base, name: newRule, events: [event], channels: channelsToMask(others) });
+    done.push({ rule: rule.name, outcome: 'split', newRule });
+  }
+  return done;
 }
 
 /** Events considered by one preview at most (the newest): a preview answers in a moment even after a flood. */

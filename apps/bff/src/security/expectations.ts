@@ -274,6 +274,26 @@ export const EXPECTATIONS: Record<string, TExpectation> = {
     params: (w) => ({ id: w.users.reader.id, productId: w.ids.product }),
     body: settingsBody,
   },
+  // Another user's personal rules (superusers; the rest are refused before the user is looked up). By id: the
+  // Writer's seeded rule, under the Writer.
+  'GET /api/users/{id}/rules': { access: SUPERUSER, params: (w) => ({ id: w.users.writer.id }) },
+  'POST /api/users/{id}/rules': { access: SUPERUSER, params: (w) => ({ id: w.users.victim.id }), body: ruleBody },
+  'POST /api/users/{id}/rules/preview': {
+    access: SUPERUSER,
+    params: (w) => ({ id: w.users.reader.id }),
+    body: () => ({ events: ['sla_breach'], conditions: { min_severity: 'High' } }),
+  },
+  'GET /api/users/{id}/rules/{ruleId}': { access: SUPERUSER, params: (w) => ({ id: w.users.writer.id, ruleId: w.ids.rules.writer }) },
+  'PUT /api/users/{id}/rules/{ruleId}': {
+    access: SUPERUSER,
+    params: (w) => ({ id: w.users.writer.id, ruleId: w.ids.rules.writer }),
+    body: ruleBody,
+  },
+  'DELETE /api/users/{id}/rules/{ruleId}': {
+    isolated: true,
+    access: SUPERUSER,
+    params: (w) => ({ id: w.users.writer.id, ruleId: w.ids.rules.writer }),
+  },
   'POST /api/notifications/template/preview': { access: SUPERUSER, body: (w) => ({ mode: 'merge', users: [w.users.victim.id] }) },
   'POST /api/notifications/template/apply': { access: SUPERUSER, body: (w) => ({ mode: 'merge', users: [w.users.victim.id] }) },
 };

@@ -166,6 +166,98 @@ describe('List-Unsubscribe', () => {
   });
 });
 
+describe('List-Unsubscribe and personal rules', () => {
+  type TRuleOut = { id: number; name: string; enabled: boolean; events: string[]; channels: string[]; conditions: { tool: string | null } };
+  const rulesOf = async (app: ReturnType<typeof createApp>, username: string) =>
+    ((await (await (await loginAs(app, username)).get('/api/rules')).json()) as { items: TRuleOut[] }).items;
+
+  it('stops the rules that mail the event, only for that event, and says so; other events still mail', async () => {
+    const { product, alice, bob } = await createWorld();
+    // Mail about scan_added and test_added reaches alice through her rules alone.
+    await setRecord('personal', 'scan_added', ['alert'], alice.id);
+    await setRecord('personal', 'test_added', ['alert'], alice.id);
+    await setRecord('product', 'scan_added', [], alice.id, product.id);
+    await setRecord('system', 'scan_added', []);
+    const app = createApp(deps);
+    const asAlice = await loginAs(app, 'alice');
+    const post = async (body: object) => expect((await asAlice.post('/api/rules', body)).status).toBe(201);
+    // Several events, mail and Slack: split. Several events, mail only: narrowed. One event: mail removed, or off.
+    await post({ name: 'Scans', events: ['scan_added', 'test_added'], channels: ['mail', 'slack'], conditions: { tool: 'Semgrep' } });
+    await post({ name: 'Mail only', events: ['scan_added', 'test_added'], channels: ['mail'] });
+    await post({ name: 'Scan mail and alert', events: ['scan_added'], channels: ['alert', 'mail'] });
+    await post({ name: 'Scan mail', events: ['scan_added'], channels: ['mail'] });
+    await post({ name: 'Tests', events: ['test_added'], channels: ['mail'] });
+    // bob's rule is his own business.
+    expect((await (await loginAs(app, 'bob')).post('/api/rules', { name: 'Bob', events: ['scan_added'], channels: ['mail'] })).status).toBe(
+      201,
+    );
+
+    await dispatchEvent(deps, scanEvent(product.id));
+    await runDueDeliveries(deps);
+    const toAlice = smtp.messages.find((m) => m.envelopeTo.includes(alice.email));
+    expect(toAlice?.subject).toContain('Scan added');
+    const url = unsubscribeUrlOf(toAlice?.headers.get('list-unsubscribe'));
+
+    // The page a mail scanner fetches changes nothing but says which rules the POST changes.
+    const preview = await (await app.request(url)).text();
+    expect(preview).toContain('“Mail only”, “Scan mail”, “Scan mail and alert”, “Scans” will stop emailing Scan Added too');
+    expect((await rulesOf(app, 'alice')).find((r) => r.name === 'Scan mail')?.enabled).toBe(true);
+
+    const res = await app.request(url, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('“Scans” no longer covers Scan Added; the new rule “Scans (Scan Added, no email)” keeps its other channels');
+    expect(page).toContain('“Mail only” no longer covers Scan Added; it still emails the other events it covers.');
+    expect(page).toContain('“Scan mail and alert” no longer sends email; its other channels stay.');
+    expect(page).toContain('“Scan mail” is switched off: email about Scan Added was all it sent.');
+
+    const rules = new Map((await rulesOf(app, 'alice')).map((r) => [r.name, r]));
+    expect([...rules.keys()].sort()).toEqual([
+      'Mail only',
+      'Scan mail',
+      'Scan mail and alert',
+      'Scans',
+      'Scans (Scan Added, no email)',
+      'Tests',
+    ]);
+    expect(rules.get('Scans')).toMatchObject({ enabled: true, events: ['test_added'], channels: ['mail', 'slack'] });
+    expect(rules.get('Scans (Scan Added, no email)')).toMatchObject({
+      enabled: true,
+      events: ['scan_added'],
+      channels: ['slack'],
+      conditions: { tool: 'Semgrep' },
+    });
+    expect(rules.get('Mail only')).toMatchObject({ enabled: true, events: ['test_added'], channels: ['mail'] });
+    expect(rules.get('Scan mail and alert')).toMatchObject({ enabled: true, events: ['scan_added'], channels: ['alert'] });
+    expect(rules.get('Scan mail')).toMatchObject({ enabled: false, events: ['scan_added'], channels: ['mail'] });
+    expect(rules.get('Tests')).toMatchObject({ enabled: true, events: ['test_added'], channels: ['mail'] });
+    expect((await rulesOf(app, 'bob'))[0]).toMatchObject({ enabled: true, channels: ['mail'] });
+    // System settings are untouched.
+    expect(await maskOf('system', null, 'scan_added')).toBe(0);
+
+    // The next scan mails bob (his record and rule) but not alice; her alert (personal record) still arrives.
+    smtp.messages.length = 0;
+    const next = await dispatchEvent(deps, scanEvent(product.id));
+    await runDueDeliveries(deps);
+    expect(smtp.messages.map((m) => m.envelopeTo[0])).toEqual([bob.email]);
+    const alerts = await deps.db.all<{ eventId: number }>(sql`select event_id as "eventId" from alerts where user_id = ${alice.id}`);
+    expect(alerts.map((a) => a.eventId)).toContain(next.eventId);
+
+    // Other events still mail her.
+    await dispatchEvent(deps, { event: 'test_added', title: 'Test added: ZAP', productId: product.id });
+    await runDueDeliveries(deps);
+    expect(smtp.messages.filter((m) => m.envelopeTo.includes(alice.email)).map((m) => m.subject)).toEqual([
+      expect.stringContaining('Test added: ZAP'),
+    ]);
+
+    // A second click changes nothing more.
+    const again = await app.request(url, { method: 'POST' });
+    expect(again.status).toBe(200);
+    expect(await again.text()).not.toContain('Your rules were changed');
+    expect((await rulesOf(app, 'alice')).length).toBe(6);
+  });
+});
+
 describe('confidential mode', () => {
   it('sends only the title and a link by mail and Slack, no finding details', async () => {
     const { product, alice } = await createWorld();

@@ -2,6 +2,7 @@ import type { TRule, TRuleScope } from '@tocsin/contract/rules';
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/messages';
 import { useDestinations } from '../../features/destinations/api/get-destinations';
+import { MyNotificationChanges } from '../../features/notification-admin/components/my-notification-changes';
 import { useProductTypes } from '../../features/product-types/api/get-product-types';
 import { useProducts } from '../../features/products/api/get-products';
 import { useRules } from '../../features/rules/api/get-rules';
@@ -45,6 +46,7 @@ export function Component() {
   return (
     <section className="stack">
       <h1>Rules</h1>
+      <MyNotificationChanges onlyRules />
       <RulesSection scope="personal" isSuperuser={user.is_superuser} />
       {user.is_superuser && <RulesSection scope="system" isSuperuser />}
     </section>

@@ -1,22 +1,32 @@
+import { useQueryClient } from '@tanstack/react-query';
 import type { TUser } from '@tocsin/contract/auth';
-import type { TProduct } from '@tocsin/contract/products';
+import type { TProduct, TProductType } from '@tocsin/contract/products';
+import type { TRule } from '@tocsin/contract/rules';
 import { useId, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { ErrorMessage } from '../../components/messages';
 import { Tabs } from '../../components/tabs';
 import { paths } from '../../config/paths';
 import { useUserEffectiveNotifications } from '../../features/notification-admin/api/get-user-effective-notifications';
-import { useUserNotificationChanges } from '../../features/notification-admin/api/get-user-notification-changes';
+import {
+  getUserNotificationChangesQueryOptions,
+  useUserNotificationChanges,
+} from '../../features/notification-admin/api/get-user-notification-changes';
 import { useUserNotificationSettings } from '../../features/notification-admin/api/get-user-notification-settings';
 import { useUserProductNotificationSettings } from '../../features/notification-admin/api/get-user-product-notification-settings';
 import { useUpdateUserNotificationSettings } from '../../features/notification-admin/api/update-user-notification-settings';
 import { useUpdateUserProductNotificationSettings } from '../../features/notification-admin/api/update-user-product-notification-settings';
+import { DeliveryTiming } from '../../features/notification-admin/components/delivery-timing';
 import { EffectiveNotificationsTable } from '../../features/notification-admin/components/effective-notifications-table';
 import { NotificationChangeList } from '../../features/notification-admin/components/notification-change-list';
 import { SettingsEditor } from '../../features/notifications/components/settings-editor';
 import { findInheritedCells } from '../../features/notifications/utils/inherited';
 import { useProductTypes } from '../../features/product-types/api/get-product-types';
 import { useProducts } from '../../features/products/api/get-products';
+import { useRules } from '../../features/rules/api/get-rules';
+import { RuleEditor } from '../../features/rules/components/rule-editor';
+import { RulesTable } from '../../features/rules/components/rules-table';
+import { useMemberships } from '../../features/users/api/get-memberships';
 import { useUserDetail } from '../../features/users/api/get-user';
 import { EditUserForm } from '../../features/users/components/edit-user-form';
 import { MembershipsEditor } from '../../features/users/components/memberships-editor';
@@ -75,7 +85,7 @@ function UserPage({ userId }: { userId: number }) {
             <MembershipsEditor userId={userId} productTypes={productTypes.data ?? []} products={products.data ?? []} />
           </>
         ) : (
-          <UserNotifications key={user.data.id} user={user.data} products={products.data ?? []} />
+          <UserNotifications key={user.data.id} user={user.data} products={products.data ?? []} productTypes={productTypes.data ?? []} />
         )}
       </Tabs>
     </article>
@@ -98,7 +108,15 @@ function UserNotFound() {
  * and their record for one product (edited here; each change is recorded and shown to them), and the history of
  * changes others made.
  */
-function UserNotifications({ user, products }: { user: TUser; products: readonly TProduct[] }) {
+function UserNotifications({
+  user,
+  products,
+  productTypes,
+}: {
+  user: TUser;
+  products: readonly TProduct[];
+  productTypes: readonly TProductType[];
+}) {
   const id = useId();
   const [productId, setProductId] = useState<number | null>(null);
   const effective = useUserEffectiveNotifications(user.id);
@@ -132,9 +150,14 @@ function UserNotifications({ user, products }: { user: TUser; products: readonly
         <h2 id={`${id}-effective`}>What {user.username} receives</h2>
         {effective.isError && <ErrorMessage>{getErrorMessage(effective.error)}</ErrorMessage>}
         {effective.data && (
-          <EffectiveNotificationsTable effective={effective.data} caption={`What ${user.username} receives, per event and channel`} />
+          <>
+            <EffectiveNotificationsTable effective={effective.data} caption={`What ${user.username} receives, per event and channel`} />
+            <DeliveryTiming delivery={effective.data.delivery} heading={`When messages to ${user.username} go out`} />
+          </>
         )}
       </section>
+
+      <UserRules user={user} products={products} productTypes={productTypes} />
 
       <section aria-labelledby={`${id}-product`} className="stack">
         <h2 id={`${id}-product`}>Notifications for one product</h2>
@@ -162,6 +185,52 @@ function UserNotifications({ user, products }: { user: TUser; products: readonly
         {changes.data && <NotificationChangeList sets={changes.data.items} />}
       </section>
     </div>
+  );
+}
+
+/**
+ * The user's personal rules, edited with the same editor as the Rules page; the preview counts what the user may
+ * see, and the choices offer only the products and product types they may see (the server checks it too). Each
+ * change is recorded and shown to them.
+ */
+function UserRules({
+  user,
+  products,
+  productTypes,
+}: {
+  user: TUser;
+  products: readonly TProduct[];
+  productTypes: readonly TProductType[];
+}) {
+  const id = useId();
+  const queryClient = useQueryClient();
+  const rules = useRules('personal', { userId: user.id });
+  const memberships = useMemberships(user.id);
+  const [editing, setEditing] = useState<TRule | null>(null);
+  const onChanged = () => void queryClient.invalidateQueries({ queryKey: getUserNotificationChangesQueryOptions(user.id).queryKey });
+  const seesAll = user.is_superuser || user.global_role !== null;
+  const typeIds = new Set((memberships.data?.product_types ?? []).map((m) => m.id));
+  const productIds = new Set((memberships.data?.products ?? []).map((m) => m.id));
+  const productOptions = products
+    .filter((p) => seesAll || productIds.has(p.id) || typeIds.has(p.product_type_id))
+    .map((p) => ({ id: p.id, name: p.name }));
+  const typeOptions = productTypes.filter((t) => seesAll || typeIds.has(t.id)).map((t) => ({ id: t.id, name: t.name }));
+  const owner = { id: user.id, username: user.username };
+  const props = { scope: 'personal' as const, owner, onChanged, productTypes: typeOptions, products: productOptions, destinations: [] };
+  return (
+    <section aria-labelledby={`${id}-rules`} className="stack">
+      <h2 id={`${id}-rules`}>Rules of {user.username}</h2>
+      <p className="muted">
+        A rule adds channels for the events that match it, on top of {user.username}’s personal settings; they only ever hear about products
+        they may see. Changes you make here are recorded and shown to {user.username}.
+      </p>
+      {rules.isPending && <p role="status">Loading rules…</p>}
+      {rules.isError && <ErrorMessage>{getErrorMessage(rules.error)}</ErrorMessage>}
+      {memberships.isError && <ErrorMessage>{getErrorMessage(memberships.error)}</ErrorMessage>}
+      {rules.data && <RulesTable {...props} rules={rules.data.items} onEdit={setEditing} />}
+      {editing && <RuleEditor key={editing.id} {...props} rule={editing} onDone={() => setEditing(null)} />}
+      <RuleEditor {...props} />
+    </section>
   );
 }
 

@@ -8,10 +8,11 @@ import { useMyNotificationChanges } from '../api/get-my-notification-changes';
 import { describeChangeSet } from '../utils/describe';
 import { NotificationChangeList } from './notification-change-list';
 
-export function MyNotificationChanges() {
+/** `onlyRules`: the Rules page shows the changes made to my rules alone. */
+export function MyNotificationChanges({ onlyRules = false }: { onlyRules?: boolean } = {}) {
   const changes = useMyNotificationChanges();
   if (changes.isError) return <ErrorMessage>{getErrorMessage(changes.error)}</ErrorMessage>;
-  const items = changes.data?.items ?? [];
+  const items = (changes.data?.items ?? []).filter((set) => !onlyRules || set.scope === 'rule');
   const latest = items[0];
   if (!latest) return null;
   return (
@@ -21,7 +22,9 @@ export function MyNotificationChanges() {
       </h2>
       <p>{describeChangeSet(latest)}.</p>
       <details>
-        <summary>Changes made to your settings by others ({items.length})</summary>
+        <summary>
+          Changes made to your {onlyRules ? 'rules' : 'settings'} by others ({items.length})
+        </summary>
         <NotificationChangeList sets={items} />
       </details>
     </section>

@@ -3,12 +3,17 @@ import type { TRuleScope } from '@tocsin/contract/rules';
 import { api } from '../../../lib/api-client';
 import { getRulesQueryOptions, rulesUrl } from './get-rules';
 
-export const deleteRule = ({ scope, id }: { scope: TRuleScope; id: number }): Promise<void> => api.delete<void>(`${rulesUrl(scope)}/${id}`);
+export const deleteRule = ({ scope, id, userId }: { scope: TRuleScope; id: number; userId?: number }): Promise<void> =>
+  api.delete<void>(`${rulesUrl(scope, userId)}/${id}`);
 
-export const useDeleteRule = (scope: TRuleScope) => {
+/** `onChanged`: what else follows the rule list (a superuser's view of the owner's change history). */
+export const useDeleteRule = (scope: TRuleScope, userId?: number, onChanged?: () => void) => {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: deleteRule,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: getRulesQueryOptions(scope).queryKey }),
+    onSuccess: () => {
+      onChanged?.();
+      return queryClient.invalidateQueries({ queryKey: getRulesQueryOptions(scope, userId).queryKey });
+    },
   });
 };

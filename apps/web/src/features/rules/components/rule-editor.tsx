@@ -24,6 +24,9 @@ import { useSaveRule } from '../api/save-rule';
 
 export type TOption = { id: number; name: string };
 
+/** A superuser editing another user's personal rules: whose they are. */
+export type TRuleOwner = { id: number; username: string };
+
 export type TRuleValues = {
   name: string;
   enabled: boolean;
@@ -122,11 +125,17 @@ export function RuleEditor({
   productTypes,
   products,
   destinations,
+  owner,
+  onChanged,
   onDone,
 }: {
   scope: TRuleScope;
   /** The rule to edit; absent to add one. */
   rule?: TRule;
+  /** Personal rules of another user (a superuser's page of that user); absent for the caller's own. */
+  owner?: TRuleOwner;
+  /** After a save, for what else follows the rules (the owner's change history). */
+  onChanged?: () => void;
   productTypes: readonly TOption[];
   products: readonly TOption[];
   /** System rules: the destinations to choose from. */
@@ -139,7 +148,7 @@ export function RuleEditor({
   const [values, setValues] = useState<TRuleValues>(() => toValues(rule));
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const save = useSaveRule(scope);
+  const save = useSaveRule(scope, owner?.id, onChanged);
   const set = <K extends keyof TRuleValues>(key: K, value: TRuleValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
     setSaved(null);
@@ -157,7 +166,7 @@ export function RuleEditor({
     const parsed = ZRulePreviewBody.safeParse({ events: deferred.events, conditions: toConditions(deferred) });
     return parsed.success ? { events: deferred.events, conditions: toConditions(deferred) } : null;
   }, [deferred]);
-  const preview = useRulePreview(scope, previewBody);
+  const preview = useRulePreview(scope, previewBody, owner?.id);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -171,7 +180,7 @@ export function RuleEditor({
       const body = { ...common, channels: values.channels };
       const parsed = ZPersonalRuleBody.safeParse(body);
       if (!parsed.success) return setProblem(describeIssues(parsed.error.issues));
-      save.mutate({ scope, id: rule?.id ?? null, body: body as never }, { onSuccess });
+      save.mutate({ scope, id: rule?.id ?? null, body: body as never, userId: owner?.id }, { onSuccess });
     } else {
       const body = { ...common, destination_ids: values.destinationIds };
       const parsed = ZSystemRuleBody.safeParse(body);
@@ -184,7 +193,7 @@ export function RuleEditor({
   return (
     <form className="card stack" aria-labelledby={`${id}-heading`} onSubmit={onSubmit} noValidate>
       <h2 id={`${id}-heading`} ref={headingRef} tabIndex={-1}>
-        {isEdit ? `Edit ${what} ${rule.name}` : `Add ${what}`}
+        {isEdit ? `Edit ${what} ${rule.name}` : owner ? `Add ${what} for ${owner.username}` : `Add ${what}`}
       </h2>
       <div className="field-row">
         <div className="field">
@@ -284,7 +293,11 @@ export function RuleEditor({
       {scope === 'personal' ? (
         <CheckboxGroup
           legend="Channels"
-          hint="Added to your personal settings for matching events, at your own destinations; you hear only about products you may see."
+          hint={
+            owner
+              ? `Added to the personal settings of ${owner.username} for matching events, at their own destinations; they hear only about products they may see.`
+              : 'Added to your personal settings for matching events, at your own destinations; you hear only about products you may see.'
+          }
           options={PERSONAL_RULE_CHANNELS.map((c) => ({ value: c as string, label: CHANNEL_LABELS[c] }))}
           selected={values.channels}
           onChange={(next) => set('channels', next)}
@@ -299,7 +312,7 @@ export function RuleEditor({
           onChange={(next) => set('destinationIds', next)}
         />
       )}
-      <RulePreview preview={preview} hasValidInput={previewBody !== null} />
+      <RulePreview preview={preview} hasValidInput={previewBody !== null} viewer={owner?.username ?? 'you'} />
       {problem && <ErrorMessage>{problem}</ErrorMessage>}
       {save.isError && <ErrorMessage>{getErrorMessage(save.error)}</ErrorMessage>}
       {saved && <SuccessMessage>{saved}</SuccessMessage>}
@@ -321,7 +334,16 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
   return issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ');
 }
 
-function RulePreview({ preview, hasValidInput }: { preview: ReturnType<typeof useRulePreview>; hasValidInput: boolean }) {
+function RulePreview({
+  preview,
+  hasValidInput,
+  viewer,
+}: {
+  preview: ReturnType<typeof useRulePreview>;
+  hasValidInput: boolean;
+  /** Whose view the count is: "you", or the owner's name. */
+  viewer: string;
+}) {
   return (
     <section className="card-inset" aria-labelledby="rule-preview-heading" aria-live="polite">
       <h3 id="rule-preview-heading">Preview</h3>
@@ -335,7 +357,7 @@ function RulePreview({ preview, hasValidInput }: { preview: ReturnType<typeof us
         <>
           <p data-testid="rule-preview-count">
             Would have matched <strong>{preview.data.matched}</strong> of the {preview.data.considered} events of the last{' '}
-            {preview.data.days} days that you can see.
+            {preview.data.days} days that {viewer} can see.
           </p>
           {preview.data.examples.length > 0 && (
             <ul aria-label="Examples of matching events">

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { getErrorMessage } from '../../../lib/api-client';
 import { useDeleteRule } from '../api/delete-rule';
-import type { TOption } from './rule-editor';
+import type { TOption, TRuleOwner } from './rule-editor';
 
 /** The conditions in words: "tag payments · severity ≥ Critical". */
 export function describeConditions(rule: TRule, names: { products: readonly TOption[]; productTypes: readonly TOption[] }): string {
@@ -29,9 +29,15 @@ export function RulesTable({
   products,
   productTypes,
   destinations,
+  owner,
+  onChanged,
   onEdit,
 }: {
   scope: TRuleScope;
+  /** Personal rules of another user (a superuser's page of that user); absent for the caller's own. */
+  owner?: TRuleOwner;
+  /** After a deletion, for what else follows the rules (the owner's change history). */
+  onChanged?: () => void;
   rules: readonly TRule[];
   products: readonly TOption[];
   productTypes: readonly TOption[];
@@ -39,13 +45,14 @@ export function RulesTable({
   onEdit: (rule: TRule) => void;
 }) {
   const [toDelete, setToDelete] = useState<TRule | null>(null);
-  const remove = useDeleteRule(scope);
+  const remove = useDeleteRule(scope, owner?.id, onChanged);
+  const caption = scope === 'system' ? 'System rules' : owner ? `Rules of ${owner.username}` : 'Your rules';
   if (rules.length === 0) return <p className="empty-state">No {scope === 'system' ? 'system ' : ''}rules yet. Add one below.</p>;
   return (
     <>
       <div className="table-wrap">
         <table className="table table-stack">
-          <caption className="visually-hidden">{scope === 'system' ? 'System rules' : 'Your rules'}</caption>
+          <caption className="visually-hidden">{caption}</caption>
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -96,7 +103,7 @@ export function RulesTable({
           setToDelete(null);
         }}
         onConfirm={() => {
-          if (toDelete) remove.mutate({ scope, id: toDelete.id }, { onSuccess: () => setToDelete(null) });
+          if (toDelete) remove.mutate({ scope, id: toDelete.id, userId: owner?.id }, { onSuccess: () => setToDelete(null) });
         }}
       >
         <p>
