@@ -242,3 +242,47 @@ describe('a burst to one Slack channel', () => {
     }
   }, 30_000);
 });
+
+describe('a burst to the Teams flow', () => {
+  it('150 events: merged Adaptive Cards spaced by the pace, each event in exactly one card, nothing dropped', async () => {
+    const PACE = 10;
+    const teams = await startHttpReceiver({ respond: { status: 202, body: '' } });
+    try {
+      deps = await createTestDeps({ OUTBOUND_ALLOW: '127.0.0.1', MSTEAMS_PACE_MS: PACE, DELIVERY_BACKOFF_BASE_MS: 10 });
+      await updateSystemSettings(deps, { msteamsEnabled: true, msteamsUrl: `${teams.url}/workflows/flow?sig=s3cret`, teamName: 'Acme' });
+      await deps.db.run(sql`insert into notification_settings (scope, user_id, product_id, event, channels)
+        values ('system', null, null, 'scan_added', ${channelsToMask(['msteams'])})`);
+      const product = await insertProduct(deps, 'Shop', (await insertProductType(deps, 'Web')).id);
+      await dispatchEvents(
+        deps,
+        Array.from({ length: 150 }, (_, i) => ({ event: 'scan_added', title: `Teams burst #${i + 1}`, productId: product.id })),
+      );
+      const stats = await drainDeliveries(deps, { timeoutMs: 60_000 });
+      expect(stats.failed).toBe(0);
+
+      type TCard = { body: { type: string; text?: string }[] };
+      const cards = teams.requests.map((r) => (r.json as { attachments: { content: TCard }[] }).attachments[0]!.content);
+      const countOf = (card: TCard) => Number(/: (\d+) notifications?$/.exec(card.body[0]?.text ?? '')?.[1] ?? 1);
+      expect(cards.length).toBeLessThanOrEqual(150 / deps.env.CHAT_MERGE_MAX + 2);
+      expect(stats.sent).toBe(cards.length);
+      expect(cards.reduce((n, c) => n + countOf(c), 0)).toBe(150);
+      // Each card shows its first events as sections and counts the rest; no title shows twice across the cards.
+      const shown = cards.flatMap((c) => [...JSON.stringify(c.body).matchAll(/Teams burst #\d+\]/g)].map((m) => m[0]));
+      expect(new Set(shown).size).toBe(shown.length);
+      for (const c of cards.filter((c) => countOf(c) > 10)) expect(JSON.stringify(c.body)).toContain(`+${countOf(c) - 10} more`);
+
+      const rows = await findRows(deps.db, deliveries, sql`channel = 'msteams'`);
+      expect(rows).toHaveLength(150);
+      expect(rows.every((r) => r.status === 'sent')).toBe(true);
+      const carriers = rows.filter((r) => r.carriedBy === null);
+      expect(carriers).toHaveLength(cards.length);
+      const sizes = carriers.map((c) => 1 + rows.filter((r) => r.carriedBy === c.id).length).sort((a, b) => a - b);
+      expect(sizes).toEqual(cards.map(countOf).sort((a, b) => a - b));
+
+      const times = teams.requests.map((r) => r.at);
+      for (let i = 1; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(PACE / 2);
+    } finally {
+      await teams.close();
+    }
+  }, 90_000);
+});
