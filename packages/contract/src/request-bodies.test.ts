@@ -48,7 +48,7 @@ const VALID_BODIES: Record<string, { schema: z.ZodType; body: Record<string, unk
     body: { name: 'Accepted for Q3', finding_ids: [1], owner_id: 1, expires_on: '2026-12-31' },
   },
   ZCompleteReviewBody: { schema: findingsApi.ZCompleteReviewBody, body: {} },
-  ZUpdateFindingBody: { schema: findingsApi.ZUpdateFindingBody, body: { severity: 'High' } },
+  ZUpdateFindingBody: { schema: findingsApi.ZUpdateFindingBody, body: { severity: 'High', reason: 'The scanner overrated it' } },
   ZUpdateProductSlaBody: { schema: findingsApi.ZUpdateProductSlaBody, body: { sla_notifications: false } },
   ZUpdateFindingNoticeSettingsBody: { schema: findingsApi.ZUpdateFindingNoticeSettingsBody, body: { sla_backoff: true } },
   ZSetProductTagsBody: { schema: findingsApi.ZSetProductTagsBody, body: { tags: ['pci'] } },
