@@ -27,6 +27,7 @@ import {
   type TSizes,
 } from './foundation-data';
 import type { TPgServer } from './postgres-server';
+import { BENCH_SECRET_KEY } from './server-process';
 import { elapsedMs, fmtInt, fmtMs } from './report';
 
 /** Connections of the app's pool in this process (DATABASE_POOL_MAX's default). */
@@ -38,7 +39,14 @@ export async function openPostgresFoundation(server: TPgServer): Promise<TFounda
   const bus = await createPostgresBus(database.url);
   const env = parseEnv(
     { NODE_ENV: 'production' },
-    { DATABASE_URL: database.url, SEED_DEMO: false, WORKER_ENABLED: false, ALERT_RETENTION: -1, DATABASE_POOL_MAX: POOL_MAX },
+    {
+      DATABASE_URL: database.url,
+      SECRET_KEY: BENCH_SECRET_KEY,
+      SEED_DEMO: false,
+      WORKER_ENABLED: false,
+      ALERT_RETENTION: -1,
+      DATABASE_POOL_MAX: POOL_MAX,
+    },
   );
   const deps = createDeps({ db: handle.db, bus }, env);
   const { pool } = handle;
