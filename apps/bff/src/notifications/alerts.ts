@@ -142,23 +142,28 @@ export async function getAlert(deps: Deps, userId: number, alertId: number): Pro
   return toAlertDto(row, seenThroughId);
 }
 
-/** The `limit` newest alerts. */
-async function findNewest(db: Database, userId: number, limit: number, seenThroughId: number): Promise<TAlert[]> {
-  const ids = await db.all<{ id: number }>(sql`select id from alerts where user_id = ${userId} order by id desc limit ${limit}`);
-  const rows = await findAlertRows(
-    db,
-    ids.map((r) => r.id),
-  );
-  return rows.map((row) => toAlertDto(row, seenThroughId));
-}
-
+/**
+ * What the bell shows, in two statements (one round trip each on PostgreSQL): the count, the seen mark and the
+ * capped new count as scalar subqueries of one row, then the newest `limit` alerts with who raised them, walking
+ * the (user_id, id) prefix of alerts_user newest first.
+ */
 export async function summarizeAlerts(deps: Deps, userId: number, limit: number): Promise<TAlertSummary> {
-  const seen = await findSeen(deps.db, userId);
+  const { db } = deps;
+  const state = await db.get<{ count: number | null; seenThroughId: number | null; newCount: number }>(sql`select
+      (select n from alert_counts where user_id = ${userId}) as count,
+      (select seen_through_id from alert_reads where user_id = ${userId}) as "seenThroughId",
+      (select count(*) from (select 1 from alerts where user_id = ${userId}
+        and id > coalesce((select seen_through_id from alert_reads where user_id = ${userId}), 0) limit ${NEW_ALERTS_CAP}) capped)
+        as "newCount"`);
+  const seenThroughId = Number(state?.seenThroughId ?? 0);
+  const rows = await db.all<AlertRow>(
+    sql`select ${ALERT_COLUMNS} from ${FROM_ALERTS} where a.user_id = ${userId} order by a.id desc limit ${limit}`,
+  );
   return {
-    count: await countAlerts(deps.db, userId),
-    items: await findNewest(deps.db, userId, limit, seen.seenThroughId),
-    new_count: seen.newCount,
-    seen_through_id: seen.seenThroughId,
+    count: Number(state?.count ?? 0),
+    items: rows.map((row) => toAlertDto(row, seenThroughId)),
+    new_count: Number(state?.newCount ?? 0),
+    seen_through_id: seenThroughId,
   };
 }
 

@@ -8,7 +8,7 @@ import type { TApiToken, TCreatedIntegrationToken, TCreatedToken, TIntegrationTo
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UserRow } from '../app-context';
-import { SESSION_COOKIE } from '../auth/sessions';
+import { LAST_USED_PRECISION_MS, SESSION_COOKIE } from '../auth/sessions';
 import { dispatchEvent } from '../notifications/dispatch';
 import { createUser as createAccount } from '../services/users';
 import { createTestApp, createUser, loginAs, sendJson, TEST_PASSWORD, type TTestClient } from '../test-utils';
@@ -126,7 +126,16 @@ describe('API tokens', () => {
     expect(((await (await asAlice.get('/api/me/tokens')).json()) as TApiToken[])[0]?.last_used_at).toBeNull();
     now += 60_000;
     await sendJson(t.app, 'GET', '/api/alerts/summary', undefined, withToken(key));
-    expect(((await (await asAlice.get('/api/me/tokens')).json()) as TApiToken[])[0]?.last_used_at).toBe(new Date(now).toISOString());
+    const firstUse = new Date(now).toISOString();
+    const lastUsed = async () => ((await (await asAlice.get('/api/me/tokens')).json()) as TApiToken[])[0]?.last_used_at;
+    expect(await lastUsed()).toBe(firstUse);
+    // Kept to the minute: a request within a minute of the last recorded use writes nothing; a later one does.
+    now += LAST_USED_PRECISION_MS - 1;
+    await sendJson(t.app, 'GET', '/api/alerts/summary', undefined, withToken(key));
+    expect(await lastUsed()).toBe(firstUse);
+    now += 1;
+    await sendJson(t.app, 'GET', '/api/alerts/summary', undefined, withToken(key));
+    expect(await lastUsed()).toBe(new Date(now).toISOString());
   });
 
   it('changing one’s password revokes every token of the user', async () => {
