@@ -27,8 +27,8 @@ import {
   type TSizes,
 } from './foundation-data';
 import type { TPgServer } from './postgres-server';
-import { BENCH_SECRET_KEY } from './server-process';
 import { elapsedMs, fmtInt, fmtMs } from './report';
+import { BENCH_SECRET_KEY } from './server-process';
 
 /** Connections of the app's pool in this process (DATABASE_POOL_MAX's default). */
 const POOL_MAX = 10;
