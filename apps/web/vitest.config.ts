@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // components that need a live DOM, events and focus run in happy-dom with Testing Library (*.dom.test.tsx).
 export default defineConfig({
   test: {
+    // Globals a test stubs (fetch, through testing/render.tsx's mockApi) are put back before the next test.
+    unstubGlobals: true,
     projects: [
       {
         extends: true,

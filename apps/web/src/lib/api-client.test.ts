@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, api, setCsrfToken, setUnauthorizedHandler } from './api-client';
 
 type TCall = { url: string; init: RequestInit };
@@ -22,10 +22,6 @@ const json = (status: number, body: unknown) =>
 beforeEach(() => {
   setCsrfToken(null);
   setUnauthorizedHandler(null);
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
 });
 
 describe('api client', () => {

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { TAlert } from '@tocsin/contract/alerts';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockApi, renderWithProviders } from '../../../testing/render';
 import { AlertsBell, describeClearAll } from './alerts-bell';
 
@@ -40,10 +40,6 @@ function fakeSummary(count: number, extra: TAlert[] = []) {
 }
 
 const panel = () => screen.getByRole('dialog', { name: 'Newest alerts', hidden: true });
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
 
 describe('AlertsBell', () => {
   it('has a name that says what it shows and contains its visible text', async () => {

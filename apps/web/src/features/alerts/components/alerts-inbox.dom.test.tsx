@@ -6,7 +6,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { TAlert, TAlertPage, TAlertSummary } from '@tocsin/contract/alerts';
 import { Route, Routes, useLocation } from 'react-router-dom';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { mockApi, renderWithProviders } from '../../../testing/render';
 import { applyAlertStreamMessage } from '../api/stream-alerts';
@@ -29,10 +29,6 @@ const alert = (id: number, patch: Partial<TAlert> = {}): TAlert => ({
   first_seen: '2026-01-01T00:00:00.000Z',
   last_seen: '2026-01-01T00:00:00.000Z',
   ...patch,
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
 });
 
 /** Shows the address, so tests can read what the filters wrote into it. */

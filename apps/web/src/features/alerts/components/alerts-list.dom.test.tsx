@@ -1,7 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { TAlert, TAlertPage } from '@tocsin/contract/alerts';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mockApi, renderWithProviders } from '../../../testing/render';
 import { AlertsList } from './alerts-list';
 
@@ -64,10 +64,6 @@ function fakeAlertsServer(initial: TAlert[]) {
 const rowBox = (title: string) => screen.getByRole('checkbox', { name: `Select alert: ${title}` });
 const headerBox = () => screen.getByRole('checkbox', { name: 'Select all alerts on this page' }) as HTMLInputElement;
 const bar = () => screen.queryByRole('region', { name: 'Selected alerts' });
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
 
 describe('AlertsList', () => {
   it('shows no action bar until a row is selected, then "N selected · Remove selected · Clear selection"', async () => {

@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockApi, renderWithProviders } from '../../../testing/render';
 import { LoginForm } from './login-form';
 
@@ -9,10 +9,6 @@ function describedBy(element: HTMLElement): string {
   const ids = element.getAttribute('aria-describedby')?.split(' ') ?? [];
   return ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
 }
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
 
 describe('LoginForm', () => {
   it('validates in the browser with the contract schema: nothing is sent, each field names its problem', async () => {

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { TNote } from '@tocsin/contract/findings-api';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockApi, renderWithProviders } from '../../../testing/render';
 import { NotesSection } from './notes-section';
 
@@ -43,8 +43,6 @@ function fakeNotesApi(notes: TNote[] = []) {
     }),
   });
 }
-
-afterEach(() => vi.unstubAllGlobals());
 
 describe('NotesSection', () => {
   it('offers people to mention as a combobox: up, down, enter and escape', async () => {

@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { hasUnsavedChanges } from '../../../lib/unsaved-changes';
 import { mockApi, renderWithProviders } from '../../../testing/render';
 import { CreateProductTypeForm } from './create-product-type-form';
@@ -10,10 +10,6 @@ const nameField = () => screen.getByLabelText('Name') as HTMLInputElement;
 
 beforeEach(() => {
   expect(hasUnsavedChanges()).toBe(false);
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
 });
 
 describe('CreateProductTypeForm', () => {
