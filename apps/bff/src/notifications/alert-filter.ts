@@ -108,6 +108,8 @@ export type TMatchOptions = {
   offset?: number;
   /** How many events with the text are looked up one by one at most (tests set 0 to compare both plans). */
   textEventsMax?: number;
+  /** The events with the text, when the caller already asked findEventsWithText (a page and its count share it). */
+  eventIds?: number[] | null;
 };
 
 /**
@@ -118,7 +120,12 @@ export type TMatchOptions = {
 export async function findMatchingAlertIds(db: Database, userId: number, filter: TAlertFilter, options: TMatchOptions): Promise<number[]> {
   const { withKeyset, limit, offset = 0, textEventsMax = TEXT_EVENTS_MAX } = options;
   const where = alertFilterSql(db, userId, filter, { withKeyset });
-  const eventIds = filter.text === null || textEventsMax <= 0 ? null : await findEventsWithText(db, filter.text, textEventsMax);
+  const eventIds =
+    options.eventIds !== undefined
+      ? options.eventIds
+      : filter.text === null || textEventsMax <= 0
+        ? null
+        : await findEventsWithText(db, filter.text, textEventsMax);
   if (eventIds === null) {
     const rows = await db.all<{ id: number }>(sql`select id from alerts where ${where} order by id desc limit ${limit} offset ${offset}`);
     return rows.map((r) => Number(r.id));

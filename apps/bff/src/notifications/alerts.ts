@@ -26,7 +26,7 @@ import type { Deps } from '../app-context';
 import type { Database } from '../db/database';
 import { notFound } from '../lib/errors';
 import { toIso } from '../lib/time';
-import { findMatchingAlertIds, isFiltered, toAlertFilter } from './alert-filter';
+import { findEventsWithText, findMatchingAlertIds, isFiltered, toAlertFilter } from './alert-filter';
 import { DELETE_BATCH, deleteAlertsInBatches } from './retention';
 
 type AlertRow = {
@@ -110,10 +110,11 @@ export async function listAlerts(deps: Deps, userId: number, query: TAlertListQu
     total = matches.length;
     pageIds = matches.slice(offset, offset + pageSize + 1);
   } else {
-    // One row more than the page tells whether an older page exists.
-    pageIds = await findMatchingAlertIds(db, userId, filter, { withKeyset: true, limit: pageSize + 1, offset });
+    // One row more than the page tells whether an older page exists; the page and its count share one text lookup.
+    const eventIds = filter.text === null ? null : await findEventsWithText(db, filter.text);
+    pageIds = await findMatchingAlertIds(db, userId, filter, { withKeyset: true, limit: pageSize + 1, offset, eventIds });
     total = isFiltered(filter)
-      ? (await findMatchingAlertIds(db, userId, filter, { withKeyset: false, limit: cap + 1 })).length
+      ? (await findMatchingAlertIds(db, userId, filter, { withKeyset: false, limit: cap + 1, eventIds })).length
       : await countAlerts(db, userId);
   }
   const isExact = !isFiltered(filter) || total <= cap;
