@@ -110,7 +110,7 @@ async function main(): Promise<number> {
     if (args.parts.includes('sla')) {
       for (const db of args.dbs) {
         const target = db === 'postgres' && pg ? await pg.createDatabase('sla') : null;
-        await runSlaBench({ small: args.small, allDue: false, noAlerts: false, pgUrl: target?.url });
+        await runSlaBench({ small: args.small, allDue: false, noAlerts: false, pgUrl: target?.url, report: common.report });
       }
     }
     if (args.parts.includes('rules')) {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ZIntId, ZPage } from './common';
 import { FINDING_STATUSES, RISK_DECISIONS, ZFindingStatus, ZImportFormat, ZSeverity, ZSlaPeriods, ZTag } from './findings';
-import { ZDescription } from './plain-text';
+import { requiredDescription, ZDescription } from './plain-text';
 
 /** A person as other people see them: no email address, no role. */
 export const ZPersonRef = z.object({ id: z.number().int(), username: z.string(), name: z.string() });
@@ -312,7 +312,10 @@ export type TFindingStatusChangeResult = z.infer<typeof ZFindingStatusChangeResu
 export const ZUpdateFindingBody = z.strictObject({
   severity: ZSeverity,
   /** Why; shown in the finding's severity history. */
-  reason: ZDescription.trim().min(1, 'Say why the severity changes').max(2000, 'Use at most 2000 characters'),
+  reason: requiredDescription('Say why the severity changes')
+    .trim()
+    .min(1, 'Say why the severity changes')
+    .max(2000, 'Use at most 2000 characters'),
 });
 export type TUpdateFindingBody = z.infer<typeof ZUpdateFindingBody>;
 

@@ -53,6 +53,9 @@ export const ZPlainLine = z.string().trim().superRefine(checkPlain(false));
 export const ZName = ZPlainLine.min(1, 'Enter a name');
 /** Free text that may span lines (descriptions, disclaimers): no other control or direction characters. */
 export const ZDescription = z.string().superRefine(checkPlain(true));
+/** ZDescription for a field that must be sent: its absence is answered with `missing`, a sentence a person can act on. */
+export const requiredDescription = (missing: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? missing : undefined) }).superRefine(checkPlain(true));
 
 /** Secrets are opaque, but never a line break or control character: they end up in headers and protocol lines. */
 export const isSecretText = (value: string) => !LINE_BREAK_RE.test(value) && !CONTROL_RE.test(value) && !TAB_RE.test(value);

@@ -61,6 +61,32 @@ function inTexts(db: Database, column: SQL, values: readonly string[]): SQL {
     : sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
 }
 
+/**
+ * The statement behind hasOpenWindow: for each key, the newest alert and the newest delivery of that key, each
+ * found by walking its dedupe index backwards from the key (a top-1 in index order). Written this way, and not
+ * as `exists(… dedupe_key = any(…))`, because PostgreSQL without fresh statistics (a table that grew since the
+ * last analyze, e.g. during the SLA job itself) estimates that every row matches and reads the whole table
+ * looking for the first; a top-1 by index order is an index probe whatever the estimate.
+ */
+export function openWindowQuery(db: Database, keys: readonly string[], since: number): SQL {
+  const keyTable =
+    db.dialect === 'postgres'
+      ? sql`unnest(${sql.param([...keys])}::text[]) as k(key)`
+      : sql`(select value as key from json_each(${JSON.stringify(keys)})) as k`;
+  const newest = (table: 'alerts' | 'deliveries') =>
+    sql`coalesce((select t.created_at from ${sql.raw(table)} t where t.dedupe_key = k.key order by t.created_at desc limit 1), 0)`;
+  return sql`select 1 as open from ${keyTable} where ${newest('alerts')} > ${since} or ${newest('deliveries')} > ${since} limit 1`;
+}
+
+/**
+ * Whether any of `keys` has something an event could fold into at `now`: an alert or a delivery made within the
+ * window (the rows foldIntoAlerts and planDeliveries look for). One statement, two index probes per key.
+ */
+export async function hasOpenWindow(db: Database, keys: readonly string[], now: number, windowMs: number): Promise<boolean> {
+  if (keys.length === 0 || windowMs <= 0) return false;
+  return (await db.get(openWindowQuery(db, keys, now - windowMs))) !== undefined;
+}
+
 export type TCoalesceAlertsInput = { key: string; now: number; windowMs: number };
 
 /**

@@ -54,17 +54,17 @@ export const pgHotPaths: THotPaths = {
       order by p.ord`);
   },
 
-  insertDeliveryBatch(db, now, rows) {
+  insertDeliveryBatch(db, now, rows, dedupeKeys) {
     if (rows.length === 0) return Promise.resolve(0);
     return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, destination_id, status,
-        attempts, next_attempt_at, created_at, updated_at)
+        attempts, next_attempt_at, created_at, updated_at, dedupe_key)
       select r.uuid, r.event_id, r.channel, r.kind, r.user_id, r.webhook_id, r.destination_id, 'queued', 0, ${now}::bigint,
-        ${now}::bigint, ${now}::bigint
+        ${now}::bigint, ${now}::bigint, r.dedupe_key
       from unnest(${param(rows.map((x) => x[0]))}::bigint[], ${param(rows.map((x) => x[1]))}::text[],
                   ${param(rows.map((x) => x[2]))}::text[], ${param(rows.map((x) => x[3]))}::text[],
                   ${param(rows.map((x) => x[4]))}::int[], ${param(rows.map((x) => x[5]))}::int[],
-                  ${param(rows.map((x) => x[6] ?? null))}::int[])
-        with ordinality as r(event_id, uuid, channel, kind, user_id, webhook_id, destination_id, ord)
+                  ${param(rows.map((x) => x[6] ?? null))}::int[], ${param(rows.map((x) => dedupeKeys?.get(x[0]) ?? null))}::text[])
+        with ordinality as r(event_id, uuid, channel, kind, user_id, webhook_id, destination_id, dedupe_key, ord)
       order by r.ord`);
   },
 

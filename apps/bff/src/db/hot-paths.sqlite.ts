@@ -33,13 +33,14 @@ export const sqliteHotPaths: THotPaths = {
     return inserted;
   },
 
-  insertDeliveryBatch(db, now, rows) {
+  insertDeliveryBatch(db, now, rows, dedupeKeys) {
     if (rows.length === 0) return Promise.resolve(0);
+    const withKeys = rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[5], r[6] ?? null, dedupeKeys?.get(r[0]) ?? null]);
     return db.run(sql`insert into deliveries (uuid, event_id, channel, target_kind, user_id, webhook_id, destination_id, status,
-        attempts, next_attempt_at, created_at, updated_at)
+        attempts, next_attempt_at, created_at, updated_at, dedupe_key)
       select j.value ->> 1, j.value ->> 0, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, 'queued', 0, ${now},
-        ${now}, ${now}
-      from json_each(${JSON.stringify(rows)}) j order by j.key`);
+        ${now}, ${now}, j.value ->> 7
+      from json_each(${JSON.stringify(withKeys)}) j order by j.key`);
   },
 
   async claimDueDeliveries(db, r) {

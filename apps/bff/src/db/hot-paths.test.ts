@@ -125,15 +125,20 @@ describe(`hot paths on ${TEST_DIALECT}`, () => {
 
     const hook = await insertRow(db, webhooks, { name: 'h2', url: 'https://h2.test', createdAt: 1 });
     expect(
-      await db.hot.insertDeliveryBatch(db, 900, [
-        [second, randomUUID(), 'webhooks', 'webhook', null, hook.id],
-        [eventId, randomUUID(), 'mail', 'user', userId, null],
-      ]),
+      await db.hot.insertDeliveryBatch(
+        db,
+        900,
+        [
+          [second, randomUUID(), 'webhooks', 'webhook', null, hook.id],
+          [eventId, randomUUID(), 'mail', 'user', userId, null],
+        ],
+        new Map([[second, '0:sla:finding:1']]),
+      ),
     ).toBe(2);
     expect(await db.hot.insertDeliveryBatch(db, 900, [])).toBe(0);
     expect(
       await db.all(sql`select event_id as "eventId", channel, target_kind as "targetKind", user_id as "userId", webhook_id as "webhookId",
-          status, next_attempt_at as "nextAttemptAt" from deliveries order by id`),
+          status, next_attempt_at as "nextAttemptAt", dedupe_key as "dedupeKey" from deliveries order by id`),
     ).toEqual([
       {
         eventId: second,
@@ -143,8 +148,9 @@ describe(`hot paths on ${TEST_DIALECT}`, () => {
         webhookId: hook.id,
         status: 'queued',
         nextAttemptAt: 900,
+        dedupeKey: '0:sla:finding:1',
       },
-      { eventId, channel: 'mail', targetKind: 'user', userId, webhookId: null, status: 'queued', nextAttemptAt: 900 },
+      { eventId, channel: 'mail', targetKind: 'user', userId, webhookId: null, status: 'queued', nextAttemptAt: 900, dedupeKey: null },
     ]);
   });
 

@@ -59,8 +59,16 @@ export type THotPaths = {
    * in the order given (alert by alert, user by user), so ids grow as with one insertAlerts per event.
    */
   insertAlertBatch(db: Database, alerts: readonly { alert: TAlertInsert; userIds: readonly number[] }[]): Promise<number>;
-  /** The delivery rows of several events in one statement, queued and due at `now`, in the order given. */
-  insertDeliveryBatch(db: Database, now: number, rows: readonly TEventDeliveryInsert[]): Promise<number>;
+  /**
+   * The delivery rows of several events in one statement, queued and due at `now`, in the order given. Rows of an
+   * event in `dedupeKeys` (event id → coalescing key) carry that key, as markDeliveries would set it afterwards.
+   */
+  insertDeliveryBatch(
+    db: Database,
+    now: number,
+    rows: readonly TEventDeliveryInsert[],
+    dedupeKeys?: ReadonlyMap<number, string>,
+  ): Promise<number>;
   /**
    * Lease up to `limit` due deliveries (queued or retrying and due, or 'sending' with a lapsed lease), oldest due
    * first, and return their ids. Two claimers never get the same row. Run it inside a transaction.

@@ -201,7 +201,7 @@ describe('PATCH /api/findings/:id', () => {
     expect((await w.clients.dave.patch(`/api/findings/${sqli}`, { severity: 'Low', reason: 'x' })).status).toBe(404);
     const noReason = await w.clients.bob.patch(`/api/findings/${sqli}`, { severity: 'Low' });
     expect(noReason.status).toBe(400);
-    expect((await errorOf(noReason)).message).toContain('reason');
+    expect((await errorOf(noReason)).message).toBe('reason: Say why the severity changes');
     const blank = await w.clients.bob.patch(`/api/findings/${sqli}`, { severity: 'Low', reason: '   ' });
     expect(blank.status).toBe(400);
     expect((await errorOf(blank)).message).toContain('Say why the severity changes');

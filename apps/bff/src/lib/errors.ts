@@ -22,9 +22,14 @@ export const forbidden = (message = 'You do not have permission to do this.') =>
 export const notFound = (what = 'The requested item') => new HttpError(404, 'not_found', `${what} was not found.`);
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
 
+/** Zod's default for a field left out ("Invalid input: expected string, received undefined") said as a person would. */
+function plainMessage(issue: ZodError['issues'][number]): string {
+  return issue.code === 'invalid_type' && issue.message.endsWith('received undefined') ? 'is required' : issue.message;
+}
+
 /** "title: is required; product_id: Expected number" — names every field that failed. */
 export function describeZodError(error: ZodError): { message: string; details: { path: string; message: string }[] } {
-  const details = error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+  const details = error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: plainMessage(i) }));
   return { message: details.map((d) => `${d.path}: ${d.message}`).join('; '), details };
 }
 

@@ -121,6 +121,14 @@ function buildCases({ ids, users }: TWorld): [string, TDispatchInput][] {
       { event: 'sla_breach', title: 'SLA by admin', productId: ids.shop, idempotencyKey: 'sla:2', createdBy: users.admin.id },
     ],
     [
+      'a coalescing key with nothing to fold into: alerts and deliveries carry it',
+      { event: 'sla_breach', title: 'SLA coalesced', productId: ids.shop, dedupeKey: 'sla:finding:1' },
+    ],
+    [
+      'the same coalescing key from another raiser is another key',
+      { event: 'scan_added', title: 'Scan coalesced', productId: ids.shop, dedupeKey: 'sla:finding:1', createdBy: users.admin.id },
+    ],
+    [
       'over-long fields are truncated',
       { event: 'other', title: 'T'.repeat(400), description: 'D'.repeat(3000), url: `/x/${'u'.repeat(2100)}`, productId: ids.shop },
     ],
@@ -130,9 +138,10 @@ function buildCases({ ids, users }: TWorld): [string, TDispatchInput][] {
 async function snapshot(deps: Deps) {
   return {
     events: await deps.db.all(sql`select ${columnsOf(events)} from events order by id`),
-    alerts: await deps.db.all(sql`select id, user_id, event_id, title, description, url, source, icon, created_at from alerts order by id`),
-    deliveries: await deps.db.all(sql`select event_id, channel, target_kind, user_id, webhook_id, status, attempts, next_attempt_at
-      from deliveries order by event_id, channel, target_kind, user_id, webhook_id`),
+    alerts: await deps.db.all(sql`select id, user_id, event_id, title, description, url, source, icon, created_at, dedupe_key,
+      coalesced_count, last_seen_at from alerts order by id`),
+    deliveries: await deps.db.all(sql`select event_id, channel, target_kind, user_id, webhook_id, status, attempts, next_attempt_at,
+      dedupe_key, coalesced_count from deliveries order by event_id, channel, target_kind, user_id, webhook_id`),
     counts: await deps.db.all(sql`select user_id, n from alert_counts order by user_id`),
   };
 }
@@ -157,6 +166,9 @@ describe('dispatchEvents', () => {
     expect(actual.counts).toEqual(expected.counts);
     // The world really exercises every kind of row.
     expect(expected.deliveries.length).toBeGreaterThan(5);
+    expect(expected.alerts.filter((a) => a.dedupe_key === '0:sla:finding:1').length).toBeGreaterThan(0);
+    expect(expected.alerts.filter((a) => a.dedupe_key === `${one.users.admin.id}:sla:finding:1`).length).toBeGreaterThan(0);
+    expect(expected.deliveries.filter((d) => d.dedupe_key === `${one.users.admin.id}:sla:finding:1`).length).toBeGreaterThan(0);
     expect(together.filter((r) => r.duplicate)).toHaveLength(1);
   });
 
@@ -172,6 +184,27 @@ describe('dispatchEvents', () => {
     expect(results[1]?.duplicate).toBe(false);
     expect(results[2]).toEqual({ ...results[1], duplicate: true });
     expect(await w.deps.db.all(sql`select title from events order by id`)).toEqual([{ title: 'First' }, { title: 'New' }]);
+  });
+
+  it('folds coalesced events into what the window already holds, and into each other, as dispatchEvent does', async () => {
+    const one = await createWorld();
+    const batch = await createWorld();
+    const cases = (w: TWorld): TDispatchInput[] => [
+      { event: 'scan_added', title: 'Again', productId: w.ids.shop, dedupeKey: 'scan:open' },
+      { event: 'scan_added', title: 'New key', productId: w.ids.shop, dedupeKey: 'scan:new' },
+      { event: 'scan_added', title: 'New key twice', productId: w.ids.shop, dedupeKey: 'scan:new' },
+    ];
+    for (const w of [one, batch]) {
+      await dispatchEvent(w.deps, { event: 'scan_added', title: 'Opens the window', productId: w.ids.shop, dedupeKey: 'scan:open' });
+    }
+    const single: TDispatchResult[] = [];
+    for (const input of cases(one)) single.push(await dispatchEvent(one.deps, input));
+    expect(await dispatchEvents(batch.deps, cases(batch))).toEqual(single);
+    const expected = await snapshot(one.deps);
+    expect(await snapshot(batch.deps)).toEqual(expected);
+    // Two keys, two alerts per viewer, each with one more event like it ("and 1 more like this").
+    expect(new Set(expected.alerts.map((a) => a.coalesced_count))).toEqual(new Set([1]));
+    expect(expected.deliveries.some((d) => d.coalesced_count === 1)).toBe(true);
   });
 
   it('refuses an unknown context like dispatchEvent, writing nothing', async () => {

@@ -8,10 +8,17 @@
  * routing (one query per product and event name), and the inserts of events, alerts and deliveries (one statement
  * each, db.hot.insertAlertBatch / insertDeliveryBatch). Routing itself is recipients.ts, as for one event.
  * dispatch-batch.test.ts checks, on a table of cases, that this writes exactly the rows dispatchEvent writes.
+ *
+ * Events with a coalescing key (dedupe key) are batched too when none of them has anything to fold into: no
+ * alert or delivery of its key within the window and no other event of the batch with the same key. That is the
+ * daily SLA job's case (one key per finding, a day apart). Otherwise they fold into each other in order (a later
+ * one updates the alert an earlier one wrote), which one insert cannot express, and go through dispatchEvent one
+ * by one in the same transaction.
  */
 import { CHANNEL_BITS } from '@tocsin/contract/catalogue';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Deps, withDb } from '../app-context';
+import { findCoalesceWindowMs, hasOpenWindow, toCoalescingKey } from '../coalescing/coalesce';
 import type { Database } from '../db/database';
 import type { TAlertInsert, TDeliveryInsert, TEventDeliveryInsert } from '../db/hot-paths';
 import { applyDeliveryPreferences, deferDeliveries, isAboutCriticalFinding } from '../digests/preferences';
@@ -141,7 +148,18 @@ type TPlanned = {
 
 const EVENT_COLUMNS = sql.raw(`name, routed_as, title, description, url, icon, source, product_type_id, product_id, engagement_id,
   recipients, alert_only, created_by, idempotency_key, created_at, payload, alerts_created, deliveries_created,
-  raised_by_user_id, raised_by_token_id, raised_by_label`);
+  raised_by_user_id, raised_by_token_id, raised_by_label, dedupe_key`);
+
+/** The stored coalescing key of an event (alerts and deliveries carry it), or null. */
+const coalescingKeyOf = (p: TPrepared) => (p.dedupeKey === null ? null : toCoalescingKey(p.createdBy, p.dedupeKey));
+
+/** Whether the batch's coalescing keys, if any, have nothing to fold into (see the head of this file). */
+async function canWriteAtOnce(db: Database, prepared: readonly TPrepared[], now: number): Promise<boolean> {
+  const keys = prepared.flatMap((p) => coalescingKeyOf(p) ?? []);
+  if (keys.length === 0) return true;
+  if (new Set(keys).size !== keys.length) return false;
+  return !(await hasOpenWindow(db, keys, now, await findCoalesceWindowMs(db)));
+}
 
 /**
  * Dispatch `inputs` in one transaction (joining the caller's, if any). Results are in the order of `inputs`.
@@ -149,18 +167,14 @@ const EVENT_COLUMNS = sql.raw(`name, routed_as, title, description, url, icon, s
  */
 export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput[]): Promise<TDispatchResult[]> {
   if (inputs.length === 0) return [];
-  // Coalesced events fold into each other in order (a later one updates the alert an earlier one wrote), which the
-  // batch's single insert cannot express: they go through dispatchEvent one by one, in this same transaction.
-  if (inputs.some((i) => i.dedupeKey != null)) {
-    return deps.db.transaction(async (db) => {
-      const results: TDispatchResult[] = [];
-      for (const input of inputs) results.push(await dispatchEvent(withDb(deps, db), input));
-      return results;
-    });
-  }
   return deps.db.transaction(async (db) => {
     const now = deps.now();
     const prepared = inputs.map(prepare);
+    if (!(await canWriteAtOnce(db, prepared, now))) {
+      const results: TDispatchResult[] = [];
+      for (const input of inputs) results.push(await dispatchEvent(withDb(deps, db), input));
+      return results;
+    }
     const duplicates = await findDuplicates(db, prepared);
     const results: (TDispatchResult | null)[] = prepared.map((p) =>
       p.idempotencyKey === null ? null : (duplicates.get(keyOf(p.createdBy, p.idempotencyKey)) ?? null),
@@ -239,6 +253,7 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
     );
     const alertBatch: { alert: TAlertInsert; userIds: number[] }[] = [];
     const deliveryRows: TEventDeliveryInsert[] = [];
+    const dedupeKeys = new Map<number, string>();
     planned.forEach((plan, n) => {
       const eventId = eventIds[n];
       const i = toDispatch[n]!;
@@ -255,9 +270,12 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
           source: p.source,
           icon: p.icon,
           createdAt: now,
+          dedupeKey: coalescingKeyOf(p),
         },
         userIds: plan.alerted,
       });
+      const key = coalescingKeyOf(p);
+      if (key !== null) dedupeKeys.set(eventId, key);
       for (const d of plan.deliveries) deliveryRows.push([eventId, ...d] as TEventDeliveryInsert);
       results[i] = { eventId, alertsCreated: plan.alerted.length, deliveriesCreated: plan.deliveries.length, duplicate: false };
     });
@@ -275,7 +293,7 @@ export async function dispatchEvents(deps: Deps, inputs: readonly TDispatchInput
     );
     const kept = new Set([...prefs.keep.values()].flat().map((d) => d[0]));
     const keptRows = kept.size === deliveryRows.length ? deliveryRows : deliveryRows.filter((d) => kept.has(d[1]));
-    await db.hot.insertDeliveryBatch(db, now, keptRows);
+    await db.hot.insertDeliveryBatch(db, now, keptRows, dedupeKeys);
     if (prefs.delayed.size > 0) await deferDeliveries(db, prefs.delayed);
 
     // A key another transaction inserted after our check (a replica racing us): answer with its event.
@@ -314,7 +332,7 @@ async function insertEvents(db: Database, planned: readonly TPlanned[], now: num
       return sql`(${p.input.event}, ${p.routedAs}, ${p.title}, ${p.description}, ${p.url}, ${p.icon}, ${p.source}, ${c.productTypeId},
         ${c.productId}, ${c.engagementId}, ${p.recipients === null ? null : JSON.stringify(p.recipients)}, ${p.alertOnly}, ${p.createdBy},
         ${p.idempotencyKey}, ${now}, ${p.input.payload ? JSON.stringify(p.input.payload) : null}, ${alerted.length}, ${deliveries.length},
-        ${p.raisedBy.userId}, ${p.raisedBy.tokenId}, ${p.raisedBy.label})`;
+        ${p.raisedBy.userId}, ${p.raisedBy.tokenId}, ${p.raisedBy.label}, ${p.dedupeKey})`;
     });
     const rows = await db.all<{ id: number; createdBy: number | null; key: string | null }>(sql`insert into events (${EVENT_COLUMNS})
       values ${sql.join(values, sql`, `)}
