@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, type TSqliteHandle } from './sqlite';
+import { startCheckpointer } from './sqlite-checkpointer';
 
 const opened: { handle: TSqliteHandle; dir: string }[] = [];
 
@@ -50,12 +51,42 @@ describe('background WAL checkpoints', () => {
     // The copied frames are reused by the next writer: the log does not keep growing.
     const before = walPages(handle);
     for (let round = 0; round < 3; round++) {
-      await write(handle, 500);
       const target = (await checkpointer.stats()).copied + 500;
+      await write(handle, 500);
       await until(async () => (await checkpointer.stats()).copied >= target, 'the next checkpoint');
     }
     expect(walPages(handle)).toBeLessThanOrEqual(before + 10);
     expect((await handle.db.get<{ n: number }>(sql`select count(*) as n from filler`))?.n).toBe(3_000);
+  });
+
+  it('copy what a commit wrote as soon as it wakes them, without waiting for the idle round', async () => {
+    const handle = open(false);
+    handle.sqlite.pragma('wal_autocheckpoint = 0');
+    // An idle round far in the future: only wake() can explain a copy within the test.
+    const checkpointer = startCheckpointer(handle.path, { everyMs: 600_000 });
+    try {
+      await write(handle, 800);
+      expect((await checkpointer.stats()).copied).toBe(0);
+      checkpointer.wake();
+      await until(async () => (await checkpointer.stats()).copied >= 800, 'the woken worker to copy the log');
+    } finally {
+      await checkpointer.stop();
+    }
+  });
+
+  it('are woken by every commit of the database that owns them', async () => {
+    const handle = open(true);
+    const checkpointer = (handle.db as unknown as { checkpointer: { wake(): void } }).checkpointer;
+    let wakes = 0;
+    const wake = checkpointer.wake.bind(checkpointer);
+    checkpointer.wake = () => {
+      wakes += 1;
+      wake();
+    };
+    await write(handle, 5); // create table (a write on its own) + one transaction
+    expect(wakes).toBe(2);
+    await handle.db.get(sql`select count(*) as n from filler`);
+    expect(wakes).toBe(2);
   });
 
   it('leave the default when not asked for (the commit that fills the log checkpoints)', async () => {

@@ -130,8 +130,11 @@ class SqliteDatabase implements Database {
     return this.execute(query, 'get') as Promise<T | undefined>;
   }
 
-  run(query: SQL): Promise<number> {
-    return this.execute(query, 'run') as Promise<number>;
+  async run(query: SQL): Promise<number> {
+    const changed = (await this.execute(query, 'run')) as number;
+    // A write outside transaction() committed on its own: the log has new pages to copy.
+    if (!this.tx) this.checkpointer?.wake();
+    return changed;
   }
 
   async transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T> {
@@ -147,6 +150,7 @@ class SqliteDatabase implements Database {
         const tx = new SqliteDatabase(this.connection, { hooks });
         result = await this.connection.txContext.run(state, () => fn(tx));
         this.connection.sqlite.exec('COMMIT');
+        this.checkpointer?.wake();
       } catch (err) {
         if (this.connection.sqlite.inTransaction) this.connection.sqlite.exec('ROLLBACK');
         throw err;
