@@ -126,7 +126,7 @@ async function attemptDelivery(
   if (!enabledChannelsOf(ctx.settings).has(adapter.channel)) {
     return permanent(`${CHANNEL_LABELS[adapter.channel]} notifications are disabled in System Settings, so this was not sent.`);
   }
-  const resolved = await adapter.resolveTarget(deps, claimed, ctx.settings);
+  const resolved = await adapter.resolveTarget(deps, claimed, ctx.settings, ctx);
   if (!resolved.ok) return resolved.outcome;
   return adapter.send(deps, { delivery: claimed, target: resolved.target, content: claimed.content }, ctx);
 }

@@ -1,5 +1,5 @@
 /** The worker: concurrency, isolation between destinations, leases, stop, final failures and their alerts. */
-import { eq, sql } from 'drizzle-orm';
+import { eq, SQL, StringChunk, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findRows } from '../db/rows';
 import { alerts, deliveries, deliveryAttempts } from '../db/schema';
@@ -436,5 +436,30 @@ describe('retryDeliveryNow', () => {
     expect(await findRows(deps.db, deliveryAttempts, eq(deliveryAttempts.deliveryId, d!.id))).toHaveLength(2);
     await expect(retryDeliveryNow(deps, d!.id)).rejects.toThrow(/Only failed or retrying deliveries can be retried; this one is sent/);
     await expect(retryDeliveryNow(deps, 999_999)).rejects.toThrow(/was not found/);
+  });
+});
+
+describe('reading endpoints', () => {
+  it('reads the webhook endpoints of a claimed batch in one query, not once per send', async () => {
+    const ok = await receiver();
+    const hooks = [];
+    for (const name of ['A', 'B', 'C']) hooks.push(await insertWebhook(deps, { name, url: ok.url, status: 'active' }));
+    const event = (await insertEvent(deps)).id;
+    const ids: number[] = [];
+    for (const hook of hooks) for (const row of await queue(hook.id, 3, event)) ids.push(row.id);
+    const reads: string[] = [];
+    const textOf = (q: SQL): string =>
+      q.queryChunks.map((c) => (c instanceof StringChunk ? c.value.join('') : c instanceof SQL ? textOf(c) : '?')).join('');
+    for (const method of ['get', 'all'] as const) {
+      const original = deps.db[method].bind(deps.db) as (q: SQL) => Promise<unknown>;
+      (deps.db as unknown as Record<string, unknown>)[method] = (query: SQL) => {
+        if (/from webhooks where/.test(textOf(query))) reads.push(textOf(query));
+        return original(query);
+      };
+    }
+    await runDueDeliveries(deps);
+    expect(await countWithStatus(ids, 'sent')).toBe(9);
+    expect(ok.requests).toHaveLength(9);
+    expect(reads).toHaveLength(1);
   });
 });

@@ -17,7 +17,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Deps } from '../app-context';
 import { isTruthy } from '../db/database';
-import type { TSendContext } from './channels/adapter';
+import { findWebhookTargets, type TSendContext, type TWebhookTarget } from './channels/adapter';
 import { closeMailTransports } from './channels/mail';
 import { computeLeases, MERGEABLE_CHANNELS, renderDeliveryContent, renderMergedDeliveryContent } from './channels/registry';
 import { claim, destinationOf, findNextDueAt, releaseOwnLeases, type TClaimedDelivery } from './queue';
@@ -105,16 +105,19 @@ class DeliveryEngine {
       },
     });
     this.stats.claimed += rows.length;
+    const webhookIds = [...new Set(rows.flatMap((r) => (r.targetKind === 'webhook' && r.webhookId !== null ? [r.webhookId] : [])))];
+    // Rows are leased now: a failed read must not strand them, each send then reads its own endpoint.
+    const webhooks = await findWebhookTargets(this.deps, webhookIds).catch(() => new Map<number, TWebhookTarget>());
     for (const row of rows) {
       // Only possible when a send outlived its lease: the new claim will be retried when that lease passes.
       if (this.inFlight.has(row.id)) continue;
-      this.start(row, settings);
+      this.start(row, settings, webhooks);
     }
     return { requested: free, claimed: rows.length };
   }
 
-  private start(row: TClaimedDelivery, settings: TSystemSettings) {
-    const ctx: TSendContext = { settings, signal: this.controller.signal, probes: this.probes };
+  private start(row: TClaimedDelivery, settings: TSystemSettings, webhooks: ReadonlyMap<number, TWebhookTarget>) {
+    const ctx: TSendContext = { settings, signal: this.controller.signal, probes: this.probes, webhooks };
     const destination = destinationOf(row);
     this.byDestination.set(destination, (this.byDestination.get(destination) ?? 0) + 1);
     const done = processDelivery(this.deps, row, ctx)

@@ -29,6 +29,11 @@ export type TSendContext = {
   signal: AbortSignal;
   /** Destinations with a probe in flight (the first request after a rest); others wait for its answer. */
   probes: Set<string>;
+  /**
+   * The webhook endpoints of the claimed batch, read in one query as it was claimed (worker.ts), so a send does
+   * not read its endpoint again (a round trip per delivery on PostgreSQL). An endpoint missing here is looked up.
+   */
+  webhooks?: ReadonlyMap<number, TWebhookTarget>;
 };
 
 /** A test message, rendered like a real one, for "Send a test" in System Settings and on the Webhooks page. */
@@ -51,7 +56,12 @@ export type TChannelAdapter<TTarget = unknown, TContent extends TDeliveryContent
    */
   renderMerged?(items: readonly TMergedItem[], settings: TRenderSettings): TContent;
   /** The row's destination (the system destination, a user or a webhook), or why it has none. */
-  resolveTarget(deps: Deps, row: TDeliveryAddress, settings: TSystemSettings): Promise<TResolvedTarget<TTarget>>;
+  resolveTarget(
+    deps: Deps,
+    row: TDeliveryAddress,
+    settings: TSystemSettings,
+    preloaded?: Pick<TSendContext, 'webhooks'>,
+  ): Promise<TResolvedTarget<TTarget>>;
   /** One attempt of one delivery. */
   send(
     deps: Deps,
@@ -82,6 +92,16 @@ export async function findWebhookTarget(deps: Deps, id: number): Promise<TWebhoo
       signing_secret as "signingSecret", owner_id as "ownerId", status, first_error_at as "firstErrorAt",
       last_error_at as "lastErrorAt", note
     from webhooks where id = ${id}`);
+}
+
+/** The endpoints of several webhook rows in one query (a claimed batch), by id; unknown ids are absent. */
+export async function findWebhookTargets(deps: Deps, ids: readonly number[]): Promise<Map<number, TWebhookTarget>> {
+  if (ids.length === 0) return new Map();
+  const rows = await deps.db.all<TWebhookTarget>(sql`select id, name, url, header_name as "headerName", header_value as "headerValue",
+      signing_secret as "signingSecret", owner_id as "ownerId", status, first_error_at as "firstErrorAt",
+      last_error_at as "lastErrorAt", note
+    from webhooks where ${deps.db.fragments.inIds(sql`id`, ids)}`);
+  return new Map(rows.map((r) => [Number(r.id), r]));
 }
 
 export async function findUserTarget(deps: Deps, id: number | null): Promise<TUserTarget | undefined> {

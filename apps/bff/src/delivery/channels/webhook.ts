@@ -203,13 +203,13 @@ export const webhookChannel: TChannelAdapter<TWebhookTarget | { destination: TWe
     body: renderWebhookPayload(event, context, settings, deliveryUuid),
   }),
 
-  async resolveTarget(deps, row) {
+  async resolveTarget(deps, row, _settings, preloaded) {
     if (row.targetKind === 'destination') {
       const destination = await resolveDestinationTarget(deps, row, 'webhook');
       return destination.ok ? { ok: true, target: { destination: destination.target.endpoint } } : destination;
     }
     if (row.webhookId === null) return { ok: false, outcome: permanent('This webhook delivery names no endpoint.') };
-    const hook = await findWebhookTarget(deps, row.webhookId);
+    const hook = preloaded?.webhooks?.get(row.webhookId) ?? (await findWebhookTarget(deps, row.webhookId));
     if (!hook) return { ok: false, outcome: permanent(`Webhook ${row.webhookId} no longer exists.`) };
     return { ok: true, target: hook };
   },
