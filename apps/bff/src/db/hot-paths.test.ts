@@ -206,4 +206,41 @@ describe(`hot paths on ${TEST_DIALECT}`, () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all.length).toBe(200);
   });
+
+  it('records successful sends in one call: sent while the lease holds, logged either way', async () => {
+    await db.hot.insertDeliveries(db, eventId, 1, [
+      [randomUUID(), 'mail', 'user', userId, null],
+      [randomUUID(), 'mail', 'user', userId, null],
+      [randomUUID(), 'mail', 'user', userId, null],
+    ]);
+    const ids = await db.transaction((tx) => tx.hot.claimDueDeliveries(tx, request({ now: 10, owner: 'me' })));
+    expect(ids).toHaveLength(3);
+    const leases = await db.all<{ id: number; leaseUntil: number }>(
+      sql`select id, lease_until as "leaseUntil" from deliveries order by id`,
+    );
+    const [a, b, c] = leases.map((l) => ({ id: Number(l.id), leaseUntil: Number(l.leaseUntil) }));
+    const sent = (l: { id: number; leaseUntil: number }, leaseUntil = l.leaseUntil) => ({
+      deliveryId: l.id,
+      leaseUntil,
+      startedAt: 20,
+      finishedAt: 30,
+      responseCode: 204,
+    });
+    // b's lease is not the one given (it lapsed and was taken again); c is recorded by another owner below.
+    expect(await db.hot.recordSentAttempts(db, 'me', [sent(a!), sent(b!, b!.leaseUntil + 1)])).toEqual([true, false]);
+    expect(await db.hot.recordSentAttempts(db, 'someone else', [sent(c!)])).toEqual([false]);
+    expect(await db.hot.recordSentAttempts(db, 'me', [])).toEqual([]);
+    const states = await db.all<{ status: string; attempts: number; sentAt: number | null; responseCode: number | null }>(sql`select
+        status, attempts, sent_at as "sentAt", response_code as "responseCode" from deliveries order by id`);
+    expect(states.map((r) => ({ ...r, attempts: Number(r.attempts), sentAt: r.sentAt === null ? null : Number(r.sentAt) }))).toEqual([
+      { status: 'sent', attempts: 1, sentAt: 30, responseCode: 204 },
+      { status: 'sending', attempts: 0, sentAt: null, responseCode: null },
+      { status: 'sending', attempts: 0, sentAt: null, responseCode: null },
+    ]);
+    const logged = await db.all<{ deliveryId: number; ok: number }>(
+      sql`select delivery_id as "deliveryId", ok from delivery_attempts order by id`,
+    );
+    expect(logged.map((l) => Number(l.deliveryId))).toEqual([a!.id, b!.id, c!.id]);
+    expect(logged.every((l) => Number(l.ok) === 1)).toBe(true);
+  });
 });

@@ -80,9 +80,17 @@ export type THotPaths = {
    * queue.ts's; this only decides how they reach the database (PostgreSQL: one round trip instead of four).
    */
   recordDeliveryAttempt(db: Database, attempt: TAttemptInsert, change: SQL, leased: SQL): Promise<boolean>;
+  /**
+   * Record several successful attempts at once (the worker's group commit): each row becomes 'sent' while its
+   * lease (`leaseUntil` under `owner`) still holds, and every attempt is logged either way. Returns, in the order
+   * given, whether each row changed. PostgreSQL: one statement; SQLite: one transaction.
+   */
+  recordSentAttempts(db: Database, owner: string, rows: readonly TSentAttempt[]): Promise<boolean[]>;
   /** Store the rendered content of several claimed rows (PostgreSQL: one statement). */
   storeDeliveryContents(db: Database, rows: readonly { id: number; content: string }[]): Promise<void>;
 };
+
+export type TSentAttempt = { deliveryId: number; leaseUntil: number; startedAt: number; finishedAt: number; responseCode: number | null };
 
 export type TAttemptInsert = {
   deliveryId: number;

@@ -364,6 +364,24 @@ export async function recordAttempt(deps: Deps, lease: TLease, attempt: TAttempt
 }
 
 /**
+ * Several successful sends at once (the worker's group commit, worker.ts): each as recordAttempt records it with
+ * { status: 'sent' }, in one statement (PostgreSQL) or one transaction (SQLite). Not for rows that carry others.
+ */
+export function recordSentAttempts(deps: Deps, sent: readonly { lease: TLease; attempt: TAttemptRecord }[]): Promise<boolean[]> {
+  return deps.db.hot.recordSentAttempts(
+    deps.db,
+    deps.instanceId,
+    sent.map(({ lease, attempt }) => ({
+      deliveryId: lease.id,
+      leaseUntil: lease.leaseUntil,
+      startedAt: attempt.startedAt,
+      finishedAt: attempt.finishedAt,
+      responseCode: attempt.responseCode,
+    })),
+  );
+}
+
+/**
  * Put a claimed row back without counting an attempt: queued (or retrying when it has attempts), due at `dueAt`.
  * `note` says why it waits; it replaces last_error only on a row never attempted (an attempted row keeps its real error).
  */

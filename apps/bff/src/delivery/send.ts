@@ -60,7 +60,10 @@ export async function processDelivery(deps: Deps, claimed: TClaimedDelivery, ctx
   const attempt = { startedAt, finishedAt, ok: outcome.ok, responseCode: outcome.responseCode ?? null, error: null, errorSummary: null };
   const destinationId = claimed.targetKind === 'destination' ? (claimed.destinationId ?? null) : null;
   if (outcome.ok) {
-    const stored = await recordAttempt(deps, claimed, attempt, { status: 'sent' });
+    const stored =
+      ctx.recordSent && !claimed.carries
+        ? await ctx.recordSent(claimed, attempt)
+        : await recordAttempt(deps, claimed, attempt, { status: 'sent' });
     if (stored && destinationId !== null) await recordDestinationOutcome(deps, destinationId, { ok: true }, finishedAt);
     return stored ? 'sent' : 'lost';
   }

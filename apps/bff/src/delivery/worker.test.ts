@@ -20,7 +20,7 @@ import {
 import { startHttpReceiver, type THttpReceiver } from './test-peers/http-receiver';
 import { startSlackStandIn } from './test-peers/slack';
 import { startSmtpReceiver } from './test-peers/smtp';
-import { perDestinationCap, runDueDeliveries, startWorker } from './worker';
+import { perDestinationCap, runDueDeliveries, SentRecorder, startWorker } from './worker';
 
 let deps: TTestDeps;
 const closers: (() => Promise<void>)[] = [];
@@ -461,5 +461,44 @@ describe('reading endpoints', () => {
     expect(await countWithStatus(ids, 'sent')).toBe(9);
     expect(ok.requests).toHaveLength(9);
     expect(reads).toHaveLength(1);
+  });
+});
+
+describe('recording sends', () => {
+  it('records the sends that finish together in one write, each learning whether its own row changed', async () => {
+    const ok = await receiver();
+    const hook = await insertWebhook(deps, { name: 'A', url: ok.url, status: 'active' });
+    const rows = await queue(hook.id, 6);
+    const claimed = await claim(deps, {
+      limit: 10,
+      leases: computeLeases(30_000, await getSystemSettings(deps)),
+      inFlight: new Map(),
+      perDestination: 10,
+      render: (channel, event, context, uuid) =>
+        renderDeliveryContent(
+          channel,
+          event,
+          context,
+          { teamName: 'T', disclaimer: '', baseUrl: getPublicBaseUrl(deps.env), confidential: false },
+          uuid,
+        ),
+    });
+    expect(claimed).toHaveLength(6);
+    const recorder = new SentRecorder(deps);
+    const attempt = { startedAt: 1, finishedAt: 2, ok: true, responseCode: 200, error: null, errorSummary: null };
+    const results = await Promise.all(
+      claimed.map((row, i) => recorder.record(i === 5 ? { ...row, leaseUntil: row.leaseUntil + 1 } : row, attempt)),
+    );
+    expect(results).toEqual([true, true, true, true, true, false]);
+    expect(recorder.writes).toBe(1);
+    expect(
+      await countWithStatus(
+        rows.map((r) => r.id),
+        'sent',
+      ),
+    ).toBe(5);
+    // A lone send later is written on its own, at once.
+    expect(await recorder.record(claimed[5]!, attempt)).toBe(true);
+    expect(recorder.writes).toBe(2);
   });
 });

@@ -20,7 +20,16 @@ import { isTruthy } from '../db/database';
 import { findWebhookTargets, type TSendContext, type TWebhookTarget } from './channels/adapter';
 import { closeMailTransports } from './channels/mail';
 import { computeLeases, MERGEABLE_CHANNELS, renderDeliveryContent, renderMergedDeliveryContent } from './channels/registry';
-import { claim, destinationOf, findNextDueAt, releaseOwnLeases, type TClaimedDelivery } from './queue';
+import {
+  claim,
+  destinationOf,
+  findNextDueAt,
+  recordSentAttempts,
+  releaseOwnLeases,
+  type TAttemptRecord,
+  type TClaimedDelivery,
+  type TLease,
+} from './queue';
 import { processDelivery, type TDeliveryResult } from './send';
 import { getPublicBaseUrl, getSystemSettings, type TSystemSettings } from './settings';
 
@@ -43,6 +52,47 @@ const emptyStats = (): TRunStats => ({ claimed: 0, sent: 0, retrying: 0, failed:
 /** The default cap of sends in flight per destination. */
 export const perDestinationCap = (concurrency: number): number => Math.max(2, Math.floor(concurrency / 8));
 
+/** The most successful sends recorded by one statement. */
+export const RECORD_BATCH_MAX = 256;
+
+/**
+ * Group commit of successful sends: the first one starts a write; the sends that finish while it runs wait and go
+ * together in the next write, so a busy worker records a dozen in one statement, and a quiet one waits for nothing
+ * (a lone send is written at the next turn of the event loop). Each caller learns whether its own row changed.
+ */
+export class SentRecorder {
+  private pending: { lease: TLease; attempt: TAttemptRecord; resolve: (stored: boolean) => void; reject: (err: unknown) => void }[] = [];
+  private writing = false;
+  /** How many writes, for the tests. */
+  writes = 0;
+
+  constructor(private readonly deps: Deps) {}
+
+  record(lease: TLease, attempt: TAttemptRecord): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ lease, attempt, resolve, reject });
+      if (!this.writing) {
+        this.writing = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain() {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, RECORD_BATCH_MAX);
+      this.writes += 1;
+      try {
+        const stored = await recordSentAttempts(this.deps, batch);
+        for (const [i, b] of batch.entries()) b.resolve(stored[i] ?? false);
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.writing = false;
+  }
+}
+
 /** The claim-and-send machinery shared by the long-running worker and runDueDeliveries. */
 class DeliveryEngine {
   readonly stats = emptyStats();
@@ -54,6 +104,7 @@ class DeliveryEngine {
   private readonly perDestination: number;
   private readonly leaseMs: number;
   private readonly minBatch: number;
+  readonly recorder: SentRecorder;
 
   constructor(
     private readonly deps: Deps,
@@ -64,6 +115,7 @@ class DeliveryEngine {
     this.perDestination = Math.max(1, opts.perDestination ?? perDestinationCap(this.concurrency));
     this.leaseMs = opts.leaseMs ?? deps.env.WORKER_LEASE_SECONDS * 1000;
     this.minBatch = Math.max(1, Math.floor(this.concurrency / 4));
+    this.recorder = new SentRecorder(deps);
     // Every send in flight listens to this signal.
     setMaxListeners(0, this.controller.signal);
   }
@@ -117,7 +169,13 @@ class DeliveryEngine {
   }
 
   private start(row: TClaimedDelivery, settings: TSystemSettings, webhooks: ReadonlyMap<number, TWebhookTarget>) {
-    const ctx: TSendContext = { settings, signal: this.controller.signal, probes: this.probes, webhooks };
+    const ctx: TSendContext = {
+      settings,
+      signal: this.controller.signal,
+      probes: this.probes,
+      webhooks,
+      recordSent: (lease, attempt) => this.recorder.record(lease, attempt),
+    };
     const destination = destinationOf(row);
     this.byDestination.set(destination, (this.byDestination.get(destination) ?? 0) + 1);
     const done = processDelivery(this.deps, row, ctx)

@@ -10,7 +10,7 @@ import type { Deps } from '../../app-context';
 import { isTruthy } from '../../db/database';
 import type { users, webhooks } from '../../db/schema';
 import { permanent, type TSendOutcome } from '../outcome';
-import type { TClaimedDelivery } from '../queue';
+import type { TAttemptRecord, TClaimedDelivery, TLease } from '../queue';
 import type { TDeliveryContent, TEventContext, TMergedItem, TRenderEvent, TRenderSettings } from '../render';
 import type { TSystemSettings } from '../settings';
 
@@ -34,6 +34,11 @@ export type TSendContext = {
    * not read its endpoint again (a round trip per delivery on PostgreSQL). An endpoint missing here is looked up.
    */
   webhooks?: ReadonlyMap<number, TWebhookTarget>;
+  /**
+   * Records a successful send of a row that carries no others, together with the other sends that finish
+   * meanwhile (worker.ts's group commit); absent, each is recorded on its own (queue.ts recordAttempt).
+   */
+  recordSent?: (lease: TLease, attempt: TAttemptRecord) => Promise<boolean>;
 };
 
 /** A test message, rendered like a real one, for "Send a test" in System Settings and on the Webhooks page. */
