@@ -144,26 +144,30 @@ export async function getAlert(deps: Deps, userId: number, alertId: number): Pro
 }
 
 /**
- * What the bell shows, in two statements (one round trip each on PostgreSQL): the count, the seen mark and the
- * capped new count as scalar subqueries of one row, then the newest `limit` alerts with who raised them, walking
+ * What the bell shows, in one statement (one round trip on PostgreSQL): the count, the seen mark and the capped
+ * new count as scalar subqueries of one row, joined to the newest `limit` alerts with who raised them, walking
  * the (user_id, id) prefix of alerts_user newest first.
  */
 export async function summarizeAlerts(deps: Deps, userId: number, limit: number): Promise<TAlertSummary> {
-  const { db } = deps;
-  const state = await db.get<{ count: number | null; seenThroughId: number | null; newCount: number }>(sql`select
-      (select n from alert_counts where user_id = ${userId}) as count,
-      (select seen_through_id from alert_reads where user_id = ${userId}) as "seenThroughId",
-      (select count(*) from (select 1 from alerts where user_id = ${userId}
-        and id > coalesce((select seen_through_id from alert_reads where user_id = ${userId}), 0) limit ${NEW_ALERTS_CAP}) capped)
-        as "newCount"`);
-  const seenThroughId = Number(state?.seenThroughId ?? 0);
-  const rows = await db.all<AlertRow>(
-    sql`select ${ALERT_COLUMNS} from ${FROM_ALERTS} where a.user_id = ${userId} order by a.id desc limit ${limit}`,
-  );
+  // One statement (a round trip on PostgreSQL): the state once, joined to the newest rows (a row of nulls when the
+  // list is empty).
+  const rows = await deps.db.all<
+    { stateCount: number | null; stateSeen: number | null; stateNew: number | null } & { [K in keyof AlertRow]: AlertRow[K] | null }
+  >(sql`select s.count as "stateCount", s.seen as "stateSeen", s.fresh as "stateNew", a.*
+    from (select
+        (select n from alert_counts where user_id = ${userId}) as count,
+        (select seen_through_id from alert_reads where user_id = ${userId}) as seen,
+        (select count(*) from (select 1 from alerts where user_id = ${userId}
+          and id > coalesce((select seen_through_id from alert_reads where user_id = ${userId}), 0) limit ${NEW_ALERTS_CAP}) capped)
+          as fresh) s
+    left join (select ${ALERT_COLUMNS} from ${FROM_ALERTS} where a.user_id = ${userId} order by a.id desc limit ${limit}) a on 1 = 1
+    order by a.id desc`);
+  const state = rows[0];
+  const seenThroughId = Number(state?.stateSeen ?? 0);
   return {
-    count: Number(state?.count ?? 0),
-    items: rows.map((row) => toAlertDto(row, seenThroughId)),
-    new_count: Number(state?.newCount ?? 0),
+    count: Number(state?.stateCount ?? 0),
+    items: rows.flatMap((row) => (row.id === null ? [] : [toAlertDto(row as AlertRow, seenThroughId)])),
+    new_count: Number(state?.stateNew ?? 0),
     seen_through_id: seenThroughId,
   };
 }

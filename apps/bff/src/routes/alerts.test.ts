@@ -73,6 +73,12 @@ describe('GET /api/alerts/summary', () => {
     const again = (await (await asAlice.get('/api/alerts/summary?limit=3')).json()) as TAlertSummary;
     expect(again.count).toBe(15);
     expect(again.items.map((a) => a.title)).toEqual(['Alert 14', 'Alert 13', 'Alert 12']);
+    expect(again.new_count).toBe(15);
+    expect(again.seen_through_id).toBe(0);
+  });
+
+  it('answers an empty list with a zero count and no items', async () => {
+    expect(await (await asAlice.get('/api/alerts/summary')).json()).toEqual({ count: 0, items: [], new_count: 0, seen_through_id: 0 });
   });
 });
 
