@@ -78,6 +78,11 @@ export type TFoundationStore = {
   insertFloor(userIds: readonly number[], createdAt: number): Promise<number>;
   /** After bulk writes, not timed: a WAL checkpoint (SQLite), VACUUM ANALYZE (PostgreSQL). */
   settle(): Promise<void>;
+  /**
+   * Before a timed write, not timed: what earlier writes left to copy from the WAL is copied (SQLite), so a run is
+   * not charged for the previous run's checkpoint, which the server does on its worker thread. Nothing on PostgreSQL.
+   */
+  quiesce(): Promise<void>;
   /** Bytes the database takes on disk. */
   sizeOnDisk(): Promise<number>;
   close(): Promise<void>;

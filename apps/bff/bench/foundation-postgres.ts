@@ -75,6 +75,7 @@ export async function openPostgresFoundation(server: TPgServer): Promise<TFounda
         client.release();
       }
     },
+    async quiesce() {},
     async settle() {
       // Not `vacuum full`: dead rows go back to the free space map, statistics are fresh, index-only scans work.
       await pool.query('vacuum analyze');

@@ -71,6 +71,9 @@ export function openSqliteFoundation(): TFoundationStore {
     async settle() {
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
     },
+    async quiesce() {
+      sqlite.pragma('wal_checkpoint(PASSIVE)');
+    },
     async sizeOnDisk() {
       return fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
     },
