@@ -118,6 +118,17 @@ describe(`data layer on ${TEST_DIALECT}`, () => {
     expect(await db.get(sql`select 1 as one`)).toEqual({ one: 1 });
   });
 
+  it.runIf(TEST_DIALECT === 'postgres')(
+    'runs without JIT on every pooled connection (its compile time dwarfs OLTP statements)',
+    async () => {
+      // Several at once, so that several connections of the pool answer.
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => db.transaction(async (tx) => (await tx.get<{ jit: string }>(sql`show jit`))?.jit)),
+      );
+      expect(new Set(answers)).toEqual(new Set(['off']));
+    },
+  );
+
   it('a nested transaction joins the outer one', async () => {
     await expect(
       db.transaction(async (tx) => {
