@@ -21,6 +21,8 @@ export const ZEnv = z
       .optional(),
     /** Connections each replica may hold in its PostgreSQL pool (plus one for LISTEN). */
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    /** Prepare the hottest statements once per connection (PostgreSQL); off behind a PgBouncer older than 1.21. */
+    DATABASE_PREPARED_STATEMENTS: ZBool.default(true),
     /** SQLite database file; created and migrated at start. */
     DATABASE_PATH: z.string().default('./data/tocsin.db'),
     /** This instance's stable name (defaults to host:port): a restarted instance takes back its own delivery leases at once. */

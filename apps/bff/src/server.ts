@@ -22,7 +22,12 @@ import { getJobRunner } from './scheduler/jobs';
 import { seedDemoData } from './seed';
 
 const env = parseEnv();
-const store = await openStore({ databaseUrl: env.DATABASE_URL, databasePath: env.DATABASE_PATH, poolMax: env.DATABASE_POOL_MAX });
+const store = await openStore({
+  databaseUrl: env.DATABASE_URL,
+  databasePath: env.DATABASE_PATH,
+  poolMax: env.DATABASE_POOL_MAX,
+  preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+});
 let deps: Deps;
 try {
   deps = createDeps(store, env);

@@ -30,10 +30,13 @@ export async function deleteSession(deps: Deps, sessionId: string): Promise<void
 
 export async function findSessionAuth(deps: Deps, cookieValue: string): Promise<Auth | null> {
   const id = sha256(cookieValue);
-  const row = await deps.db.get<Record<string, unknown>>(sql`select ${columnsOf(users)}, s.csrf_token as "csrfToken",
+  const row = await deps.db.get<Record<string, unknown>>(
+    sql`select ${columnsOf(users)}, s.csrf_token as "csrfToken",
       s.expires_at as "sessionExpiresAt"
     from sessions s join users on users.id = s.user_id
-    where s.id = ${id} and s.expires_at > ${deps.now()}`);
+    where s.id = ${id} and s.expires_at > ${deps.now()}`,
+    { prepareAs: 'tocsin_session_auth' },
+  );
   if (!row) return null;
   const { csrfToken, sessionExpiresAt, ...userColumns } = row;
   const user = decodeRow(users, userColumns);
@@ -72,13 +75,16 @@ export const LAST_USED_PRECISION_MS = 60_000;
  * account that was deactivated. A token never outlives its account's access.
  */
 export async function authenticateToken(deps: Deps, key: string): Promise<Auth> {
-  const row = await deps.db.get<TTokenRow>(sql`select ${columnsOf(users)}, t.id as "tokenId", t.name as "tokenName",
+  const row = await deps.db.get<TTokenRow>(
+    sql`select ${columnsOf(users)}, t.id as "tokenId", t.name as "tokenName",
       t.kind as "tokenKind", t.can_raise_context_free as "canRaiseContextFree", t.expires_on as "expiresOn",
       t.last_used_at as "lastUsedAt",
       case when creator.is_superuser = 1 and creator.is_active = 1 then 1 else 0 end as "isCreatorSuperuser"
     from api_tokens t join users on users.id = t.user_id
     left join users creator on creator.id = t.created_by_id
-    where t.key_hash = ${sha256(key)}`);
+    where t.key_hash = ${sha256(key)}`,
+    { prepareAs: 'tocsin_token_auth' },
+  );
   if (!row) throw unauthorized('This API token is not valid (it may have been revoked). Create a new one on your profile page.');
   const { tokenId, tokenName, tokenKind, canRaiseContextFree, expiresOn, isCreatorSuperuser, lastUsedAt, ...userColumns } = row;
   const user = decodeRow(users, userColumns);

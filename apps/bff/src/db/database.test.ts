@@ -129,6 +129,22 @@ describe(`data layer on ${TEST_DIALECT}`, () => {
     },
   );
 
+  it('runs a statement that asks to be prepared with its own values each time (PostgreSQL: prepared once per connection)', async () => {
+    const { answers, prepared } = await db.transaction(async (tx) => {
+      const answers: unknown[] = [];
+      for (const n of [1, 2, 3]) {
+        answers.push((await tx.get<{ n: number }>(sql`select cast(${n} as integer) * 10 as n`, { prepareAs: 'tocsin_test_times_ten' }))?.n);
+      }
+      const prepared =
+        TEST_DIALECT === 'postgres'
+          ? (await tx.all<{ name: string }>(sql`select name from pg_prepared_statements`)).map((r) => r.name)
+          : null;
+      return { answers, prepared };
+    });
+    expect(answers.map(Number)).toEqual([10, 20, 30]);
+    if (prepared !== null) expect(prepared).toContain('tocsin_test_times_ten');
+  });
+
   it('a nested transaction joins the outer one', async () => {
     await expect(
       db.transaction(async (tx) => {

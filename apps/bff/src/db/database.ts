@@ -38,12 +38,22 @@ export type TSqlFragments = {
   skipLocked(): SQL;
 };
 
+/** How to run one statement. */
+export type TStatementOptions = {
+  /**
+   * A statement run very often with the same text (authentication, the bell): PostgreSQL prepares it once per
+   * connection under this name and reuses its plan (no planning per request). Ignored on SQLite, which keeps its
+   * prepared statements anyway, and on PostgreSQL when DATABASE_PREPARED_STATEMENTS is off (an old PgBouncer).
+   */
+  prepareAs?: string;
+};
+
 export type Database = {
   readonly dialect: TDialect;
   /** True inside transaction(): statements run on the transaction's connection. */
   readonly isTransaction: boolean;
-  all<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
-  get<T = Record<string, unknown>>(query: SQL): Promise<T | undefined>;
+  all<T = Record<string, unknown>>(query: SQL, options?: TStatementOptions): Promise<T[]>;
+  get<T = Record<string, unknown>>(query: SQL, options?: TStatementOptions): Promise<T | undefined>;
   /** Runs a statement; returns the number of rows it changed (or returned, for RETURNING). */
   run(query: SQL): Promise<number>;
   /**

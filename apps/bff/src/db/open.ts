@@ -16,7 +16,7 @@ export type TStore = {
   close(): Promise<void>;
 };
 
-export type TStoreOptions = { databaseUrl?: string; databasePath: string; poolMax?: number };
+export type TStoreOptions = { databaseUrl?: string; databasePath: string; poolMax?: number; preparedStatements?: boolean };
 
 export const isPostgresUrl = (url: string | undefined): url is string => !!url && /^postgres(ql)?:\/\//i.test(url);
 
@@ -33,7 +33,10 @@ export function describeDatabaseUrl(url: string): string {
 
 export async function openStore(options: TStoreOptions): Promise<TStore> {
   if (isPostgresUrl(options.databaseUrl)) {
-    const handle = await openPostgresDatabase(options.databaseUrl, { max: options.poolMax });
+    const handle = await openPostgresDatabase(options.databaseUrl, {
+      max: options.poolMax,
+      preparedStatements: options.preparedStatements,
+    });
     const bus = await createPostgresBus(options.databaseUrl);
     return {
       db: handle.db,

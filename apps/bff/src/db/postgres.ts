@@ -10,7 +10,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { type Database, normalizeParam, OuterDatabaseInTransactionError, type TSqlFragments } from './database';
+import { type Database, normalizeParam, OuterDatabaseInTransactionError, type TSqlFragments, type TStatementOptions } from './database';
 import { pgHotPaths } from './hot-paths.pg';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations', 'pg');
@@ -50,6 +50,7 @@ class PgDatabase implements Database {
 
   constructor(
     readonly pool: pg.Pool,
+    private readonly settings: { preparedStatements: boolean },
     private readonly tx: { client: pg.PoolClient; hooks: (() => void)[]; root: PgDatabase } | null,
   ) {}
 
@@ -57,7 +58,7 @@ class PgDatabase implements Database {
     return this.tx !== null;
   }
 
-  private async query(query: SQL): Promise<pg.QueryResult> {
+  private async query(query: SQL, options?: TStatementOptions): Promise<pg.QueryResult> {
     const { sql: text, params } = dialect.sqlToQuery(query);
     const values = params.map(normalizeParam);
     let target: TQueryable = this.pool;
@@ -67,15 +68,16 @@ class PgDatabase implements Database {
       const state = txContext.getStore();
       if (state?.owner === this && state.isActive) throw new OuterDatabaseInTransactionError();
     }
-    return target.query(text, values);
+    const name = options?.prepareAs && this.settings.preparedStatements ? options.prepareAs : undefined;
+    return name ? target.query({ name, text, values }) : target.query(text, values);
   }
 
-  async all<T>(query: SQL): Promise<T[]> {
-    return (await this.query(query)).rows as T[];
+  async all<T>(query: SQL, options?: TStatementOptions): Promise<T[]> {
+    return (await this.query(query, options)).rows as T[];
   }
 
-  async get<T>(query: SQL): Promise<T | undefined> {
-    return (await this.query(query)).rows[0] as T | undefined;
+  async get<T>(query: SQL, options?: TStatementOptions): Promise<T | undefined> {
+    return (await this.query(query, options)).rows[0] as T | undefined;
   }
 
   async run(query: SQL): Promise<number> {
@@ -93,7 +95,7 @@ class PgDatabase implements Database {
     try {
       await client.query('BEGIN');
       try {
-        result = await txContext.run(own, () => fn(new PgDatabase(this.pool, { client, hooks, root: this })));
+        result = await txContext.run(own, () => fn(new PgDatabase(this.pool, this.settings, { client, hooks, root: this })));
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -119,7 +121,12 @@ class PgDatabase implements Database {
 
 export type TPgHandle = { db: Database; pool: pg.Pool; url: string };
 
-export type TPgOptions = { max?: number; applicationName?: string };
+export type TPgOptions = {
+  max?: number;
+  applicationName?: string;
+  /** Name the statements that ask for it (TStatementOptions.prepareAs); off for a PgBouncer without prepared statements. */
+  preparedStatements?: boolean;
+};
 
 /** Connect, migrate (once across replicas, under an advisory lock) and make sure the settings row exists. */
 export async function openPostgresDatabase(url: string, options: TPgOptions = {}): Promise<TPgHandle> {
@@ -149,5 +156,5 @@ export async function openPostgresDatabase(url: string, options: TPgOptions = {}
   } finally {
     client.release();
   }
-  return { db: new PgDatabase(pool, null), pool, url };
+  return { db: new PgDatabase(pool, { preparedStatements: options.preparedStatements ?? true }, null), pool, url };
 }

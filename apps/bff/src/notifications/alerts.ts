@@ -153,7 +153,8 @@ export async function summarizeAlerts(deps: Deps, userId: number, limit: number)
   // list is empty).
   const rows = await deps.db.all<
     { stateCount: number | null; stateSeen: number | null; stateNew: number | null } & { [K in keyof AlertRow]: AlertRow[K] | null }
-  >(sql`select s.count as "stateCount", s.seen as "stateSeen", s.fresh as "stateNew", a.*
+  >(
+    sql`select s.count as "stateCount", s.seen as "stateSeen", s.fresh as "stateNew", a.*
     from (select
         (select n from alert_counts where user_id = ${userId}) as count,
         (select seen_through_id from alert_reads where user_id = ${userId}) as seen,
@@ -161,7 +162,9 @@ export async function summarizeAlerts(deps: Deps, userId: number, limit: number)
           and id > coalesce((select seen_through_id from alert_reads where user_id = ${userId}), 0) limit ${NEW_ALERTS_CAP}) capped)
           as fresh) s
     left join (select ${ALERT_COLUMNS} from ${FROM_ALERTS} where a.user_id = ${userId} order by a.id desc limit ${limit}) a on 1 = 1
-    order by a.id desc`);
+    order by a.id desc`,
+    { prepareAs: 'tocsin_bell' },
+  );
   const state = rows[0];
   const seenThroughId = Number(state?.stateSeen ?? 0);
   return {
