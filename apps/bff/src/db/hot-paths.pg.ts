@@ -111,23 +111,23 @@ export const pgHotPaths: THotPaths = {
     return row?.n === 1;
   },
 
-  async recordSentAttempts(db, owner, rows) {
+  async recordSentAttempts(db, rows, given) {
     if (rows.length === 0) return [];
+    // The batch's columns are named apart from the table's (in_*), so queue.ts's unqualified SQL reads the row.
     // Data-modifying CTEs always run to completion: every attempt is logged, whatever became of its lease.
     const changed = await db.all<{ id: number }>(sql`with input as (
         select * from unnest(${param(rows.map((r) => r.deliveryId))}::bigint[], ${param(rows.map((r) => r.leaseUntil))}::bigint[],
           ${param(rows.map((r) => r.startedAt))}::bigint[], ${param(rows.map((r) => r.finishedAt))}::bigint[],
           ${param(rows.map((r) => r.responseCode))}::int[])
-          with ordinality as i(id, lease_until, started_at, finished_at, code, n)
+          with ordinality as i(in_id, in_lease, in_started, in_finished, in_code, in_n)
       ), changed as (
-        update deliveries d set status = 'sent', response_code = i.code, last_error = null, last_error_summary = null,
-          sent_at = i.finished_at, attempts = d.attempts + 1, lease_until = null, lease_owner = null, updated_at = i.finished_at
-        from input i
-        where d.id = i.id and d.status = 'sending' and d.lease_until = i.lease_until and d.lease_owner = ${owner}::text
-        returning d.id
+        update deliveries set ${given.change(sql`input.in_code`, sql`input.in_finished`)}
+        from input
+        where ${given.leased(sql`input.in_id`, sql`input.in_lease`)}
+        returning deliveries.id
       ), logged as (
         insert into delivery_attempts (delivery_id, started_at, finished_at, ok, response_code, error, error_summary)
-        select id, started_at, finished_at, 1, code, null, null from input order by n
+        select in_id, in_started, in_finished, 1, in_code, null, null from input order by in_n
         returning id
       )
       select id from changed`);

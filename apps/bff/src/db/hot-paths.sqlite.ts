@@ -82,19 +82,17 @@ export const sqliteHotPaths: THotPaths = {
     });
   },
 
-  async recordSentAttempts(db, owner, rows) {
+  async recordSentAttempts(db, rows, given) {
     if (rows.length === 0) return [];
-    // One commit for the batch; each row as recordDeliveryAttempt writes it.
+    // One commit for the batch; each row as recordDeliveryAttempt records it.
     return db.transaction(async (tx) => {
       const stored: boolean[] = [];
       for (const r of rows) {
-        await tx.run(sql`insert into delivery_attempts (delivery_id, started_at, finished_at, ok, response_code, error, error_summary)
-          values (${r.deliveryId}, ${r.startedAt}, ${r.finishedAt}, 1, ${r.responseCode}, null, null)`);
-        const n = await tx.run(sql`update deliveries set status = 'sent', response_code = ${r.responseCode}, last_error = null,
-            last_error_summary = null, sent_at = ${r.finishedAt}, attempts = attempts + 1, lease_until = null, lease_owner = null,
-            updated_at = ${r.finishedAt}
-          where id = ${r.deliveryId} and status = 'sending' and lease_until = ${r.leaseUntil} and lease_owner = ${owner}`);
-        stored.push(n === 1);
+        const attempt = { ...r, ok: true, error: null, errorSummary: null };
+        const change = given.change(sql`${r.responseCode}`, sql`${r.finishedAt}`);
+        stored.push(
+          await sqliteHotPaths.recordDeliveryAttempt(tx, attempt, change, given.leased(sql`${r.deliveryId}`, sql`${r.leaseUntil}`)),
+        );
       }
       return stored;
     });

@@ -1,6 +1,6 @@
 /** The dialect-specific hot paths, run on the dialect of this test run (both run in the test command). */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, TEST_DIALECT } from '../test-setup/store';
 import type { Database } from './database';
@@ -226,10 +226,17 @@ describe(`hot paths on ${TEST_DIALECT}`, () => {
       finishedAt: 30,
       responseCode: 204,
     });
+    // The row SQL as queue.ts gives it, for a claimer named `owner`.
+    const asOwner = (owner: string) => ({
+      change: (code: SQL, at: SQL) =>
+        sql`status = 'sent', response_code = ${code}, sent_at = ${at}, attempts = attempts + 1, lease_until = null, lease_owner = null`,
+      leased: (id: SQL, leaseUntil: SQL) =>
+        sql`id = ${id} and status = 'sending' and lease_until = ${leaseUntil} and lease_owner = ${owner}`,
+    });
     // b's lease is not the one given (it lapsed and was taken again); c is recorded by another owner below.
-    expect(await db.hot.recordSentAttempts(db, 'me', [sent(a!), sent(b!, b!.leaseUntil + 1)])).toEqual([true, false]);
-    expect(await db.hot.recordSentAttempts(db, 'someone else', [sent(c!)])).toEqual([false]);
-    expect(await db.hot.recordSentAttempts(db, 'me', [])).toEqual([]);
+    expect(await db.hot.recordSentAttempts(db, [sent(a!), sent(b!, b!.leaseUntil + 1)], asOwner('me'))).toEqual([true, false]);
+    expect(await db.hot.recordSentAttempts(db, [sent(c!)], asOwner('someone else'))).toEqual([false]);
+    expect(await db.hot.recordSentAttempts(db, [], asOwner('me'))).toEqual([]);
     const states = await db.all<{ status: string; attempts: number; sentAt: number | null; responseCode: number | null }>(sql`select
         status, attempts, sent_at as "sentAt", response_code as "responseCode" from deliveries order by id`);
     expect(states.map((r) => ({ ...r, attempts: Number(r.attempts), sentAt: r.sentAt === null ? null : Number(r.sentAt) }))).toEqual([

@@ -81,13 +81,21 @@ export type THotPaths = {
    */
   recordDeliveryAttempt(db: Database, attempt: TAttemptInsert, change: SQL, leased: SQL): Promise<boolean>;
   /**
-   * Record several successful attempts at once (the worker's group commit): each row becomes 'sent' while its
-   * lease (`leaseUntil` under `owner`) still holds, and every attempt is logged either way. Returns, in the order
-   * given, whether each row changed. PostgreSQL: one statement; SQLite: one transaction.
+   * Record several successful attempts at once (the worker's group commit): `sql.change` is applied to each row
+   * while `sql.leased` holds, and every attempt is logged either way, as recordDeliveryAttempt does one by one.
+   * The SQL is queue.ts's, given the row's values as SQL (columns of a batch, or bound values). Returns, in the
+   * order given, whether each row changed. PostgreSQL: one statement; SQLite: one transaction.
    */
-  recordSentAttempts(db: Database, owner: string, rows: readonly TSentAttempt[]): Promise<boolean[]>;
+  recordSentAttempts(db: Database, rows: readonly TSentAttempt[], sql: TSentAttemptSql): Promise<boolean[]>;
   /** Store the rendered content of several claimed rows (PostgreSQL: one statement). */
   storeDeliveryContents(db: Database, rows: readonly { id: number; content: string }[]): Promise<void>;
+};
+
+export type TSentAttemptSql = {
+  /** The row's new columns for an answer `code` received at `at`. */
+  change(code: SQL, at: SQL): SQL;
+  /** The row `id` is still held under the lease `leaseUntil`. */
+  leased(id: SQL, leaseUntil: SQL): SQL;
 };
 
 export type TSentAttempt = { deliveryId: number; leaseUntil: number; startedAt: number; finishedAt: number; responseCode: number | null };

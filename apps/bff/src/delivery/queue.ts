@@ -301,9 +301,19 @@ function parseContent(text: string): TDeliveryContent | null {
   }
 }
 
+/** The row `id` is still held by `owner` under the lease it was given (`leaseUntil`). SQL values or columns. */
+const leasedSql = (id: SQL, leaseUntil: SQL, owner: string): SQL =>
+  sql`id = ${id} and status = 'sending' and lease_until = ${leaseUntil} and lease_owner = ${owner}`;
+
 /** This claimer still holds the row: the lease it was given, under this instance's name. */
-const isLeasedBy = (deps: Deps, lease: TLease): SQL =>
-  sql`id = ${lease.id} and status = 'sending' and lease_until = ${lease.leaseUntil} and lease_owner = ${deps.instanceId}`;
+const isLeasedBy = (deps: Deps, lease: TLease): SQL => leasedSql(sql`${lease.id}`, sql`${lease.leaseUntil}`, deps.instanceId);
+
+/** A row sent with answer `code` at `at` (SQL values or columns). */
+const sentSql = (code: SQL, at: SQL): SQL =>
+  sql`status = 'sent', response_code = ${code}, last_error = null, last_error_summary = null, sent_at = ${at}`;
+
+/** Every attempt, whatever its outcome: one more attempt, the lease ended, at `at`. */
+const attemptEndedSql = (at: SQL): SQL => sql`attempts = attempts + 1, lease_until = null, lease_owner = null, updated_at = ${at}`;
 
 export type TAttemptRecord = {
   startedAt: number;
@@ -326,7 +336,7 @@ export async function recordAttempt(deps: Deps, lease: TLease, attempt: TAttempt
   const summary = attempt.errorSummary ?? error;
   const change =
     next.status === 'sent'
-      ? sql`status = 'sent', response_code = ${code}, last_error = null, last_error_summary = null, sent_at = ${now}`
+      ? sentSql(sql`${code}`, sql`${now}`)
       : next.status === 'retrying'
         ? sql`status = 'retrying', next_attempt_at = ${next.nextAttemptAt}, last_error = ${error},
             last_error_summary = ${summary}, response_code = ${code}`
@@ -340,7 +350,7 @@ export async function recordAttempt(deps: Deps, lease: TLease, attempt: TAttempt
     error: attempt.error,
     errorSummary: attempt.error === null ? null : summary,
   };
-  const set = sql`attempts = attempts + 1, lease_until = null, lease_owner = null, updated_at = ${now}`;
+  const set = attemptEndedSql(sql`${now}`);
   // The attempt happened whatever became of the lease: the log keeps it.
   if (!lease.carries) return deps.db.hot.recordDeliveryAttempt(deps.db, logged, sql`${change}, ${set}`, isLeasedBy(deps, lease));
   // A merged post: its riders share the attempt and the outcome, in the same transaction, only while the lease holds.
@@ -370,7 +380,6 @@ export async function recordAttempt(deps: Deps, lease: TLease, attempt: TAttempt
 export function recordSentAttempts(deps: Deps, sent: readonly { lease: TLease; attempt: TAttemptRecord }[]): Promise<boolean[]> {
   return deps.db.hot.recordSentAttempts(
     deps.db,
-    deps.instanceId,
     sent.map(({ lease, attempt }) => ({
       deliveryId: lease.id,
       leaseUntil: lease.leaseUntil,
@@ -378,6 +387,10 @@ export function recordSentAttempts(deps: Deps, sent: readonly { lease: TLease; a
       finishedAt: attempt.finishedAt,
       responseCode: attempt.responseCode,
     })),
+    {
+      change: (code, at) => sql`${sentSql(code, at)}, ${attemptEndedSql(at)}`,
+      leased: (id, leaseUntil) => leasedSql(id, leaseUntil, deps.instanceId),
+    },
   );
 }
 

@@ -92,20 +92,20 @@ export type TUserTarget = Pick<
   'id' | 'username' | 'email' | 'isActive' | 'slackEmail' | 'slackUserId' | 'slackUserIdEmail'
 >;
 
+const WEBHOOK_TARGET_COLUMNS = sql`id, name, url, header_name as "headerName", header_value as "headerValue",
+  signing_secret as "signingSecret", owner_id as "ownerId", status, first_error_at as "firstErrorAt",
+  last_error_at as "lastErrorAt", note`;
+
 export async function findWebhookTarget(deps: Deps, id: number): Promise<TWebhookTarget | undefined> {
-  return deps.db.get<TWebhookTarget>(sql`select id, name, url, header_name as "headerName", header_value as "headerValue",
-      signing_secret as "signingSecret", owner_id as "ownerId", status, first_error_at as "firstErrorAt",
-      last_error_at as "lastErrorAt", note
-    from webhooks where id = ${id}`);
+  return deps.db.get<TWebhookTarget>(sql`select ${WEBHOOK_TARGET_COLUMNS} from webhooks where id = ${id}`);
 }
 
 /** The endpoints of several webhook rows in one query (a claimed batch), by id; unknown ids are absent. */
 export async function findWebhookTargets(deps: Deps, ids: readonly number[]): Promise<Map<number, TWebhookTarget>> {
   if (ids.length === 0) return new Map();
-  const rows = await deps.db.all<TWebhookTarget>(sql`select id, name, url, header_name as "headerName", header_value as "headerValue",
-      signing_secret as "signingSecret", owner_id as "ownerId", status, first_error_at as "firstErrorAt",
-      last_error_at as "lastErrorAt", note
-    from webhooks where ${deps.db.fragments.inIds(sql`id`, ids)}`);
+  const rows = await deps.db.all<TWebhookTarget>(
+    sql`select ${WEBHOOK_TARGET_COLUMNS} from webhooks where ${deps.db.fragments.inIds(sql`id`, ids)}`,
+  );
   return new Map(rows.map((r) => [Number(r.id), r]));
 }
 
