@@ -515,7 +515,7 @@ async function runOnDatabase(dbName: TDbName, opts: TStreamsOptions, streams: nu
 
 export async function runStreamsBench(opts: TStreamsOptions): Promise<void> {
   const streams = opts.small ? 200 : 2_000;
-  const fanOuts = opts.small ? 3 : 5;
+  const fanOuts = opts.small ? 3 : 10;
   console.log(
     `\n=== Streams bench: ${fmtInt(streams)} live streams of ${fmtInt(streams)} users on one server process, ${fanOuts} fan-outs ===`,
   );
