@@ -142,8 +142,12 @@ describe('a burst to one Slack channel', () => {
     expect(carriers).toHaveLength(slack.posts.length);
     const sizes = carriers.map((c) => 1 + rows.filter((r) => r.carriedBy === c.id).length).sort((x, y) => x - y);
     expect(sizes).toEqual(slack.posts.map(eventsIn).sort((x, y) => x - y));
+    // The pace is taken when a row is claimed; each send then adds its own delay before it arrives (24 ms seen once
+    // on a loaded CI machine against 25 asked). Replicas that did not share the pace would post side by side (gaps
+    // near 0) and finish in about half the time: both are checked, with room for that jitter.
     const times = postTimes(slack);
-    for (let i = 1; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(PACE / 2);
+    for (let i = 1; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(PACE / 4);
+    expect((times.at(-1) as number) - (times[0] as number)).toBeGreaterThanOrEqual((times.length - 2) * PACE);
   }, 90_000);
 
   it('honours Retry-After from a 429 for the whole channel', async () => {
