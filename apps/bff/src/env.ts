@@ -2,6 +2,7 @@
 import { IMPORT_FILE_MAX_BYTES } from '@tocsin/contract/findings';
 import { z } from 'zod';
 import { parseTrustProxy } from './auth/client-address';
+import { SQLITE_CACHE_MIB } from './db/sqlite';
 import { parseOutboundAllow } from './delivery/address-policy';
 import { checkOutboundUrl } from './delivery/outbound';
 
@@ -25,6 +26,8 @@ export const ZEnv = z
     DATABASE_PREPARED_STATEMENTS: ZBool.default(true),
     /** SQLite database file; created and migrated at start. */
     DATABASE_PATH: z.string().default('./data/tocsin.db'),
+    /** SQLite: the page cache of the server's connection, in MiB (filled only as pages are read). */
+    DATABASE_CACHE_MIB: z.coerce.number().int().min(1).max(4096).default(SQLITE_CACHE_MIB),
     /** This instance's stable name (defaults to host:port): a restarted instance takes back its own delivery leases at once. */
     INSTANCE_ID: z.string().min(1).max(100).optional(),
     /** Built SPA to serve; empty disables static serving (API only). */

@@ -25,6 +25,7 @@ const env = parseEnv();
 const store = await openStore({
   databaseUrl: env.DATABASE_URL,
   databasePath: env.DATABASE_PATH,
+  cacheMiB: env.DATABASE_CACHE_MIB,
   poolMax: env.DATABASE_POOL_MAX,
   preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
 });

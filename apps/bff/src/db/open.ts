@@ -16,7 +16,14 @@ export type TStore = {
   close(): Promise<void>;
 };
 
-export type TStoreOptions = { databaseUrl?: string; databasePath: string; poolMax?: number; preparedStatements?: boolean };
+export type TStoreOptions = {
+  databaseUrl?: string;
+  databasePath: string;
+  /** SQLite's page cache (DATABASE_CACHE_MIB). */
+  cacheMiB?: number;
+  poolMax?: number;
+  preparedStatements?: boolean;
+};
 
 export const isPostgresUrl = (url: string | undefined): url is string => !!url && /^postgres(ql)?:\/\//i.test(url);
 
@@ -48,7 +55,7 @@ export async function openStore(options: TStoreOptions): Promise<TStore> {
       },
     };
   }
-  const handle = openSqliteDatabase(options.databasePath, { backgroundCheckpoints: true });
+  const handle = openSqliteDatabase(options.databasePath, { backgroundCheckpoints: true, cacheMiB: options.cacheMiB });
   const bus = createInProcessBus();
   return {
     db: handle.db,
