@@ -13,6 +13,7 @@ import {
   sql,
   type Table,
 } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Database } from './database';
 
 type TColumnInfo = { key: string; column: Column; isGenerated: boolean; needsDecoding: boolean };
@@ -33,12 +34,29 @@ function columnsInfo(table: Table): TColumnInfo[] {
   return info;
 }
 
-/** `"users"."first_name" as "firstName", …`: every column of the table, aliased to its property name. */
-export function columnsOf(table: Table): SQL {
+/** The select list as drizzle builds it: one fragment per column (rendered anew on every use). */
+export function columnsFragmentOf(table: Table): SQL {
   return sql.join(
     columnsInfo(table).map(({ key, column }) => sql`${column} as ${sql.identifier(key)}`),
     sql`, `,
   );
+}
+
+const columnsTextCache = new WeakMap<Table, SQL>();
+const identifierDialect = new SQLiteSyncDialect();
+
+/**
+ * `"users"."first_name" as "firstName", …`: every column of the table, aliased to its property name. The text is
+ * the same on both databases (identifiers in double quotes, no parameters), so it is rendered once per table and
+ * reused: rendering users' columns anew cost about 50 µs and 60 KB of garbage on every request's authentication.
+ */
+export function columnsOf(table: Table): SQL {
+  let text = columnsTextCache.get(table);
+  if (!text) {
+    text = sql.raw(identifierDialect.sqlToQuery(columnsFragmentOf(table)).sql);
+    columnsTextCache.set(table, text);
+  }
+  return text;
 }
 
 /** The stored row (as selected by columnsOf) as the typed row: flags become booleans. */
