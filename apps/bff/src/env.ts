@@ -6,6 +6,8 @@ import { SQLITE_CACHE_MIB } from './db/sqlite';
 import { parseOutboundAllow } from './delivery/address-policy';
 import { checkOutboundUrl } from './delivery/outbound';
 
+const CACHE_MIB_RULE = 'must be a whole number of MiB from 1 to 4096';
+
 const ZBool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 export const ZEnv = z
@@ -27,7 +29,12 @@ export const ZEnv = z
     /** SQLite database file; created and migrated at start. */
     DATABASE_PATH: z.string().default('./data/tocsin.db'),
     /** SQLite: the page cache of the server's connection, in MiB (filled only as pages are read). */
-    DATABASE_CACHE_MIB: z.coerce.number().int().min(1).max(4096).default(SQLITE_CACHE_MIB),
+    DATABASE_CACHE_MIB: z.coerce
+      .number({ error: CACHE_MIB_RULE })
+      .int(CACHE_MIB_RULE)
+      .min(1, CACHE_MIB_RULE)
+      .max(4096, CACHE_MIB_RULE)
+      .default(SQLITE_CACHE_MIB),
     /** This instance's stable name (defaults to host:port): a restarted instance takes back its own delivery leases at once. */
     INSTANCE_ID: z.string().min(1).max(100).optional(),
     /** Built SPA to serve; empty disables static serving (API only). */

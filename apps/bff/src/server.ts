@@ -15,13 +15,20 @@ import { closeMailTransports } from './delivery/channels/mail';
 import { closeOutboundConnections } from './delivery/outbound';
 import { resealStoredSecrets } from './delivery/secrets';
 import { startWorker } from './delivery/worker';
-import { parseEnv } from './env';
+import { type Env, parseEnv } from './env';
 import { forgetOwnStreams, getLiveStreamHub } from './notifications/live-streams';
 import { markDraining } from './routes/health';
 import { getJobRunner } from './scheduler/jobs';
 import { seedDemoData } from './seed';
 
-const env = parseEnv();
+let env: Env;
+try {
+  env = parseEnv();
+} catch (err) {
+  // A bad variable: say which and why, without a stack trace.
+  console.error(`Tocsin cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 const store = await openStore({
   databaseUrl: env.DATABASE_URL,
   databasePath: env.DATABASE_PATH,
