@@ -80,14 +80,29 @@ const server = serve(
   },
 ) as Server;
 server.maxConnections = env.HTTP_MAX_CONNECTIONS;
+// The listening socket's errors (client errors are 'clientError'): a port in use or not allowed gets one line.
+server.on('error', (err: NodeJS.ErrnoException) => {
+  const where = `${env.HOST}:${env.PORT}`;
+  const why =
+    err.code === 'EADDRINUSE'
+      ? `${where} is already in use (another Tocsin?); stop that process or set PORT.`
+      : err.code === 'EACCES'
+        ? `not allowed to listen on ${where}; set PORT above 1023.`
+        : `cannot listen on ${where}: ${err.message}`;
+  console.error(`Tocsin cannot start: ${why}`);
+  void shutdown(null, 1);
+});
 
 let stopping = false;
-async function shutdown(signal: string) {
+/** Drain and exit: on a signal (said in the log), or with `exitCode` 1 when the server could not listen. */
+async function shutdown(signal: string | null, exitCode = 0) {
   if (stopping) return;
   stopping = true;
   markDraining();
   const graceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
-  console.log(`${signal} received: draining requests and deliveries (at most ${env.SHUTDOWN_GRACE_SECONDS} s), then exiting.`);
+  if (signal) {
+    console.log(`${signal} received: draining requests and deliveries (at most ${env.SHUTDOWN_GRACE_SECONDS} s), then exiting.`);
+  }
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   await getLiveStreamHub(deps).closeAll();
@@ -98,7 +113,7 @@ async function shutdown(signal: string) {
   closeMailTransports();
   await closeOutboundConnections();
   await store.close();
-  process.exit(0);
+  process.exit(exitCode);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

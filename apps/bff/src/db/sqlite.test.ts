@@ -5,7 +5,6 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env';
-import { processExited, spawnServer } from '../test-setup/server-process';
 import { openStore } from './open';
 import { openSqliteDatabase, SQLITE_CACHE_MIB, type TSqliteHandle } from './sqlite';
 
@@ -55,19 +54,4 @@ describe('the SQLite page cache', () => {
       );
     }
   });
-});
-
-describe('a server started with a bad variable', () => {
-  it('exits with code 1 and one line that names the variable and the rule, no stack trace, and creates nothing', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tocsin-badenv-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'data', 'tocsin.db');
-    const server = spawnServer({ DATABASE_PATH: file, DATABASE_CACHE_MIB: 'lots' });
-    const ended = await processExited(server.child);
-    expect(ended.code).toBe(1);
-    expect(server.output().trim()).toBe(
-      'Tocsin cannot start: Invalid environment:\n  DATABASE_CACHE_MIB: must be a whole number of MiB from 1 to 4096',
-    );
-    expect(fs.existsSync(file)).toBe(false);
-  }, 30_000);
 });
